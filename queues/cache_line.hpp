@@ -1,0 +1,13 @@
+// Cache-line geometry used to keep hot atomics apart.
+#pragma once
+
+#include <cstddef>
+
+namespace qb {
+
+// 128, not std::hardware_destructive_interference_size (64 on GCC/x86): Intel's
+// spatial prefetcher pulls 64-byte lines in pairs, so two words 64 bytes apart
+// still ping-pong between cores (crossbeam's CachePadded makes the same call).
+inline constexpr std::size_t kFalseSharingRange = 128;
+
+}  // namespace qb

@@ -1,0 +1,175 @@
+// One fixed-size ring of an mpsc_elastic chain: many producers, one consumer,
+// any capacity, and a seal that stops new claims for good.
+//
+// Positions are stamps {lap, index} (crossbeam's ArrayQueue scheme): index is
+// the low bits, below one_lap (the smallest power of two above capacity), and
+// lap counts up in steps of one_lap, so no division is needed for any capacity.
+//
+// Invariants:
+// - tail_ holds the stamp of the next slot a producer will claim, plus at most
+//   one seal bit (kSealGrow or kSealShrink). Once a seal bit is set it is never
+//   cleared and the stamp never changes again: claims are CASes on the whole
+//   word, so every claim after the seal fails.
+// - head_ is the stamp of the next slot the consumer reads; only the consumer
+//   touches it.
+// - For a slot whose next producer stamp is s: slot.stamp == s means empty and
+//   next written by the producer holding s; slot.stamp == s + 1 means it holds
+//   that producer's published value, next read by the consumer at head s; the
+//   consumer then stores s + one_lap, the next lap's "empty".
+// - The slot holds a live T exactly while its stamp is "published".
+#pragma once
+
+#include <atomic>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <utility>
+
+#include "queues/backoff.hpp"
+#include "queues/cache_line.hpp"
+
+namespace qb::detail {
+
+template <class T>
+class ElasticRing {
+ public:
+  static constexpr std::uint64_t kSealGrow = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kSealShrink = std::uint64_t{1} << 62;
+  static constexpr std::uint64_t kSealMask = kSealGrow | kSealShrink;
+
+  enum class PushResult { pushed, full, sealed };
+
+  ElasticRing(std::size_t capacity, std::uint64_t generation)
+      : capacity_(capacity),
+        one_lap_(std::bit_ceil(std::uint64_t{capacity} + 1)),
+        generation_(generation),
+        slots_(new Slot[capacity]) {
+    for (std::size_t i = 0; i < capacity; ++i) {
+      // relaxed: the ring is published to other threads by a release (the
+      // CAS that links it), which orders these stores before any reader.
+      slots_[i].stamp.store(i, std::memory_order_relaxed);
+    }
+  }
+
+  ElasticRing(const ElasticRing&) = delete;
+  ElasticRing& operator=(const ElasticRing&) = delete;
+
+  // Quiescent by contract: every claimed slot has been published, so the live
+  // items are exactly stamps [head_, tail_).
+  ~ElasticRing() {
+    const auto tail = tail_.load(std::memory_order_relaxed) & ~kSealMask;
+    for (auto h = head_; h != tail; h = advance(h)) item(slots_[index_of(h)])->~T();
+  }
+
+  std::size_t capacity() const noexcept { return capacity_; }
+  std::uint64_t generation() const noexcept { return generation_; }
+
+  // Producers. Moves from `value` only when it returns pushed.
+  // Progress: slot_blocking; waits only for a producer of the previous lap
+  // that claimed this slot and has not yet published it.
+  PushResult try_push(T& value) {
+    Backoff backoff;
+    // (1) relaxed: a guess; the slot stamp (2) and the CAS decide.
+    auto tail = tail_.load(std::memory_order_relaxed);
+    for (;;) {
+      if (tail & kSealMask) return PushResult::sealed;
+      Slot& slot = slots_[index_of(tail)];
+      // (2) acquire: pairs with the consumer's release (5) that emptied the
+      // slot on the previous lap, so our write cannot race its read.
+      const auto stamp = slot.stamp.load(std::memory_order_acquire);
+      if (stamp == tail) {
+        // relaxed on both paths: the claim publishes nothing (the value is
+        // published by (3)); a seal bit set meanwhile makes this CAS fail.
+        if (tail_.compare_exchange_weak(tail, advance(tail), std::memory_order_relaxed,
+                                        std::memory_order_relaxed)) {
+          ::new (static_cast<void*>(slot.storage)) T(std::move(value));
+          // (3) release: publishes the value; pairs with the acquire (4).
+          slot.stamp.store(tail + 1, std::memory_order_release);
+          return PushResult::pushed;
+        }
+        backoff.spin();
+      } else if (stamp + one_lap_ == tail + 1) {
+        return PushResult::full;  // holds the previous lap's published item
+      } else {
+        // Stale tail, or the previous lap's producer has not published yet.
+        backoff.snooze();
+        tail = tail_.load(std::memory_order_relaxed);  // relaxed: as (1)
+      }
+    }
+  }
+
+  // Sets `seal_bit` unless the ring is already sealed. relaxed is enough for
+  // the word itself: the final stamp is read back through the same atomic
+  // (coherence), and the next ring is published by its own release CAS.
+  // acq_rel anyway, as the seal is rare and this keeps TSan's model simple.
+  bool seal(std::uint64_t seal_bit) {
+    auto tail = tail_.load(std::memory_order_relaxed);
+    while ((tail & kSealMask) == 0) {
+      if (tail_.compare_exchange_weak(tail, tail | seal_bit, std::memory_order_acq_rel,
+                                      std::memory_order_relaxed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The tail word, seal bits included. relaxed: callers use it as a count or
+  // to read the seal bits, both settled by coherence on this one atomic.
+  std::uint64_t tail_word() const noexcept { return tail_.load(std::memory_order_relaxed); }
+
+  // Consumer only. Progress: wait-free.
+  bool try_pop(T& out) {
+    Slot& slot = slots_[index_of(head_)];
+    // (4) acquire: pairs with (3), so the value is visible.
+    if (slot.stamp.load(std::memory_order_acquire) != head_ + 1) return false;
+    T* p = item(slot);
+    out = std::move(*p);
+    p->~T();
+    // (5) release: our read happens before the next lap's write; pairs with (2).
+    slot.stamp.store(head_ + one_lap_, std::memory_order_release);
+    head_ = advance(head_);
+    return true;
+  }
+
+  // Consumer only: true when the ring is sealed and every item claimed before
+  // the seal has been popped, so nothing more will ever appear in it.
+  bool drained() const noexcept {
+    const auto tail = tail_word();
+    return (tail & kSealMask) != 0 && (tail & ~kSealMask) == head_;
+  }
+
+  // Consumer only: true when the last pop completed a lap.
+  bool at_lap_start() const noexcept { return index_of(head_) == 0; }
+
+  // Consumer only: items claimed but not yet popped (seal bits ignored).
+  std::size_t occupancy() const noexcept { return count(tail_word() & ~kSealMask) - count(head_); }
+
+  std::atomic<ElasticRing*> next{nullptr};  // set once, by the CAS that links the successor
+
+ private:
+  struct Slot {
+    std::atomic<std::uint64_t> stamp{0};
+    alignas(T) unsigned char storage[sizeof(T)];
+  };
+
+  std::uint64_t index_of(std::uint64_t stamp) const noexcept { return stamp & (one_lap_ - 1); }
+  std::uint64_t lap_of(std::uint64_t stamp) const noexcept { return stamp & ~(one_lap_ - 1); }
+  std::uint64_t advance(std::uint64_t stamp) const noexcept {
+    return index_of(stamp) + 1 < capacity_ ? stamp + 1 : lap_of(stamp) + one_lap_;
+  }
+  std::size_t count(std::uint64_t stamp) const noexcept {
+    return static_cast<std::size_t>(lap_of(stamp) / one_lap_ * capacity_ + index_of(stamp));
+  }
+  static T* item(Slot& slot) noexcept { return std::launder(reinterpret_cast<T*>(slot.storage)); }
+
+  const std::size_t capacity_;
+  const std::uint64_t one_lap_;
+  const std::uint64_t generation_;  // 0 for the first ring, +1 per successor
+  const std::unique_ptr<Slot[]> slots_;
+  alignas(kFalseSharingRange) std::atomic<std::uint64_t> tail_{0};
+  alignas(kFalseSharingRange) std::uint64_t head_ = 0;
+};
+
+}  // namespace qb::detail

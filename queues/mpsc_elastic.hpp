@@ -1,0 +1,295 @@
+// mpsc_elastic: a lock-free multi-producer single-consumer queue whose capacity
+// grows when full (by growth_factor, up to max_capacity) and shrinks when
+// occupancy falls under shrink_threshold (by the same factor, down to
+// min_capacity).
+//
+// Design: a chain of ElasticRings. Producers fill the ring current_ points at.
+// A resize never copies and never resets an index: the ring is sealed (a bit
+// in its claim word, so no producer can claim a slot in it afterwards), a
+// successor of the new size is linked after it and current_ moves on. The
+// consumer drains every ring to its sealed end before it follows the link, so
+// FIFO order holds across resizes. Every slot carries a stamp that its
+// producer publishes after writing, so the consumer never reads an unwritten
+// slot (the race of the Rust crate this design answers; notes section 3).
+// Retired rings are freed once no producer's hazard pointer names them.
+//
+// Invariants:
+// - head_ring_ (consumer only) is at or before current_ in the chain; every
+//   ring before head_ring_ has been drained and retired.
+// - current_ only moves to current_->next, by CAS, and only once current_ is sealed.
+// - A ring's successor has capacity next_capacity(ring): grown if it was sealed
+//   for growth, shrunk if sealed for shrinking; so every ring's capacity lies in
+//   [min_capacity, max_capacity].
+// - A retired ring is freed only after current_ has moved past it and no hazard
+//   record holds it.
+//
+// Progress: try_push is slot_blocking (it waits only for a producer of the
+// previous lap that claimed the same slot and has not published it); resizes
+// are lock-free (any producer links the successor if the sealer stalls).
+// try_pop never waits: an unpublished slot reads as empty.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "queues/elastic_ring.hpp"
+#include "queues/hazard_pointer.hpp"
+#include "queues/queue.hpp"
+
+namespace qb {
+
+struct ElasticConfig {
+  std::size_t initial_capacity = 1024;
+  std::size_t min_capacity = 1024;
+  std::size_t max_capacity = 65536;
+  double growth_factor = 2.0;     // > 1
+  double shrink_threshold = 0.25;  // in (0, 1): shrink when occupancy < this x capacity
+
+  // Throws std::invalid_argument naming the first bad field and its value.
+  void validate() const {
+    auto fail = [](const std::string& what) {
+      throw std::invalid_argument("mpsc_elastic config: " + what);
+    };
+    auto g = [](double v) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", v);
+      return std::string(buf);
+    };
+    if (initial_capacity == 0) fail("initial_capacity must be > 0 (got 0)");
+    if (min_capacity == 0) fail("min_capacity must be > 0 (got 0)");
+    if (max_capacity == 0) fail("max_capacity must be > 0 (got 0)");
+    if (!(min_capacity <= initial_capacity && initial_capacity <= max_capacity)) {
+      fail("need min_capacity <= initial_capacity <= max_capacity (got " +
+           std::to_string(min_capacity) + " <= " + std::to_string(initial_capacity) + " <= " +
+           std::to_string(max_capacity) + ")");
+    }
+    if (!(growth_factor > 1.0)) fail("growth_factor must be > 1 (got " + g(growth_factor) + ")");
+    if (!(shrink_threshold > 0.0 && shrink_threshold < 1.0)) {
+      fail("shrink_threshold must be in (0, 1) (got " + g(shrink_threshold) + ")");
+    }
+  }
+
+  // The config behind `MpscElastic(capacity)`: capacity is the maximum, and
+  // the queue starts at (and may shrink back to) 1/64 of it, at most 1024.
+  static ElasticConfig for_capacity(std::size_t capacity) {
+    if (capacity == 0) return {};
+    const std::size_t low = std::clamp<std::size_t>(capacity / 64, 1, 1024);
+    return {.initial_capacity = low, .min_capacity = low, .max_capacity = capacity};
+  }
+};
+
+template <class T>
+class MpscElastic {
+  using Ring = detail::ElasticRing<T>;
+
+ public:
+  using value_type = T;
+
+  static constexpr QueueTraits traits{
+      .name = "mpsc_elastic",
+      .bounded = true,  // try_push fails when the ring is full at max_capacity
+      .producers = Multiplicity::many,
+      .consumers = Multiplicity::one,
+      .progress = Progress::slot_blocking,
+      .order = Order::fifo,
+      .capacity_required = false,  // 0 selects the default config
+  };
+
+  explicit MpscElastic(std::size_t capacity) : MpscElastic(ElasticConfig::for_capacity(capacity)) {}
+
+  explicit MpscElastic(const ElasticConfig& config) : config_(validated(config)) {
+    auto* first = new Ring(config_.initial_capacity, 0);
+    head_ring_ = first;
+    // relaxed: the queue is shared only after construction (thread start).
+    current_.store(first, std::memory_order_relaxed);
+    capacity_word_.store(pack(0, first->capacity()), std::memory_order_relaxed);
+  }
+
+  MpscElastic(const MpscElastic&) = delete;
+  MpscElastic& operator=(const MpscElastic&) = delete;
+
+  // Quiescent by contract: no thread is inside try_push or try_pop.
+  ~MpscElastic() {
+    for (Ring* r : retired_) delete r;
+    for (Ring* r = head_ring_; r != nullptr;) {
+      Ring* next = r->next.load(std::memory_order_relaxed);  // relaxed: quiescent
+      delete r;  // destroys the items still in it
+      r = next;
+    }
+  }
+
+  // Any thread. Fails only when the current ring is full at max_capacity.
+  bool try_push(T&& value) {
+    detail::HazardRecord& hazard = detail::my_hazard_record();
+    for (;;) {
+      Ring* ring = protect_current(hazard);
+      switch (ring->try_push(value)) {
+        case Ring::PushResult::pushed:
+          return true;
+        case Ring::PushResult::full:
+          if (ring->capacity() >= config_.max_capacity) return false;
+          if (ring->seal(Ring::kSealGrow)) grow_count_.fetch_add(1, std::memory_order_relaxed);
+          break;  // relaxed above: a statistic, ordered with nothing
+        case Ring::PushResult::sealed:
+          break;
+      }
+      move_past(ring);
+    }
+  }
+
+  // The single consumer only.
+  bool try_pop(T& out) {
+    for (;;) {
+      Ring* ring = head_ring_;
+      if (ring->try_pop(out)) {
+        if (ring->at_lap_start()) maybe_shrink(ring);
+        return true;
+      }
+      if (!ring->drained()) {
+        maybe_shrink(ring);
+        return false;
+      }
+      // Nothing can ever appear in this ring again: follow the chain.
+      head_ring_ = move_past(ring);
+      retire(ring);
+    }
+  }
+
+  // Capacity of the ring producers currently fill; within [min, max]. Stale as
+  // soon as it returns.
+  std::size_t approx_capacity() const noexcept {
+    // relaxed: a snapshot of one word; nothing else is read on its strength.
+    return static_cast<std::size_t>(capacity_word_.load(std::memory_order_relaxed) & kCapMask);
+  }
+  std::uint64_t grow_count() const noexcept { return grow_count_.load(std::memory_order_relaxed); }
+  std::uint64_t shrink_count() const noexcept { return shrink_count_.load(std::memory_order_relaxed); }
+  const ElasticConfig& config() const noexcept { return config_; }
+
+ private:
+  static constexpr int kCapBits = 40;
+  static constexpr std::uint64_t kCapMask = (std::uint64_t{1} << kCapBits) - 1;
+  static std::uint64_t pack(std::uint64_t generation, std::size_t capacity) {
+    return generation << kCapBits | capacity;
+  }
+
+  static const ElasticConfig& validated(const ElasticConfig& c) {
+    c.validate();
+    if (c.max_capacity > kCapMask) throw std::invalid_argument("mpsc_elastic config: max_capacity too large");
+    return c;
+  }
+
+  // Returns current_, protected by this thread's hazard record. If the record
+  // already names the ring we load, it has named it continuously since it was
+  // validated, so the ring cannot have been freed: no fence on the fast path.
+  Ring* protect_current(detail::HazardRecord& hazard) {
+    // (6) seq_cst: a plain load on x86; pairs with the consumer's seq_cst
+    // unlink (8) and scan, as the re-check in a hazard-pointer protocol.
+    Ring* ring = current_.load(std::memory_order_seq_cst);
+    // relaxed: only this thread writes its own record.
+    if (hazard.pointer.load(std::memory_order_relaxed) == ring) return ring;
+    for (;;) {
+      // (7) seq_cst store then seq_cst re-load of current_: either the
+      // consumer's scan sees this hazard, or we see current_ moved on (Dekker).
+      hazard.pointer.store(ring, std::memory_order_seq_cst);
+      Ring* again = current_.load(std::memory_order_seq_cst);
+      if (again == ring) return ring;
+      ring = again;
+    }
+  }
+
+  // `ring` is sealed and protected (or owned by the consumer). Links its
+  // successor if nobody has, moves current_ past it if nobody has, and
+  // returns the successor. Never dereferences the successor, which is not
+  // protected here.
+  Ring* move_past(Ring* ring) {
+    // acquire: pairs with the release of the CAS below that linked it.
+    Ring* next = ring->next.load(std::memory_order_acquire);
+    if (next == nullptr) {
+      auto* fresh = new Ring(next_capacity(*ring), ring->generation() + 1);
+      // release on success: publishes fresh's initialised slots; acquire on
+      // failure: the winner's ring, likewise.
+      if (ring->next.compare_exchange_strong(next, fresh, std::memory_order_acq_rel,
+                                             std::memory_order_acquire)) {
+        next = fresh;
+      } else {
+        delete fresh;
+      }
+    }
+    Ring* expected = ring;
+    // (8) seq_cst: the unlink half of the hazard pairing with (6)/(7).
+    if (current_.compare_exchange_strong(expected, next, std::memory_order_seq_cst)) {
+      publish_capacity(ring->generation() + 1, next_capacity(*ring));
+    }
+    return next;
+  }
+
+  // Keeps capacity_word_ at the newest ring's capacity even when two advances
+  // race: the word carries the ring's generation and only moves forward.
+  void publish_capacity(std::uint64_t generation, std::size_t capacity) {
+    // relaxed: a statistic; the CAS loop alone keeps it monotone.
+    auto word = capacity_word_.load(std::memory_order_relaxed);
+    while ((word >> kCapBits) < generation &&
+           !capacity_word_.compare_exchange_weak(word, pack(generation, capacity),
+                                                 std::memory_order_relaxed)) {
+    }
+  }
+
+  std::size_t next_capacity(const Ring& ring) const {
+    const auto cap = ring.capacity();
+    if (ring.tail_word() & Ring::kSealShrink) {
+      const auto smaller = static_cast<std::size_t>(std::floor(static_cast<double>(cap) / config_.growth_factor));
+      return std::max(smaller, config_.min_capacity);
+    }
+    const double grown = std::ceil(static_cast<double>(cap) * config_.growth_factor);
+    if (grown >= static_cast<double>(config_.max_capacity)) return config_.max_capacity;
+    return std::max(static_cast<std::size_t>(grown), cap + 1);
+  }
+
+  // Consumer only, on the ring it reads: seal it for shrinking when it is the
+  // producers' ring, larger than min, and emptier than the threshold.
+  void maybe_shrink(Ring* ring) {
+    if (ring->capacity() <= config_.min_capacity) return;
+    if (std::max(std::size_t{1}, static_cast<std::size_t>(std::floor(
+                     static_cast<double>(ring->capacity()) / config_.growth_factor))) >= ring->capacity()) {
+      return;
+    }
+    const auto tail = ring->tail_word();
+    if (tail & Ring::kSealMask) return;
+    if (static_cast<double>(ring->occupancy()) >= config_.shrink_threshold * static_cast<double>(ring->capacity())) return;
+    if (ring->seal(Ring::kSealShrink)) {
+      shrink_count_.fetch_add(1, std::memory_order_relaxed);  // relaxed: a statistic
+      move_past(ring);  // link the smaller ring now, so producers need not
+    }
+  }
+
+  // Consumer only. `ring` is drained and current_ has moved past it (move_past
+  // did that with a seq_cst CAS or saw it done), so no producer can newly
+  // protect it; free it and any earlier retiree that no hazard names.
+  void retire(Ring* ring) {
+    retired_.push_back(ring);
+    auto& domain = detail::HazardDomain::instance();
+    std::erase_if(retired_, [&](Ring* r) {
+      if (domain.is_protected(r)) return false;
+      delete r;
+      return true;
+    });
+  }
+
+  const ElasticConfig config_;
+  alignas(kFalseSharingRange) std::atomic<Ring*> current_{nullptr};
+  std::atomic<std::uint64_t> capacity_word_{0};  // {generation:24, capacity:40}
+  std::atomic<std::uint64_t> grow_count_{0};
+  alignas(kFalseSharingRange) std::atomic<std::uint64_t> shrink_count_{0};
+  Ring* head_ring_ = nullptr;   // consumer only
+  std::vector<Ring*> retired_;  // consumer only
+};
+
+}  // namespace qb

@@ -1,0 +1,22 @@
+// The registry: every queue qbench knows, listed once. Tests instantiate their
+// typed suites from it and the harness iterates it; nothing else keeps a list.
+// Adding a queue is one header and one line here.
+#pragma once
+
+#include "queues/mpsc_elastic.hpp"
+#include "queues/mutex_deque.hpp"
+#include "queues/segmented.hpp"
+#include "queues/sequence_ring.hpp"
+
+namespace qb {
+
+// Applies a variadic template to every registered queue instantiated for T:
+// `apply_registry<::testing::Types, Item>`, `apply_registry<std::tuple, Item>`.
+template <template <class...> class List, class T>
+using apply_registry = List<
+    MutexDeque<T>,
+    Segmented<T>,
+    SequenceRing<T>,
+    MpscElastic<T>>;
+
+}  // namespace qb

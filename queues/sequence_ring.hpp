@@ -1,0 +1,192 @@
+// sequence_ring: bounded MPMC ring with a 64-bit sequence number per slot
+// (Dmitry Vyukov's bounded MPMC protocol).
+//
+// Invariants (pos is a 64-bit ticket that never wraps in practice):
+// - enqueue_pos_ is the ticket of the next slot a producer will claim,
+//   dequeue_pos_ the next a consumer will claim; dequeue_pos_ <= enqueue_pos_
+//   <= dequeue_pos_ + capacity (up to in-flight claims).
+// - For cell i on lap L (ticket pos = L * capacity + i):
+//     seq == pos        the cell is empty and is next written by ticket pos;
+//     seq == pos + 1    the cell holds ticket pos's value, next read by ticket pos;
+//   after the read, seq becomes pos + capacity, the next lap's "empty".
+//   So a cell's seq only grows: +1 on publish, +capacity - 1 on release.
+// - storage holds a live T exactly while seq == pos + 1 for its ticket
+//   (and between a claim and its seq store, for the claiming thread only).
+//
+// Progress: try_push and try_pop are slot_blocking. Neither waits for space or
+// items, but a thread preempted between claiming a ticket and storing seq
+// makes the peer that needs that cell wait for it (spin, then yield): the
+// price of returning false only when the ring is really full or empty.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "queues/backoff.hpp"
+#include "queues/cache_line.hpp"
+#include "queues/queue.hpp"
+
+namespace qb {
+
+enum class Padding {
+  none,        // cells packed: several share a cache line
+  cache_line,  // one cell per 64-byte line: no false sharing between neighbours
+};
+
+template <class T, Padding kPadding = Padding::none>
+class SequenceRing {
+ public:
+  using value_type = T;
+
+  static constexpr QueueTraits traits{
+      .name = "sequence_ring",
+      .bounded = true,
+      .producers = Multiplicity::many,
+      .consumers = Multiplicity::many,
+      .progress = Progress::slot_blocking,
+      .order = Order::fifo,
+      .capacity_required = true,
+  };
+
+  // Capacity must be a power of two (the slot is ticket & mask) and at least 2:
+  // with one cell, "published" (pos + 1) would equal the next ticket's "empty".
+  explicit SequenceRing(std::size_t capacity)
+      : mask_(checked_capacity(capacity) - 1), cells_(new Cell[capacity]) {
+    for (std::size_t i = 0; i < capacity; ++i) {
+      // relaxed: the constructor finishes before the queue is shared, and
+      // sharing it (thread start) is itself a synchronisation point.
+      cells_[i].seq.store(i, std::memory_order_relaxed);
+    }
+  }
+
+  SequenceRing(const SequenceRing&) = delete;
+  SequenceRing& operator=(const SequenceRing&) = delete;
+
+  ~SequenceRing() {
+    // Quiescent by contract: every claimed ticket has been published, so the
+    // live items are exactly tickets [dequeue_pos_, enqueue_pos_).
+    const auto end = enqueue_pos_.load(std::memory_order_relaxed);
+    for (auto pos = dequeue_pos_.load(std::memory_order_relaxed); pos != end; ++pos) {
+      item(cells_[pos & mask_])->~T();
+    }
+  }
+
+  std::size_t capacity() const noexcept { return mask_ + 1; }
+
+  bool try_push(T&& value) {
+    Backoff backoff;
+    // (1) relaxed: pos is only a guess; the cell's seq (2) says whether it is
+    // ours to take, and the CAS makes the claim.
+    auto pos = enqueue_pos_.load(std::memory_order_relaxed);
+    for (;;) {
+      Cell& cell = cells_[pos & mask_];
+      // (2) acquire: pairs with the release (6) of the consumer that emptied
+      // this cell on the previous lap, so our write below cannot race its read.
+      const auto seq = cell.seq.load(std::memory_order_acquire);
+      const auto diff = static_cast<std::int64_t>(seq - pos);
+      if (diff == 0) {
+        // (3) relaxed on both paths: winning the ticket publishes nothing;
+        // the value is published by (4), and (2) already ordered us after the
+        // cell's previous reader.
+        if (enqueue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
+                                               std::memory_order_relaxed)) {
+          ::new (static_cast<void*>(cell.storage)) T(std::move(value));
+          // (4) release: publishes the value; pairs with the acquire (5).
+          cell.seq.store(pos + 1, std::memory_order_release);
+          return true;
+        }
+        backoff.spin();  // lost the ticket; pos now holds the current one
+      } else if (diff < 0) {
+        // The cell still holds last lap's item. Full, unless a consumer has
+        // already claimed that item and is still reading it.
+        // relaxed: only a count is compared; no data is read on its strength.
+        if (pos - dequeue_pos_.load(std::memory_order_relaxed) >= capacity()) return false;
+        backoff.snooze();
+        pos = enqueue_pos_.load(std::memory_order_relaxed);  // relaxed: as (1)
+      } else {
+        pos = enqueue_pos_.load(std::memory_order_relaxed);  // stale ticket; as (1)
+      }
+    }
+  }
+
+  bool try_pop(T& out) {
+    Backoff backoff;
+    // relaxed: a guess, as (1).
+    auto pos = dequeue_pos_.load(std::memory_order_relaxed);
+    for (;;) {
+      Cell& cell = cells_[pos & mask_];
+      // (5) acquire: pairs with the release (4), so the value is visible.
+      const auto seq = cell.seq.load(std::memory_order_acquire);
+      const auto diff = static_cast<std::int64_t>(seq - (pos + 1));
+      if (diff == 0) {
+        // relaxed on both paths, as (3): (5) already ordered us after the write.
+        if (dequeue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
+                                               std::memory_order_relaxed)) {
+          T* p = item(cell);
+          out = std::move(*p);
+          p->~T();
+          // (6) release: our read of the cell happens before the next lap's
+          // producer writes it; pairs with the acquire (2).
+          cell.seq.store(pos + mask_ + 1, std::memory_order_release);
+          return true;
+        }
+        backoff.spin();
+      } else if (diff < 0) {
+        // Not published yet. Empty, unless a producer has claimed this ticket
+        // and is still writing it. relaxed: a count only, as in try_push.
+        if (enqueue_pos_.load(std::memory_order_relaxed) <= pos) return false;
+        backoff.snooze();
+        pos = dequeue_pos_.load(std::memory_order_relaxed);
+      } else {
+        pos = dequeue_pos_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  // Stale as soon as it returns.
+  std::size_t approx_size() const noexcept {
+    const auto deq = dequeue_pos_.load(std::memory_order_relaxed);  // relaxed: an estimate
+    const auto enq = enqueue_pos_.load(std::memory_order_relaxed);
+    return enq > deq ? static_cast<std::size_t>(enq - deq) : 0;
+  }
+
+ private:
+  static constexpr std::size_t kCellAlign =
+      kPadding == Padding::cache_line ? 64 : alignof(std::atomic<std::uint64_t>);
+
+  struct alignas(kCellAlign) Cell {
+    std::atomic<std::uint64_t> seq{0};
+    alignas(T) unsigned char storage[sizeof(T)];
+  };
+
+  static T* item(Cell& cell) noexcept {
+    return std::launder(reinterpret_cast<T*>(cell.storage));
+  }
+
+  static std::size_t checked_capacity(std::size_t capacity) {
+    if (capacity < 2 || (capacity & (capacity - 1)) != 0) {
+      throw std::invalid_argument("sequence_ring capacity must be a power of two >= 2, got " +
+                                  std::to_string(capacity));
+    }
+    return capacity;
+  }
+
+  // Read-only after construction; on a line of their own so that the hot
+  // positions below do not drag them into every ping-pong.
+  alignas(kFalseSharingRange) const std::size_t mask_;
+  const std::unique_ptr<Cell[]> cells_;
+  alignas(kFalseSharingRange) std::atomic<std::uint64_t> enqueue_pos_{0};
+  alignas(kFalseSharingRange) std::atomic<std::uint64_t> dequeue_pos_{0};
+  // Keeps the next object off dequeue_pos_'s line.
+  [[maybe_unused]] char tail_padding_[kFalseSharingRange - sizeof(std::atomic<std::uint64_t>)] = {};
+
+  static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+};
+
+}  // namespace qb
