@@ -1,0 +1,163 @@
+#include "harness/cli.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "harness/payload.hpp"
+#include "harness/queue_table.hpp"
+
+namespace qb {
+
+namespace {
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const auto end = text.find(sep, start);
+    parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+std::optional<long long> to_int(std::string_view s) {
+  long long v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::string known_queues() {
+  std::string names;
+  for (const auto& e : queue_table()) names += (names.empty() ? "" : ", ") + std::string(e.traits.name);
+  return names;
+}
+
+}  // namespace
+
+std::vector<int> parse_counts(std::string_view option, std::string_view text, int max) {
+  std::vector<int> values;
+  auto bad = [&](std::string_view why) {
+    return UsageError(fmt::format("{}: '{}' {}", option, text, why));
+  };
+  for (auto part : split(text, ',')) {
+    const auto dash = part.find('-', 1);  // from 1: a leading '-' is a sign
+    const auto lo = to_int(part.substr(0, dash));
+    const auto hi = dash == std::string_view::npos ? lo : to_int(part.substr(dash + 1));
+    if (!lo || !hi) throw bad("is not a count list (e.g. 1,2,4 or 1-4)");
+    if (*lo < 1 || *hi < 1) throw bad("has a count below 1");
+    if (*hi < *lo) throw bad("has a range that runs backwards");
+    if (*hi > max) throw bad(fmt::format("has a count above {}", max));
+    for (long long v = *lo; v <= *hi; ++v) values.push_back(static_cast<int>(v));
+  }
+  return values;
+}
+
+std::chrono::nanoseconds parse_duration(std::string_view option, std::string_view text) {
+  std::size_t unit_at = 0;
+  while (unit_at < text.size() && (std::isdigit(static_cast<unsigned char>(text[unit_at])) ||
+                                   text[unit_at] == '.' || text[unit_at] == '-' || text[unit_at] == '+')) {
+    ++unit_at;
+  }
+  const std::string number(text.substr(0, unit_at));
+  const std::string_view unit = text.substr(unit_at);
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || ec != std::errc() || ptr != number.data() + number.size() || !std::isfinite(value)) {
+    throw UsageError(fmt::format("{}: '{}' is not a duration (e.g. 2s, 200ms, 500us)", option, text));
+  }
+  if (value < 0) throw UsageError(fmt::format("{}: '{}' is negative", option, text));
+  double scale = 0;
+  if (unit.empty() || unit == "s") scale = 1e9;
+  else if (unit == "ms") scale = 1e6;
+  else if (unit == "us") scale = 1e3;
+  else if (unit == "ns") scale = 1;
+  else if (unit == "m" || unit == "min") scale = 60e9;
+  else throw UsageError(fmt::format("{}: '{}' has an unknown unit (use ns, us, ms, s or m)", option, text));
+  return std::chrono::nanoseconds(static_cast<long long>(std::llround(value * scale)));
+}
+
+std::vector<std::string> parse_queue_names(std::string_view text) {
+  std::vector<std::string> names;
+  if (text == "all") {
+    for (const auto& e : queue_table()) names.emplace_back(e.traits.name);
+    return names;
+  }
+  for (auto part : split(text, ',')) {
+    if (find_queue(part) == nullptr) {
+      throw UsageError(fmt::format("--queue: unknown queue '{}' (known: {})", part, known_queues()));
+    }
+    names.emplace_back(part);
+  }
+  return names;
+}
+
+CommandLine::CommandLine() {
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every command");
+
+  auto* list = app.add_subcommand("list", "List every queue with its traits, and the scenario files found");
+  list->add_flag("--json", command.json, "Print the list as JSON");
+  list->callback([this] { command.kind = Command::Kind::list; });
+
+  auto* run = app.add_subcommand("run", "Run queues through a producer/consumer sweep and write validated results");
+  auto& b = command.sweep.base;
+  run->add_option("--queue,-q", queues, "Queues: 'all' or a comma list of names (see 'qbench list')")->capture_default_str();
+  run->add_option("--producers,-p", producers, "Producer counts: a list and/or ranges, e.g. 1,2,4-8")->capture_default_str();
+  run->add_option("--consumers,-c", consumers, "Consumer counts, same form")->capture_default_str();
+  run->add_option("--duration,-d", duration, "Measured window per repetition (ns/us/ms/s/m)")->capture_default_str();
+  run->add_option("--items", b.items, "Fixed-count runs: items pushed in the window, in total (overrides --duration)");
+  run->add_option("--warmup", warmup, "Warm-up before each window; not measured")->capture_default_str();
+  run->add_option("--repetitions,-r", command.sweep.repetitions, "Repetitions per point, interleaved across points")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  run->add_option("--capacity", capacity, "Queue capacity (default: 1024 where a queue needs one, else the queue's own)");
+  run->add_option("--placement", placement, "Thread pinning: compact, scatter or none")->capture_default_str();
+  run->add_option("--payload-bytes", b.payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
+  run->add_option("--seed", b.seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
+  run->add_option("--timeout", timeout, "Per-repetition limit before the child is killed (default: 5 x (warmup + duration) + 30s)")->capture_default_str();
+  run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
+  run->add_flag("--force", command.force, "Overwrite an existing --out file");
+  run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
+  run->callback([this] { command.kind = Command::Kind::run; });
+}
+
+void CommandLine::finish() {
+  if (command.kind != Command::Kind::run) return;
+  SweepRequest& s = command.sweep;
+  PointParams& b = s.base;
+  s.queues = parse_queue_names(queues);
+  s.producers = parse_counts("--producers", producers, static_cast<int>(kMaxProducers) - 1);
+  s.consumers = parse_counts("--consumers", consumers, 4096);
+  b.duration = parse_duration("--duration", duration);
+  if (b.duration.count() == 0 && b.items == 0) throw UsageError(fmt::format("--duration: '{}' is zero", duration));
+  b.warmup = parse_duration("--warmup", warmup);
+  const auto per_rep = b.warmup + (b.items > 0 ? std::chrono::nanoseconds(std::chrono::seconds(10)) : b.duration);
+  b.timeout = timeout == "auto" ? 5 * per_rep + std::chrono::seconds(30) : parse_duration("--timeout", timeout);
+  if (b.timeout.count() == 0) throw UsageError("--timeout: '0' is zero");
+  const auto pl = parse_placement(placement);
+  if (!pl) throw UsageError(fmt::format("--placement: '{}' is not one of compact, scatter, none", placement));
+  b.placement = *pl;
+  if (std::find(kPayloadSizes.begin(), kPayloadSizes.end(), b.payload_bytes) == kPayloadSizes.end()) {
+    throw UsageError(fmt::format("--payload-bytes: '{}' is not offered (8, 64 or 256)", b.payload_bytes));
+  }
+  s.capacity = capacity;
+  for (const auto& name : s.queues) {
+    const QueueEntry* e = find_queue(name);
+    const std::size_t cap = capacity.value_or(default_capacity(e->traits));
+    if (cap == 0 && e->traits.capacity_required) {
+      throw UsageError(fmt::format("--capacity: '0' is not allowed for {} (it needs a capacity)", name));
+    }
+    try {
+      e->check_capacity(cap);
+    } catch (const std::invalid_argument& err) {
+      throw UsageError(fmt::format("--capacity: '{}' is not allowed for {}: {}", cap, name, err.what()));
+    } catch (const std::bad_alloc&) {
+      throw UsageError(fmt::format("--capacity: '{}' is too large for {} (allocation failed)", cap, name));
+    }
+  }
+  if (!out.empty()) command.out = out;
+}
+
+}  // namespace qb

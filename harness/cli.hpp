@@ -1,0 +1,50 @@
+// Command-line parsing only: argv becomes a Command; nothing runs here.
+// Every mistake becomes a UsageError whose one-line message names the option
+// and the value.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/sweep.hpp"
+#include "harness/usage_error.hpp"
+
+namespace qb {
+
+struct Command {
+  enum class Kind { none, list, run } kind = Kind::none;
+  SweepRequest sweep;                        // run
+  std::optional<std::filesystem::path> out;  // run: where the JSON goes
+  bool force = false;                        // run: overwrite --out
+  bool json = false;                         // list: machine-readable
+};
+
+// Builds the parser into `app` and returns the Command it fills. Call
+// app.parse(argc, argv) (CLI11 errors are CLI::ParseError), then
+// finish_command() to validate what CLI11 cannot.
+struct CommandLine {
+  CLI::App app{"qbench: run concurrent queues through producer/consumer sweeps and validate every run"};
+  Command command;
+  // Raw strings, checked by finish().
+  std::string queues = "all", producers = "1", consumers = "1";
+  std::string duration = "1s", warmup = "200ms", timeout = "auto", placement = "compact";
+  std::optional<std::size_t> capacity;
+  std::string out;
+
+  CommandLine();
+  void finish();  // throws UsageError
+};
+
+// "1,2,4-8" -> {1,2,4,5,6,7,8}; every value in [1, max].
+std::vector<int> parse_counts(std::string_view option, std::string_view text, int max);
+// "2s", "200ms", "1.5s", "500us", "100ns", "1m"; a bare number is seconds.
+std::chrono::nanoseconds parse_duration(std::string_view option, std::string_view text);
+// "all" or a comma list of registered names.
+std::vector<std::string> parse_queue_names(std::string_view text);
+
+}  // namespace qb

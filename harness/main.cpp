@@ -1,0 +1,83 @@
+// qbench: parse the command line, run, report. Exit status: 0 all points ok,
+// 1 some point invalid or failed, 2 bad input, 130 interrupted.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "harness/cli.hpp"
+#include "harness/context.hpp"
+#include "harness/isolation.hpp"
+#include "harness/list_command.hpp"
+#include "harness/result_json.hpp"
+#include "harness/table.hpp"
+
+namespace {
+
+int run_command(const qb::Command& command, const std::vector<std::string>& argv) {
+  if (command.out) qb::check_output_path(*command.out, command.force);
+  if (const auto warning = qb::build_warning(); !warning.empty()) fmt::print(stderr, "{}\n", warning);
+
+  const auto topology = qb::Topology::detect();
+  const auto outcome = qb::run_sweep(command.sweep, topology);
+
+  std::vector<std::string> notes;
+  bool all_ok = true;
+  for (const auto& point : outcome.points) {
+    if (point.status == "skipped") notes.push_back(fmt::format("{}: skipped, {}", point.id, point.skip_reason));
+    if (point.status == "invalid" || point.status == "failed") all_ok = false;
+  }
+  fmt::print("{}", qb::summary_table(outcome.points));
+  for (const auto& point : outcome.points) {
+    for (const auto& w : point.warnings) fmt::print("warning: {}: {}\n", point.id, w);
+  }
+  if (command.out) {
+    const auto doc = qb::make_document(qb::machine_context(argv), outcome.points, outcome.interrupted, notes);
+    qb::write_json_atomically(*command.out, doc, command.force);
+    fmt::print("results: {}\n", command.out->string());
+  }
+  if (outcome.interrupted) {
+    fmt::print(stderr, "qbench: interrupted; finished repetitions were kept{}\n",
+               command.out ? " and written" : "");
+    return 130;
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv, argv + argc);
+  qb::CommandLine cli;
+  try {
+    cli.app.parse(argc, argv);
+    cli.finish();
+  } catch (const CLI::CallForHelp& e) {
+    return cli.app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "qbench: {}\n", e.what());
+    return 2;
+  } catch (const qb::UsageError& e) {
+    fmt::print(stderr, "qbench: {}\n", e.what());
+    return 2;
+  }
+  try {
+    switch (cli.command.kind) {
+      case qb::Command::Kind::list: return qb::list_command(cli.command.json);
+      case qb::Command::Kind::run: return run_command(cli.command, args);
+      case qb::Command::Kind::none: break;
+    }
+  } catch (const qb::UsageError& e) {
+    fmt::print(stderr, "qbench: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "qbench: error: {}\n", e.what());
+    return 1;
+  }
+  return 2;
+}

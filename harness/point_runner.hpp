@@ -1,0 +1,253 @@
+// Runs one repetition of one point in the calling process: P producer and C
+// consumer threads over a fresh queue, a warm-up, a measured window, then a
+// drain outside the window, and the exactly-once / order validation.
+//
+// Timeline (phase_ is written by the controlling thread only):
+//   all threads start at a barrier -> kWarmup: everyone works, nothing counts
+//   -> kMeasure: each thread notes its clock and its counters when it first
+//   sees the phase, so the window is "first thread's start to last thread's
+//   stop" -> kStop (duration mode: set by the controller; fixed-count mode:
+//   producers stop after their quota, consumers once everything pushed has
+//   been popped) -> producers exit, consumers drain until every pushed item
+//   is popped. The drain, thread creation and validation are outside the window.
+//
+// An item is one push and its pop: throughput = items popped inside the
+// window / window length.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/payload.hpp"
+#include "harness/run_types.hpp"
+#include "harness/seq_bitmap.hpp"
+#include "harness/topology.hpp"
+#include "queues/backoff.hpp"
+#include "queues/cache_line.hpp"
+#include "queues/queue.hpp"
+
+namespace qb {
+
+// Sequence numbers a producer may use: bounds the bitmaps' reserved address
+// space (512 MiB each here, a few MiB under sanitizers, whose shadow memory
+// makes big mappings costly). A producer that reaches it stops and says so.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr std::uint64_t kSequenceLimit = std::uint64_t{1} << 24;
+#else
+inline constexpr std::uint64_t kSequenceLimit = std::uint64_t{1} << 32;
+#endif
+
+// How long consumers keep polling an empty queue after every producer has
+// finished before they conclude that the missing items are lost.
+inline constexpr std::chrono::milliseconds kDrainGrace{500};
+
+namespace detail {
+
+enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
+using Clock = std::chrono::steady_clock;
+
+struct alignas(kFalseSharingRange) Worker {
+  std::atomic<std::uint64_t> published{0};  // total items so far, published for the stop test
+  Clock::time_point start{}, stop{};
+  std::uint64_t total = 0, at_start = 0, at_stop = 0;
+  std::uint64_t failed = 0, failed_at_start = 0, failed_at_stop = 0;
+  std::uint64_t duplicated = 0, misordered = 0, unexpected = 0;
+  bool hit_limit = false;
+  std::string error;
+
+  // Called by the worker whenever it sees a new phase.
+  void observe(int phase, int& seen) {
+    if (phase >= kMeasure && seen < kMeasure) {
+      start = Clock::now();
+      at_start = total;
+      failed_at_start = failed;
+    }
+    if (phase >= kStop && seen < kStop) {
+      stop = Clock::now();
+      at_stop = total;
+      failed_at_stop = failed;
+    }
+    seen = phase;
+  }
+};
+
+// Turns the workers' records into a RepResult: window, throughput, per-thread
+// figures, starvation, and the merged exactly-once validation.
+RepResult summarize_repetition(const PointParams& params, const QueueTraits& traits,
+                               const std::vector<Worker>& producers,
+                               const std::vector<Worker>& consumers,
+                               const std::vector<SeqBitmap>& bitmaps, const std::vector<int>& cpus,
+                               std::uint64_t left_over);
+
+}  // namespace detail
+
+// Runs one repetition. `cpus` has one entry per thread (producers first), -1
+// for unpinned. Throws what the queue's constructor throws.
+template <Queue Q>
+RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus) {
+  using Item = typename Q::value_type;
+  using detail::Worker;
+  const int np = params.producers;
+  const int nc = params.consumers;
+  const bool fixed_count = params.items > 0;
+  const bool check_order = promises_per_producer_order(Q::traits);
+
+  Q queue(params.capacity);
+  std::vector<Worker> producers(static_cast<std::size_t>(np));
+  std::vector<Worker> consumers(static_cast<std::size_t>(nc));
+  // bitmaps[c * np + p]: what consumer c saw of producer p.
+  std::vector<SeqBitmap> bitmaps;
+  bitmaps.reserve(static_cast<std::size_t>(np * nc));
+  for (int i = 0; i < np * nc; ++i) bitmaps.emplace_back(kSequenceLimit);
+
+  alignas(kFalseSharingRange) std::atomic<int> phase{detail::kWarmup};
+  alignas(kFalseSharingRange) std::atomic<int> producers_done{0};
+  std::barrier start_line(np + nc + 1);
+
+  auto quota = [&](int p) {
+    const auto base = params.items / static_cast<std::uint64_t>(np);
+    return base + (static_cast<std::uint64_t>(p) < params.items % static_cast<std::uint64_t>(np) ? 1 : 0);
+  };
+
+  auto producer_body = [&](int p) {
+    Worker& w = producers[static_cast<std::size_t>(p)];
+    int seen = detail::kWarmup;
+    try {
+      pin_current_thread(cpus[static_cast<std::size_t>(p)]);
+      start_line.arrive_and_wait();
+      Backoff backoff;
+      std::uint64_t end_seq = kSequenceLimit;  // fixed-count: set at the window's start
+      for (;;) {
+        // relaxed: the phase only tells us when to snapshot; no data rides on it.
+        const int ph = phase.load(std::memory_order_relaxed);
+        if (ph != seen) {
+          w.observe(ph, seen);
+          if (fixed_count && seen >= detail::kMeasure && end_seq == kSequenceLimit) {
+            end_seq = std::min(kSequenceLimit, w.total + quota(p));
+          }
+        }
+        if (seen >= detail::kStop) break;
+        if (w.total >= end_seq) {
+          if (fixed_count && seen == detail::kMeasure) w.observe(detail::kStop, seen);
+          if (w.total >= kSequenceLimit) w.hit_limit = true;
+          break;
+        }
+        Item item{};
+        item.tag = make_tag(static_cast<std::uint32_t>(p), w.total);
+        if (queue.try_push(std::move(item))) {
+          ++w.total;
+          backoff.reset();
+        } else {
+          ++w.failed;
+          backoff.snooze();
+        }
+      }
+    } catch (const std::exception& e) {
+      w.error = e.what();
+    }
+    if (seen < detail::kStop) w.observe(detail::kStop, seen);  // quota done, limit, or error
+    // (1) release: our final total happens before a consumer's acquire (2).
+    w.published.store(w.total, std::memory_order_release);
+    producers_done.fetch_add(1, std::memory_order_acq_rel);  // (1') same pairing, via the counter
+  };
+
+  // True once every producer has finished and every pushed item is popped.
+  auto all_delivered = [&]() {
+    // (2) acquire: pairs with (1)/(1'), so every producer's final total is visible.
+    if (producers_done.load(std::memory_order_acquire) != np) return false;
+    std::uint64_t pushed = 0, popped = 0;
+    for (auto& w : producers) pushed += w.published.load(std::memory_order_acquire);
+    // relaxed: consumers' counts only need to be eventually seen; one that is
+    // stale makes us poll again, never stop early (counts only grow).
+    for (auto& w : consumers) popped += w.published.load(std::memory_order_relaxed);
+    return popped >= pushed;
+  };
+
+  auto consumer_body = [&](int c) {
+    Worker& w = consumers[static_cast<std::size_t>(c)];
+    SeqBitmap* mine = &bitmaps[static_cast<std::size_t>(c * np)];
+    std::vector<std::uint64_t> next(static_cast<std::size_t>(np), 0);
+    int seen = detail::kWarmup;
+    try {
+      pin_current_thread(cpus[static_cast<std::size_t>(np + c)]);
+      start_line.arrive_and_wait();
+      Backoff backoff;
+      detail::Clock::time_point empty_since{};
+      Item item{};
+      for (;;) {
+        const int ph = phase.load(std::memory_order_relaxed);  // relaxed: as in producers
+        if (ph != seen) w.observe(ph, seen);
+        if (queue.try_pop(item)) {
+          ++w.total;
+          backoff.reset();
+          empty_since = {};
+          const auto p = tag_producer(item.tag);
+          const auto s = tag_sequence(item.tag);
+          if (p >= static_cast<std::uint32_t>(np) || s >= kSequenceLimit) {
+            ++w.unexpected;
+          } else if (!mine[p].mark(s)) {
+            ++w.duplicated;
+          } else if (check_order && s < next[p]) {
+            ++w.misordered;
+          }
+          if (p < static_cast<std::uint32_t>(np)) next[p] = std::max(next[p], s + 1);
+          continue;
+        }
+        ++w.failed;
+        // relaxed: read by all_delivered with the reasoning given there.
+        w.published.store(w.total, std::memory_order_relaxed);
+        if (fixed_count || seen >= detail::kStop) {
+          if (all_delivered()) {
+            if (seen < detail::kStop) w.observe(detail::kStop, seen);
+            break;
+          }
+          // A queue that loses items never lets the counts meet: once every
+          // producer is done and this consumer has found the queue empty for
+          // kDrainGrace, it stops and validation reports what was lost.
+          if (producers_done.load(std::memory_order_relaxed) == np) {  // relaxed: a hint only
+            const auto now = detail::Clock::now();
+            if (empty_since == detail::Clock::time_point{}) empty_since = now;
+            if (now - empty_since > kDrainGrace) {
+              if (seen < detail::kStop) w.observe(detail::kStop, seen);
+              break;
+            }
+          }
+        }
+        backoff.snooze();
+      }
+    } catch (const std::exception& e) {
+      w.error = e.what();
+    }
+    if (seen < detail::kStop) w.observe(detail::kStop, seen);
+    w.published.store(w.total, std::memory_order_relaxed);
+  };
+
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(np + nc));
+  for (int p = 0; p < np; ++p) threads.emplace_back(producer_body, p);
+  for (int c = 0; c < nc; ++c) threads.emplace_back(consumer_body, c);
+  start_line.arrive_and_wait();
+  std::this_thread::sleep_for(params.warmup);
+  // relaxed: workers poll it; the window edges are their own clock reads.
+  phase.store(detail::kMeasure, std::memory_order_relaxed);
+  if (!fixed_count) {
+    std::this_thread::sleep_for(params.duration);
+    phase.store(detail::kStop, std::memory_order_relaxed);
+  }
+  for (auto& t : threads) t.join();
+
+  // Quiescent now: anything still in the queue was never popped, although
+  // the consumers saw as many pops as pushes, so it is an extra item.
+  std::uint64_t left_over = 0;
+  for (Item item{}; queue.try_pop(item);) ++left_over;
+  return detail::summarize_repetition(params, Q::traits, producers, consumers, bitmaps, cpus, left_over);
+}
+
+}  // namespace qb

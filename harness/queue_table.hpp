@@ -1,0 +1,36 @@
+// The registry, type-erased for the command line: one row per registered
+// queue, with its traits and a runner per payload size.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "harness/run_types.hpp"
+
+namespace qb {
+
+using RepetitionFn = RepResult (*)(const PointParams&, const std::vector<int>& cpus);
+
+struct QueueEntry {
+  QueueTraits traits;
+  RepetitionFn run_8;
+  RepetitionFn run_64;
+  RepetitionFn run_256;
+  // Builds the queue once with this capacity: throws std::invalid_argument
+  // with the queue's own message when the capacity is not allowed.
+  void (*check_capacity)(std::size_t capacity);
+
+  RepetitionFn runner(int payload_bytes) const {
+    return payload_bytes == 256 ? run_256 : payload_bytes == 64 ? run_64 : run_8;
+  }
+};
+
+const std::vector<QueueEntry>& queue_table();
+const QueueEntry* find_queue(std::string_view name);
+
+// The capacity a point uses when the user gave none: bounded queues that need
+// one get 1024, the others their own default (0).
+std::size_t default_capacity(const QueueTraits& traits);
+
+}  // namespace qb

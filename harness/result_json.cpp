@@ -1,0 +1,336 @@
+// Results JSON, schema_version 1: every key this file writes, with its type
+// and unit. "int" is a JSON integer (counts are unsigned 64-bit); "number" may
+// be fractional, and a non-finite one is written as null. Key order in the
+// file is for people; readers must not rely on it.
+//
+// Top level:
+//   schema_version  int       kSchemaVersion; a loader refuses one it does not know
+//   generator       string    "qbench"
+//   interrupted     bool      SIGINT stopped the sweep; runs keep what had finished
+//   context         object    the machine and the build, from machine_context() (context.hpp):
+//     host, cpu_model, clocksource, compiler, cxx_flags, build_type, sanitizer ("" for
+//     none), git_sha string; cpus_online int; date_utc string ("2026-01-31T12:00:00Z");
+//     command_line [string]; kernel {sysname, release, version, machine: string};
+//     cpu_flags_of_note {flag: bool} (constant_tsc, nonstop_tsc, invariant_tsc, ...);
+//     libraries {name: version string}; topology {pus, cores, packages, numa_nodes int;
+//     smt bool; pu_order_compact [int]; caches [{level int, type string, size_bytes
+//     int (bytes), line_bytes int (bytes), shared_by_pus int, count int}]}
+//   notes           [string]  one line per skipped point, for people
+//   runs            [run]     one per point, skipped ones included, in sweep order
+//
+// run:
+//   id              string    "<scenario>/<queue>/p<P>c<C>", e.g. "run/sequence_ring/p4c4"
+//   status          string    "ok" | "invalid" (a repetition lost, duplicated or misordered
+//                             an item) | "failed" (one crashed, timed out or threw) |
+//                             "skipped" (the queue cannot run the point) | "not_run"
+//                             (the sweep was interrupted first)
+//   skip_reason     string    why it was skipped or not run; "" otherwise
+//   traits          object    as queues/queue.hpp declares them: name string; bounded bool;
+//                             producers, consumers "one" | "many"; progress "blocking" |
+//                             "slot_blocking" | "lock_free" | "wait_free"; order "fifo" |
+//                             "per_producer_fifo" | "none"; capacity_required bool
+//   params          object    queue string; producers, consumers int; capacity int (0: the
+//                             queue's default); payload_bytes int (bytes); items int (> 0:
+//                             a fixed-count run of that many items in all; 0: duration
+//                             mode); duration_ns int (ns, the window in duration mode);
+//                             warmup_ns int (ns); placement "none" | "compact" | "scatter";
+//                             seed int; timeout_ns int (ns; a longer repetition fails)
+//   aggregate       object | null   null unless every repetition is "ok": samples int;
+//                             median_items_per_s, min_items_per_s, max_items_per_s,
+//                             mean_items_per_s, stddev_items_per_s number (items/s; the
+//                             sample stddev, n - 1); cv number (stddev / mean: 0.05 is 5%);
+//                             median_ns_per_item number (ns, 1e9 / median)
+//   warnings        [string]  e.g. "noisy: coefficient of variation 7.2% > 5%"
+//   repetitions     [rep]     in the order they ran; [] when skipped or not run, and
+//                             fewer than asked for when the sweep was interrupted
+//
+// rep: repetition int (0-based, in the point); status "ok" | "invalid" | "failed";
+//   failure string (why it failed: signal, timeout, exception; "" otherwise);
+//   elapsed_s number (s, first thread's window start to last thread's stop);
+//   items int (popped in the window; an item is one push and its pop);
+//   items_per_s number (items/s) and ns_per_item number (ns), both 0 unless "ok";
+//   threads [thread] (producers first); cpu_map [int] (each thread's CPU, producers
+//   first; -1: not pinned); oversubscribed bool (more worker threads than CPUs);
+//   peak_rss_kib int (KiB, peak resident set of the child process); warnings [string];
+//   validation object: valid bool (nothing lost, duplicated, misordered or
+//   unexpected); order_checked bool (the traits promise per-producer order, so it
+//   was checked); pushed, popped int (every item, warm-up and drain included);
+//   lost, duplicated, misordered, unexpected int (items)
+//
+// thread: role "producer" | "consumer"; index int; cpu int (-1: not pinned);
+//   items int (pushed or popped in the window); failed_ops int (try_push found it
+//   full or try_pop found it empty, in the window); starved bool (under 10% of its
+//   fair share of items)
+#include "harness/result_json.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace qb {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// from_json reads with these: a missing key throws (nlohmann's out_of_range).
+template <class T>
+void read_key(const json& j, const char* key, T& field) {
+  j.at(key).get_to(field);
+}
+
+void read_key(const json& j, const char* key, double& field) {
+  const json& v = j.at(key);  // null: the record held NaN or an infinity
+  field = v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+}
+
+void read_key(const json& j, const char* key, std::chrono::nanoseconds& field) {
+  field = std::chrono::nanoseconds(j.at(key).get<std::chrono::nanoseconds::rep>());
+}
+
+void read_key(const json& j, const char* key, Placement& field) {
+  const auto name = j.at(key).get<std::string>();
+  for (Placement p : {Placement::none, Placement::compact, Placement::scatter}) {
+    if (to_string(p) == name) {
+      field = p;
+      return;
+    }
+  }
+  throw std::invalid_argument(fmt::format("{}: unknown placement '{}'", key, name));
+}
+
+void read_keys(const json&) {}
+
+// read_keys(j, "a", x.a, "b", x.b, ...)
+template <class T, class... Rest>
+void read_keys(const json& j, const char* key, T& field, Rest&... rest) {
+  read_key(j, key, field);
+  read_keys(j, rest...);
+}
+
+}  // namespace
+
+void to_json(json& j, const PointParams& p) {
+  j = json{{"queue", p.queue}, {"producers", p.producers}, {"consumers", p.consumers},
+           {"capacity", p.capacity}, {"payload_bytes", p.payload_bytes}, {"items", p.items},
+           {"duration_ns", p.duration.count()}, {"warmup_ns", p.warmup.count()},
+           {"placement", to_string(p.placement)}, {"seed", p.seed},
+           {"timeout_ns", p.timeout.count()}};
+}
+
+void from_json(const json& j, PointParams& p) {
+  read_keys(j, "queue", p.queue, "producers", p.producers, "consumers", p.consumers,
+            "capacity", p.capacity, "payload_bytes", p.payload_bytes, "items", p.items,
+            "duration_ns", p.duration, "warmup_ns", p.warmup, "placement", p.placement,
+            "seed", p.seed, "timeout_ns", p.timeout);
+}
+
+void to_json(json& j, const ThreadStats& t) {
+  j = json{{"role", t.role}, {"index", t.index}, {"cpu", t.cpu},
+           {"items", t.items}, {"failed_ops", t.failed_ops}, {"starved", t.starved}};
+}
+
+void from_json(const json& j, ThreadStats& t) {
+  read_keys(j, "role", t.role, "index", t.index, "cpu", t.cpu, "items", t.items,
+            "failed_ops", t.failed_ops, "starved", t.starved);
+}
+
+void to_json(json& j, const Validation& v) {
+  j = json{{"valid", v.valid()}, {"order_checked", v.order_checked}, {"pushed", v.pushed},
+           {"popped", v.popped}, {"lost", v.lost}, {"duplicated", v.duplicated},
+           {"misordered", v.misordered}, {"unexpected", v.unexpected}};
+}
+
+void from_json(const json& j, Validation& v) {  // "valid" is derived, so not read
+  read_keys(j, "order_checked", v.order_checked, "pushed", v.pushed, "popped", v.popped,
+            "lost", v.lost, "duplicated", v.duplicated, "misordered", v.misordered,
+            "unexpected", v.unexpected);
+}
+
+void to_json(json& j, const RepResult& r) {
+  j = json{{"repetition", r.repetition}, {"status", r.status}, {"failure", r.failure},
+           {"elapsed_s", r.elapsed_s}, {"items", r.items}, {"items_per_s", r.items_per_s},
+           {"ns_per_item", r.ns_per_item}, {"threads", r.threads}, {"validation", r.validation},
+           {"cpu_map", r.cpu_map}, {"oversubscribed", r.oversubscribed},
+           {"peak_rss_kib", r.peak_rss_kib}, {"warnings", r.warnings}};
+}
+
+void from_json(const json& j, RepResult& r) {
+  read_keys(j, "repetition", r.repetition, "status", r.status, "failure", r.failure,
+            "elapsed_s", r.elapsed_s, "items", r.items, "items_per_s", r.items_per_s,
+            "ns_per_item", r.ns_per_item, "threads", r.threads, "validation", r.validation,
+            "cpu_map", r.cpu_map, "oversubscribed", r.oversubscribed,
+            "peak_rss_kib", r.peak_rss_kib, "warnings", r.warnings);
+}
+
+void to_json(json& j, const Aggregate& a) {
+  j = json{{"samples", a.samples}, {"median_items_per_s", a.median},
+           {"min_items_per_s", a.min}, {"max_items_per_s", a.max},
+           {"mean_items_per_s", a.mean}, {"stddev_items_per_s", a.stddev}, {"cv", a.cv},
+           {"median_ns_per_item", a.median_ns_per_item}};
+}
+
+void from_json(const json& j, Aggregate& a) {
+  read_keys(j, "samples", a.samples, "median_items_per_s", a.median, "min_items_per_s", a.min,
+            "max_items_per_s", a.max, "mean_items_per_s", a.mean,
+            "stddev_items_per_s", a.stddev, "cv", a.cv,
+            "median_ns_per_item", a.median_ns_per_item);
+}
+
+void to_json(json& j, const QueueTraits& t) {
+  j = json{{"name", t.name}, {"bounded", t.bounded}, {"producers", to_string(t.producers)},
+           {"consumers", to_string(t.consumers)}, {"progress", to_string(t.progress)},
+           {"order", to_string(t.order)}, {"capacity_required", t.capacity_required}};
+}
+
+void to_json(json& j, const PointResult& p) {
+  j = json{{"id", p.id}, {"status", p.status}, {"skip_reason", p.skip_reason},
+           {"traits", p.traits}, {"params", p.params},
+           {"aggregate", p.aggregate ? json(*p.aggregate) : json(nullptr)},
+           {"warnings", p.warnings}, {"repetitions", p.repetitions}};
+}
+
+json make_document(const json& context, const std::vector<PointResult>& points, bool interrupted,
+                   const std::vector<std::string>& skipped_notes) {
+  return json{{"schema_version", kSchemaVersion}, {"generator", "qbench"}, {"context", context},
+              {"interrupted", interrupted}, {"notes", skipped_notes}, {"runs", points}};
+}
+
+namespace {
+
+fs::path directory_of(const fs::path& out) {
+  return out.has_parent_path() ? out.parent_path() : fs::path(".");
+}
+
+// not_found for a missing path (or one under a non-directory); throws for
+// anything else stat() cannot answer, such as a search permission denied.
+fs::file_type type_of(const fs::path& p) {
+  std::error_code ec;
+  const fs::file_status s = fs::status(p, ec);
+  if (ec && s.type() != fs::file_type::not_found) {
+    throw UsageError(fmt::format("--out: cannot access '{}': {}", p.string(), ec.message()));
+  }
+  return s.type();
+}
+
+// Reads errno first, before anything can change it.
+[[noreturn]] void fail(const fs::path& out, const char* step) {
+  const int err = errno;
+  throw std::runtime_error(fmt::format("cannot write '{}': {}: {}", out.string(), step,
+                                       std::generic_category().message(err)));
+}
+
+// schema_version first and each run's long repetitions last; deeper objects
+// keep nlohmann's sorted keys.
+nlohmann::ordered_json in_reading_order(const json& doc) {
+  auto reorder = [](const json& obj, std::initializer_list<const char*> first) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    for (const char* k : first) {
+      if (obj.contains(k)) o[k] = obj[k];
+    }
+    for (const auto& [k, v] : obj.items()) {
+      if (!o.contains(k)) o[k] = v;
+    }
+    return o;
+  };
+  if (!doc.is_object()) return doc;
+  nlohmann::ordered_json o = reorder(doc, {"schema_version", "generator", "interrupted",
+                                           "context", "notes", "runs"});
+  if (!o.contains("runs")) return o;
+  for (auto& run : o["runs"]) {
+    if (run.is_object()) {
+      run = reorder(json(run), {"id", "status", "skip_reason", "traits", "params", "aggregate",
+                                "warnings", "repetitions"});
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+void check_output_path(const fs::path& out, bool force) {
+  if (out.empty()) throw UsageError("--out: the path is empty");
+  const fs::file_type type = type_of(out);
+  if (type == fs::file_type::directory) {
+    throw UsageError(fmt::format("--out: '{}' is a directory", out.string()));
+  }
+  const fs::path dir = directory_of(out);
+  const fs::file_type dir_type = type_of(dir);
+  if (dir_type == fs::file_type::not_found) {
+    throw UsageError(fmt::format("--out: '{}': directory '{}' does not exist", out.string(), dir.string()));
+  }
+  if (dir_type != fs::file_type::directory) {
+    throw UsageError(fmt::format("--out: '{}': '{}' is not a directory", out.string(), dir.string()));
+  }
+  // Creating the temporary and renaming it need write and search permission.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw UsageError(fmt::format("--out: '{}': directory '{}' is not writable", out.string(), dir.string()));
+  }
+  if (type == fs::file_type::not_found) return;
+  // Replacing a device or a FIFO (--out /dev/null --force, as root) would
+  // put a regular file in its place.
+  if (type != fs::file_type::regular) {
+    throw UsageError(fmt::format("--out: '{}' is not a regular file", out.string()));
+  }
+  if (!force) {
+    throw UsageError(fmt::format("--out: '{}' exists; pass --force to overwrite", out.string()));
+  }
+}
+
+void write_json_atomically(const fs::path& out, const json& doc, bool force) {
+  // Dumped before anything touches the disk; invalid UTF-8 (a byte in the
+  // command line, say) becomes U+FFFD rather than losing the whole sweep.
+  const std::string text =
+      in_reading_order(doc).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+
+  const fs::path dir = directory_of(out);
+  const fs::path tmp = dir / fmt::format(".{}.{}.{:08x}.tmp", out.filename().string(),
+                                         ::getpid(), std::random_device{}());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) fail(out, "creating the temporary file");
+  struct Cleanup {  // removes the temporary on every way out but the rename
+    const fs::path& path;
+    int fd;
+    bool armed = true;
+    ~Cleanup() {
+      if (fd >= 0) ::close(fd);
+      if (armed) ::unlink(path.c_str());
+    }
+  } cleanup{tmp, fd};
+
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(out, "writing the temporary file");
+    done += static_cast<std::size_t>(n);
+  }
+  // The data reaches the disk before a name points at it, so a crash leaves
+  // the old file or the complete new one, never a truncated one.
+  if (::fsync(fd) != 0) fail(out, "fsync of the temporary file");
+  cleanup.fd = -1;
+  if (::close(fd) != 0) fail(out, "closing the temporary file");
+  if (force) {
+    if (::rename(tmp.c_str(), out.c_str()) != 0) fail(out, "renaming the temporary file over it");
+    cleanup.armed = false;
+  } else if (::link(tmp.c_str(), out.c_str()) != 0) {
+    // EEXIST rather than a replacement, even if the file appeared after
+    // check_output_path. On success the cleanup unlinks the temporary name.
+    if (errno == EEXIST) fail(out, "it exists; pass --force to overwrite");
+    fail(out, "linking the temporary file to it");
+  }
+  // Best effort: makes the new name durable; the file is complete either way.
+  if (const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+}  // namespace qb

@@ -1,0 +1,60 @@
+// The results file: JSON conversions of the records in run_types.hpp, the
+// document that wraps them, and the checks and atomic write around --out.
+// The schema (every key, its type and unit) is at the top of result_json.cpp
+// and summarised in the README; bump kSchemaVersion when a key changes
+// meaning or goes away.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/run_types.hpp"
+#include "harness/usage_error.hpp"
+#include "queues/queue.hpp"
+
+namespace qb {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Found by nlohmann's ADL, so `json j = rep;` and `j.get<RepResult>()` work.
+// from_json needs every key that to_json writes (a missing one throws), and
+// ignores derived keys such as Validation's "valid". RepResult round-trips
+// exactly: the forked child sends its result to the parent as JSON text.
+// Non-finite doubles are written as null and read back as NaN.
+void to_json(nlohmann::json& j, const PointParams& p);
+void from_json(const nlohmann::json& j, PointParams& p);
+void to_json(nlohmann::json& j, const ThreadStats& t);
+void from_json(const nlohmann::json& j, ThreadStats& t);
+void to_json(nlohmann::json& j, const Validation& v);
+void from_json(const nlohmann::json& j, Validation& v);
+void to_json(nlohmann::json& j, const RepResult& r);
+void from_json(const nlohmann::json& j, RepResult& r);
+void to_json(nlohmann::json& j, const Aggregate& a);
+void from_json(const nlohmann::json& j, Aggregate& a);
+void to_json(nlohmann::json& j, const QueueTraits& t);  // no from_json: the name is a string_view
+void to_json(nlohmann::json& j, const PointResult& p);
+
+// The whole results document: schema_version, generator, context (as built
+// by machine_context), interrupted, runs (every point, skipped ones included,
+// in the order given) and notes (one line per skipped point, for people).
+nlohmann::json make_document(const nlohmann::json& context, const std::vector<PointResult>& points,
+                             bool interrupted, const std::vector<std::string>& skipped_notes);
+
+// Throws UsageError, with a one-line message naming the value, unless `out`
+// can be written: its directory exists and is writable, `out` is not a
+// directory or other non-regular file, and it does not exist unless `force`.
+// Called before the first run, so that no run is wasted.
+void check_output_path(const std::filesystem::path& out, bool force);
+
+// Writes `doc` (indent 2) to a temporary file in `out`'s directory, fsyncs
+// it, then renames it over `out` (force) or hard-links it to `out` (no
+// force: link() fails rather than overwrite a file that appeared since
+// check_output_path) and removes the temporary. Readers therefore see either
+// no file or a complete one. On failure the temporary is removed and a
+// std::runtime_error names `out` and the system's reason.
+void write_json_atomically(const std::filesystem::path& out, const nlohmann::json& doc, bool force);
+
+}  // namespace qb

@@ -1,0 +1,92 @@
+// Plain records that flow one way through the harness: a sweep becomes
+// PointParams; each repetition of a point (run in its own child process)
+// yields a RepResult; the repetitions of a point become a PointResult; the
+// results become JSON. Nothing here knows how it is produced or printed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "queues/queue.hpp"
+
+namespace qb {
+
+enum class Placement { none, compact, scatter };
+
+// One point of a sweep: a queue and a thread shape, with everything that
+// decides what the run does.
+struct PointParams {
+  std::string queue;
+  int producers = 1;
+  int consumers = 1;
+  std::size_t capacity = 0;          // 0: the queue's default (bounded queues get one in the CLI)
+  int payload_bytes = 8;             // 8, 64 or 256
+  std::uint64_t items = 0;           // > 0: fixed-count run of this many items in total
+  std::chrono::nanoseconds duration{std::chrono::seconds(1)};  // used when items == 0
+  std::chrono::nanoseconds warmup{std::chrono::milliseconds(100)};
+  Placement placement = Placement::compact;
+  std::uint64_t seed = 1;
+  std::chrono::nanoseconds timeout{std::chrono::seconds(60)};
+};
+
+// One worker thread of one repetition.
+struct ThreadStats {
+  std::string role;               // "producer" or "consumer"
+  int index = 0;
+  int cpu = -1;                   // -1: not pinned
+  std::uint64_t items = 0;        // pushed or popped inside the measured window
+  std::uint64_t failed_ops = 0;   // try_push found it full / try_pop found it empty, in the window
+  bool starved = false;           // under 10% of its fair share of items
+};
+
+struct Validation {
+  bool order_checked = false;     // the traits promise per-producer order, so it was checked
+  std::uint64_t pushed = 0;       // every item pushed, warm-up and drain included
+  std::uint64_t popped = 0;
+  std::uint64_t lost = 0;         // pushed, never popped
+  std::uint64_t duplicated = 0;   // popped more than once
+  std::uint64_t misordered = 0;   // a producer's item popped after a later one by the same consumer
+  std::uint64_t unexpected = 0;   // a (producer, sequence) that was never pushed
+  bool valid() const { return lost == 0 && duplicated == 0 && misordered == 0 && unexpected == 0; }
+};
+
+// One repetition of one point.
+struct RepResult {
+  int repetition = 0;
+  std::string status = "ok";       // "ok", "invalid", "failed"
+  std::string failure;             // why, when status == "failed" (signal, timeout, exception)
+  double elapsed_s = 0;            // first thread's window start to last thread's window stop
+  std::uint64_t items = 0;         // items popped inside the window
+  double items_per_s = 0;          // reported only when status == "ok"
+  double ns_per_item = 0;
+  std::vector<ThreadStats> threads;
+  Validation validation;
+  std::vector<int> cpu_map;        // cpu of each thread: producers first, then consumers
+  bool oversubscribed = false;     // more worker threads than CPUs available
+  long peak_rss_kib = 0;           // of the child process that ran it
+  std::vector<std::string> warnings;
+};
+
+struct Aggregate {
+  int samples = 0;                 // repetitions with status "ok"
+  double median = 0, min = 0, max = 0, mean = 0, stddev = 0, cv = 0;  // items/s
+  double median_ns_per_item = 0;
+};
+
+struct PointResult {
+  PointParams params;
+  QueueTraits traits{};
+  std::string id;                  // "run/sequence_ring/p4c4"
+  std::string status = "ok";       // "ok", "invalid", "failed", "skipped"
+  std::string skip_reason;
+  std::vector<RepResult> repetitions;
+  std::optional<Aggregate> aggregate;  // absent unless every repetition is "ok"
+  std::vector<std::string> warnings;   // e.g. "cv 7.2% > 5%", "starved consumer 2"
+};
+
+std::string_view to_string(Placement p);
+
+}  // namespace qb

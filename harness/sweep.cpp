@@ -1,0 +1,144 @@
+#include "harness/sweep.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "harness/isolation.hpp"
+#include "harness/queue_table.hpp"
+#include "harness/stats.hpp"
+
+namespace qb {
+
+namespace {
+
+std::string format_seconds(double s) {
+  if (s < 60) return fmt::format("{:.0f}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
+}
+
+// One progress line on stderr: rewritten in place on a terminal, one line per
+// repetition otherwise (logs, CI).
+class ProgressLine {
+ public:
+  explicit ProgressLine(int total) : total_(total), tty_(isatty(STDERR_FILENO) != 0) {}
+
+  void before(const PointResult& point, int rep, int reps) {
+    const double spent = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::string eta = "ETA --";
+    if (done_ > 0) eta = "ETA " + format_seconds(spent / done_ * (total_ - done_));
+    const auto line = fmt::format("qbench: [{}/{}] {} rep {}/{}  elapsed {}  {}", done_ + 1, total_,
+                                  point.id, rep + 1, reps, format_seconds(spent), eta);
+    if (tty_) {
+      fmt::print(stderr, "\r\033[K{}", line);
+    } else {
+      fmt::print(stderr, "{}\n", line);
+    }
+    std::fflush(stderr);
+  }
+  void after() { ++done_; }
+  void finish() {
+    if (tty_) fmt::print(stderr, "\r\033[K");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  int total_;
+  int done_ = 0;
+  bool tty_;
+  Clock::time_point start_ = Clock::now();
+};
+
+}  // namespace
+
+std::vector<PointResult> plan_points(const SweepRequest& request) {
+  std::vector<PointResult> points;
+  for (const auto& name : request.queues) {
+    const QueueEntry* entry = find_queue(name);
+    for (int p : request.producers) {
+      for (int c : request.consumers) {
+        PointResult point;
+        point.traits = entry->traits;
+        point.params = request.base;
+        point.params.queue = name;
+        point.params.producers = p;
+        point.params.consumers = c;
+        point.params.capacity = request.capacity.value_or(default_capacity(entry->traits));
+        point.id = fmt::format("{}/{}/p{}c{}", request.id_prefix, name, p, c);
+        if (const char* why = unsupported_reason(entry->traits, p, c)) {
+          point.status = "skipped";
+          point.skip_reason = why;
+        }
+        points.push_back(std::move(point));
+      }
+    }
+  }
+  return points;
+}
+
+void finalize_point(PointResult& point) {
+  if (point.status == "skipped") return;
+  point.status = "ok";
+  for (const auto& rep : point.repetitions) {
+    if (rep.status == "failed") point.status = "failed";
+    if (rep.status == "invalid" && point.status == "ok") point.status = "invalid";
+    for (const auto& w : rep.warnings) {
+      auto tagged = fmt::format("rep {}: {}", rep.repetition + 1, w);
+      point.warnings.push_back(std::move(tagged));
+    }
+  }
+  if (point.repetitions.empty()) {
+    point.status = "not_run";
+    point.skip_reason = "the sweep was interrupted before this point ran";
+    return;
+  }
+  if (point.status != "ok") return;
+  point.aggregate = aggregate(point.repetitions);
+  if (point.aggregate->cv > 0.05) {
+    point.warnings.push_back(fmt::format("noisy: coefficient of variation {:.1f}% > 5%", 100 * point.aggregate->cv));
+  }
+  if (!point.repetitions.empty() && point.repetitions.front().oversubscribed) {
+    point.warnings.push_back("oversubscribed: more worker threads than usable CPUs");
+  }
+}
+
+SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology) {
+  SweepOutcome outcome;
+  outcome.points = plan_points(request);
+  int runnable = 0;
+  for (const auto& p : outcome.points) runnable += p.status == "skipped" ? 0 : 1;
+  ProgressLine progress(runnable * request.repetitions);
+  install_interrupt_handler();
+
+  for (int rep = 0; rep < request.repetitions && !outcome.interrupted; ++rep) {
+    for (auto& point : outcome.points) {
+      if (point.status == "skipped") continue;
+      const PointParams& params = point.params;
+      const int threads = params.producers + params.consumers;
+      const auto cpus = topology.cpu_map(params.placement, threads);
+      const RepetitionFn run = find_queue(params.queue)->runner(params.payload_bytes);
+      progress.before(point, rep, request.repetitions);
+      RepResult result = request.isolate
+                             ? run_isolated([&] { return run(params, cpus); }, params.timeout)
+                             : run(params, cpus);
+      progress.after();
+      if (result.status == "interrupted") {
+        outcome.interrupted = true;
+        break;
+      }
+      result.repetition = rep;
+      result.cpu_map = cpus;
+      result.oversubscribed = threads > topology.cpu_count();
+      point.repetitions.push_back(std::move(result));
+    }
+  }
+  progress.finish();
+  for (auto& point : outcome.points) finalize_point(point);
+  return outcome;
+}
+
+}  // namespace qb

@@ -1,0 +1,42 @@
+// A sweep: the points a request expands to, run with their repetitions
+// interleaved (rep 1 of every point, then rep 2, ...) so that a slow drift of
+// the machine spreads over all points instead of biasing one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/run_types.hpp"
+#include "harness/topology.hpp"
+
+namespace qb {
+
+struct SweepRequest {
+  std::vector<std::string> queues;   // registered names
+  std::vector<int> producers;
+  std::vector<int> consumers;
+  PointParams base;                  // queue, producers, consumers and capacity are set per point
+  std::optional<std::size_t> capacity;
+  int repetitions = 5;
+  bool isolate = true;               // fork a child per repetition
+  std::string id_prefix = "run";
+};
+
+struct SweepOutcome {
+  std::vector<PointResult> points;
+  bool interrupted = false;
+};
+
+// Every point of the request, in order; the ones the queue's traits rule out
+// come back with status "skipped" and the reason.
+std::vector<PointResult> plan_points(const SweepRequest& request);
+
+// Runs the plan; progress goes to stderr. Stops early, keeping every finished
+// repetition, when SIGINT arrives (the outcome is then marked interrupted).
+SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology);
+
+// Sets a point's status, aggregate and warnings from its repetitions.
+void finalize_point(PointResult& point);
+
+}  // namespace qb

@@ -1,0 +1,127 @@
+#include "harness/table.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace qb {
+
+namespace {
+
+constexpr std::size_t kColumns = 10;
+constexpr std::array<std::string_view, kColumns> kHeader = {
+    "queue", "P", "C", "items/s (median)", "ns/item", "min items/s", "max items/s",
+    "CV %", "reps", "status"};
+// queue and status read left to right; every other column is a number.
+constexpr bool left_aligned(std::size_t col) { return col == 0 || col == kColumns - 1; }
+
+// 12345678.9 -> "12,345,679": whole items/s, grouped, so that the unit stays
+// in the header and digits line up down the column.
+std::string grouped(double x) {
+  if (!std::isfinite(x) || x < 0) return "?";
+  const std::string digits = fmt::format("{}", static_cast<std::uint64_t>(std::llround(x)));
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string invalid_text(const PointResult& p) {
+  Validation sum;
+  for (const RepResult& r : p.repetitions) {
+    sum.lost += r.validation.lost;
+    sum.duplicated += r.validation.duplicated;
+    sum.misordered += r.validation.misordered;
+    sum.unexpected += r.validation.unexpected;
+  }
+  std::string text = fmt::format("invalid (lost {}, dup {}, misordered {}", sum.lost,
+                                 sum.duplicated, sum.misordered);
+  if (sum.unexpected > 0) text += fmt::format(", unexpected {}", sum.unexpected);
+  return text + ")";
+}
+
+std::string status_text(const PointResult& p) {
+  if (p.status == "ok") {
+    // The warnings themselves are listed under the table, one per line.
+    if (p.warnings.empty()) return "ok";
+    return fmt::format("ok ({} warning{})", p.warnings.size(), p.warnings.size() == 1 ? "" : "s");
+  }
+  if (p.status == "invalid") return invalid_text(p);
+  if (p.status == "failed") {
+    for (const RepResult& r : p.repetitions) {
+      if (r.status == "failed" && !r.failure.empty()) return "failed: " + r.failure;
+    }
+    return "failed";
+  }
+  // "skipped", "not_run" (interrupted first), or a status added later.
+  return p.skip_reason.empty() ? p.status : p.status + ": " + p.skip_reason;
+}
+
+std::array<std::string, kColumns> row_of(const PointResult& p) {
+  std::array<std::string, kColumns> row;
+  row.fill("-");
+  row[0] = p.params.queue;
+  row[1] = fmt::format("{}", p.params.producers);
+  row[2] = fmt::format("{}", p.params.consumers);
+  row[kColumns - 1] = status_text(p);
+  // Figures only for a point whose every repetition is "ok".
+  if (p.status != "ok" || !p.aggregate || p.aggregate->samples == 0) return row;
+  const Aggregate& a = *p.aggregate;
+  row[3] = grouped(a.median);
+  row[4] = fmt::format("{:.2f}", a.median_ns_per_item);
+  row[5] = grouped(a.min);
+  row[6] = grouped(a.max);
+  row[7] = fmt::format("{:.1f}", a.cv * 100);
+  row[8] = fmt::format("{}", a.samples);
+  return row;
+}
+
+void append_row(std::string& out, const std::array<std::string, kColumns>& row,
+                const std::array<std::size_t, kColumns>& width) {
+  for (std::size_t col = 0; col < kColumns; ++col) {
+    if (col == kColumns - 1) {
+      out += row[col];  // last column unpadded: no trailing spaces
+    } else if (left_aligned(col)) {
+      out += fmt::format("{:<{}}  ", row[col], width[col]);
+    } else {
+      out += fmt::format("{:>{}}  ", row[col], width[col]);
+    }
+  }
+  out += '\n';
+}
+
+}  // namespace
+
+std::string summary_table(const std::vector<PointResult>& points) {
+  std::vector<std::array<std::string, kColumns>> rows;
+  rows.reserve(points.size());
+  for (const PointResult& p : points) rows.push_back(row_of(p));
+
+  std::array<std::size_t, kColumns> width{};
+  for (std::size_t col = 0; col < kColumns; ++col) width[col] = kHeader[col].size();
+  for (const auto& row : rows) {
+    for (std::size_t col = 0; col < kColumns; ++col) {
+      width[col] = std::max(width[col], row[col].size());
+    }
+  }
+
+  std::array<std::string, kColumns> header, rule;
+  for (std::size_t col = 0; col < kColumns; ++col) {
+    header[col] = kHeader[col];
+    rule[col] = std::string(width[col], '-');
+  }
+  std::string out;
+  append_row(out, header, width);
+  append_row(out, rule, width);
+  for (const auto& row : rows) append_row(out, row, width);
+  return out;
+}
+
+}  // namespace qb

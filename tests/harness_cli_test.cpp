@@ -1,0 +1,159 @@
+// qbench as a user runs it: bad input is one line on stderr, exit 2 and no
+// output file; a good run writes the schema; SIGINT keeps finished points.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status = -1;
+  std::string err;
+};
+
+fs::path scratch_dir() {
+  auto dir = fs::temp_directory_path() / ("qbench-cli-test-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Runs qbench with `args`; stderr is captured through a file, stdout dropped.
+// `interrupt_after` > 0 sends SIGINT after that long.
+Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {}) {
+  const auto err_path = scratch_dir() / "stderr.txt";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    freopen("/dev/null", "w", stdout);
+    freopen(err_path.c_str(), "w", stderr);
+    std::vector<char*> argv{const_cast<char*>(QB_QBENCH_PATH)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(QB_QBENCH_PATH, argv.data());
+    _exit(127);
+  }
+  if (interrupt_after.count() > 0) {
+    std::this_thread::sleep_for(interrupt_after);
+    kill(pid, SIGINT);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(err_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ss.str()};
+}
+
+class BadInput : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(BadInput, is_one_line_naming_the_value_with_exit_2_and_no_file) {
+  const auto out = scratch_dir() / "bad.json";
+  fs::remove(out);
+  auto args = GetParam();
+  args.insert(args.begin(), "run");
+  if (std::find(args.begin(), args.end(), "--out") == args.end()) {
+    args.push_back("--out");
+    args.push_back(out.string());
+  }
+  const auto r = run_qbench(args);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const std::string& value = GetParam()[1];
+  EXPECT_NE(r.err.find(value), std::string::npos) << "message does not name '" << value << "': " << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Qbench, BadInput,
+    ::testing::Values(std::vector<std::string>{"--queue", "no_such_queue"},
+                      std::vector<std::string>{"--producers", "0"},
+                      std::vector<std::string>{"--consumers", "4-1"},
+                      std::vector<std::string>{"--producers", "1,x"},
+                      std::vector<std::string>{"--capacity", "0", "--queue", "sequence_ring"},
+                      std::vector<std::string>{"--capacity", "1000", "--queue", "sequence_ring"},
+                      std::vector<std::string>{"--duration", "-2s"},
+                      std::vector<std::string>{"--duration", "fast"},
+                      std::vector<std::string>{"--warmup", "10parsecs"},
+                      std::vector<std::string>{"--payload-bytes", "100"},
+                      std::vector<std::string>{"--placement", "diagonal"},
+                      std::vector<std::string>{"--out", "/nonexistent-dir/x.json"},
+                      std::vector<std::string>{"--bogus-option", "--bogus-option"}));
+
+TEST(Qbench, refuses_to_overwrite_without_force) {
+  const auto out = scratch_dir() / "exists.json";
+  { std::ofstream(out) << "keep me"; }
+  const auto r = run_qbench({"run", "--queue", "mutex_deque", "--duration", "10ms", "--out", out.string()});
+  EXPECT_EQ(r.status, 2);
+  std::ifstream in(out);
+  std::string content;
+  std::getline(in, content);
+  EXPECT_EQ(content, "keep me");
+}
+
+TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
+  const auto out = scratch_dir() / "run.json";
+  fs::remove(out);
+  const auto r = run_qbench({"run", "--queue", "sequence_ring,mpsc_elastic", "--producers", "1", "--consumers", "1-2",
+                             "--duration", "30ms", "--warmup", "10ms", "--repetitions", "2", "--out", out.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream in(out);
+  const auto doc = nlohmann::json::parse(in);
+  EXPECT_EQ(doc.at("schema_version"), 1);
+  EXPECT_FALSE(doc.at("interrupted").get<bool>());
+  for (const char* key : {"host", "cpu_model", "topology", "kernel", "compiler", "build_type", "git_sha", "date_utc", "command_line"}) {
+    EXPECT_TRUE(doc.at("context").contains(key)) << key;
+  }
+  const auto& runs = doc.at("runs");
+  ASSERT_EQ(runs.size(), 4u);
+  int skipped = 0;
+  for (const auto& run : runs) {
+    if (run.at("status") == "skipped") {
+      ++skipped;
+      EXPECT_EQ(run.at("traits").at("name"), "mpsc_elastic");
+      continue;
+    }
+    EXPECT_EQ(run.at("status"), "ok") << run.dump();
+    EXPECT_EQ(run.at("repetitions").size(), 2u);
+    EXPECT_GT(run.at("aggregate").at("median_items_per_s").get<double>(), 0);
+    EXPECT_TRUE(run.at("repetitions")[0].at("validation").at("valid").get<bool>());
+  }
+  EXPECT_EQ(skipped, 1);
+}
+
+TEST(Qbench, sigint_stops_the_sweep_and_keeps_finished_points) {
+  const auto out = scratch_dir() / "interrupted.json";
+  fs::remove(out);
+  const auto r = run_qbench({"run", "--queue", "mutex_deque", "--producers", "1", "--consumers", "1",
+                             "--duration", "200ms", "--warmup", "0s", "--repetitions", "100", "--out", out.string()},
+                            std::chrono::milliseconds(1500));
+  EXPECT_EQ(r.status, 130) << r.err;
+  std::ifstream in(out);
+  ASSERT_TRUE(in.good());
+  const auto doc = nlohmann::json::parse(in);
+  EXPECT_TRUE(doc.at("interrupted").get<bool>());
+  const auto& reps = doc.at("runs")[0].at("repetitions");
+  EXPECT_GE(reps.size(), 1u);
+  EXPECT_LT(reps.size(), 100u);
+}
+
+TEST(Qbench, help_is_offered_on_every_command) {
+  for (auto args : {std::vector<std::string>{"--help"}, std::vector<std::string>{"run", "--help"},
+                    std::vector<std::string>{"list", "--help"}}) {
+    EXPECT_EQ(run_qbench(args).status, 0);
+  }
+}
+
+}  // namespace

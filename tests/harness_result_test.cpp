@@ -1,0 +1,331 @@
+// The results path of the harness: JSON conversions and the document
+// (harness/result_json), repetition statistics (harness/stats), the --out
+// checks and the atomic write, and the summary table (harness/table).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/result_json.hpp"
+#include "harness/stats.hpp"
+#include "harness/table.hpp"
+
+namespace qb {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+RepResult sample_rep() {
+  RepResult r;
+  r.repetition = 3;
+  r.status = "invalid";
+  r.failure = "";
+  r.elapsed_s = 1.0 / 3.0;
+  r.items = std::numeric_limits<std::uint64_t>::max();
+  r.items_per_s = 12345678.901234567;
+  r.ns_per_item = 81.00000072900001;
+  r.threads = {{"producer", 0, 2, 1000, 7, false}, {"consumer", 0, -1, 999, 12345, true}};
+  r.validation = {true, 1000, 999, 1, 0, 2, 0};
+  r.cpu_map = {2, -1};
+  r.oversubscribed = true;
+  r.peak_rss_kib = 123456;
+  r.warnings = {"starved consumer 0", "é ünïcode"};
+  return r;
+}
+
+RepResult rep_with_rate(double items_per_s, const char* status = "ok") {
+  RepResult r;
+  r.status = status;
+  r.items_per_s = items_per_s;
+  return r;
+}
+
+// Every field is set to a non-default value in sample_rep(), so comparing the
+// two JSON forms catches a field that from_json leaves out; a few fields are
+// also compared directly, in case to_json left the same one out.
+void expect_same(const RepResult& a, const RepResult& b) {
+  EXPECT_EQ(json(a), json(b));
+  EXPECT_EQ(a.elapsed_s, b.elapsed_s);  // exact: doubles survive the text form bit for bit
+  EXPECT_EQ(a.items, b.items);
+  EXPECT_EQ(a.items_per_s, b.items_per_s);
+  ASSERT_EQ(a.threads.size(), b.threads.size());
+  if (!a.threads.empty()) {
+    EXPECT_EQ(a.threads.back().failed_ops, b.threads.back().failed_ops);
+  }
+  EXPECT_EQ(a.validation.misordered, b.validation.misordered);
+  EXPECT_EQ(a.cpu_map, b.cpu_map);
+  EXPECT_EQ(a.warnings, b.warnings);
+}
+
+// The whitespace-separated cells of the table's row for `queue`, in order.
+std::vector<std::vector<std::string>> rows_of(const std::string& table, const std::string& queue) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(queue, 0) != 0) continue;
+    std::istringstream cells(line);
+    rows.emplace_back(std::istream_iterator<std::string>(cells), std::istream_iterator<std::string>());
+  }
+  return rows;
+}
+
+constexpr QueueTraits kTraits{"sequence_ring", true, Multiplicity::many, Multiplicity::many,
+                              Progress::slot_blocking, Order::fifo, true};
+
+PointResult point(const char* status, std::vector<RepResult> reps) {
+  PointResult p;
+  p.params.queue = "sequence_ring";
+  p.params.producers = 2;
+  p.params.consumers = 3;
+  p.traits = kTraits;
+  p.id = "run/sequence_ring/p2c3";
+  p.status = status;
+  p.repetitions = std::move(reps);
+  return p;
+}
+
+TEST(ResultJson, rep_result_round_trips_exactly_through_json_text) {
+  const RepResult before = sample_rep();
+  const std::string text = json(before).dump();
+  expect_same(before, json::parse(text).get<RepResult>());
+}
+
+TEST(ResultJson, non_finite_doubles_are_written_as_null_and_read_back_as_nan) {
+  RepResult r;
+  r.elapsed_s = std::numeric_limits<double>::quiet_NaN();
+  const json j = json::parse(json(r).dump());
+  EXPECT_TRUE(j["elapsed_s"].is_null());
+  EXPECT_TRUE(std::isnan(j.get<RepResult>().elapsed_s));
+}
+
+TEST(ResultJson, a_missing_key_is_an_error_not_a_default) {
+  json j = sample_rep();
+  j.erase("items");
+  EXPECT_THROW(j.get<RepResult>(), json::out_of_range);
+}
+
+TEST(ResultJson, point_params_use_integer_nanoseconds_and_round_trip) {
+  PointParams p;
+  p.queue = "segmented";
+  p.items = 0;
+  p.duration = std::chrono::milliseconds(2500);
+  p.placement = Placement::scatter;
+  p.seed = std::numeric_limits<std::uint64_t>::max();
+  const json j = p;
+  EXPECT_EQ(j.at("duration_ns"), 2'500'000'000);
+  EXPECT_EQ(j.at("placement"), "scatter");
+  const auto back = json::parse(j.dump()).get<PointParams>();
+  EXPECT_EQ(back.queue, p.queue);
+  EXPECT_EQ(back.duration, p.duration);
+  EXPECT_EQ(back.warmup, p.warmup);
+  EXPECT_EQ(back.timeout, p.timeout);
+  EXPECT_EQ(back.placement, p.placement);
+  EXPECT_EQ(back.seed, p.seed);
+}
+
+TEST(ResultJson, validation_reports_whether_it_is_valid) {
+  EXPECT_EQ(json(Validation{}).at("valid"), true);
+  EXPECT_EQ(json(sample_rep().validation).at("valid"), false);
+}
+
+TEST(ResultJson, document_has_schema_version_context_and_every_run) {
+  PointResult ok = point("ok", {rep_with_rate(1e6)});
+  ok.aggregate = aggregate(ok.repetitions);
+  PointResult skipped = point("skipped", {});
+  skipped.skip_reason = "queue allows one consumer";
+  const json doc = make_document(json{{"host", "h"}}, {ok, skipped}, true,
+                                 {"mpsc_elastic p1c2: queue allows one consumer"});
+  EXPECT_EQ(doc.at("schema_version"), kSchemaVersion);
+  EXPECT_EQ(doc.at("generator"), "qbench");
+  EXPECT_EQ(doc.at("context").at("host"), "h");
+  EXPECT_EQ(doc.at("interrupted"), true);
+  EXPECT_EQ(doc.at("notes").size(), 1u);
+  const json& runs = doc.at("runs");
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].at("aggregate").at("median_items_per_s"), 1e6);
+  EXPECT_EQ(runs[0].at("traits").at("progress"), "slot_blocking");
+  EXPECT_EQ(runs[0].at("traits").at("consumers"), "many");
+  EXPECT_EQ(runs[1].at("status"), "skipped");
+  EXPECT_EQ(runs[1].at("skip_reason"), "queue allows one consumer");
+  EXPECT_TRUE(runs[1].at("aggregate").is_null());
+  expect_same(ok.repetitions[0], runs[0].at("repetitions")[0].get<RepResult>());
+}
+
+TEST(Stats, aggregate_of_five_repetitions) {
+  const Aggregate a = aggregate({rep_with_rate(102), rep_with_rate(98), rep_with_rate(100),
+                                 rep_with_rate(101), rep_with_rate(99)});
+  EXPECT_EQ(a.samples, 5);
+  EXPECT_DOUBLE_EQ(a.median, 100);
+  EXPECT_DOUBLE_EQ(a.min, 98);
+  EXPECT_DOUBLE_EQ(a.max, 102);
+  EXPECT_DOUBLE_EQ(a.mean, 100);
+  EXPECT_DOUBLE_EQ(a.stddev, std::sqrt(10.0 / 4));  // sample stddev: n - 1
+  EXPECT_DOUBLE_EQ(a.cv, std::sqrt(10.0 / 4) / 100);
+  EXPECT_DOUBLE_EQ(a.median_ns_per_item, 1e7);
+}
+
+TEST(Stats, aggregate_leaves_out_failed_and_invalid_repetitions) {
+  const Aggregate a = aggregate({rep_with_rate(1e9, "failed"), rep_with_rate(10),
+                                 rep_with_rate(5e8, "invalid"), rep_with_rate(30)});
+  EXPECT_EQ(a.samples, 2);
+  EXPECT_DOUBLE_EQ(a.median, 20);  // the mean of the middle two
+  EXPECT_DOUBLE_EQ(a.max, 30);
+  EXPECT_DOUBLE_EQ(a.stddev, std::sqrt(200.0));
+}
+
+TEST(Stats, one_sample_has_no_spread_and_none_has_no_figures) {
+  const Aggregate one = aggregate({rep_with_rate(42)});
+  EXPECT_EQ(one.samples, 1);
+  EXPECT_EQ(one.stddev, 0);
+  EXPECT_EQ(one.cv, 0);
+  const Aggregate none = aggregate({rep_with_rate(42, "failed")});
+  EXPECT_EQ(none.samples, 0);
+  EXPECT_EQ(none.median, 0);
+}
+
+// A fresh directory under the system's temporary one, removed afterwards.
+class OutputDir : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string name = (fs::temp_directory_path() / "qb_result_test.XXXXXX").string();
+    ASSERT_NE(::mkdtemp(name.data()), nullptr);
+    dir_ = name;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::permissions(dir_ / "ro", fs::perms::owner_all, ec);
+    fs::remove_all(dir_, ec);
+  }
+  std::string usage_error(const fs::path& out, bool force) {
+    try {
+      check_output_path(out, force);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  std::vector<std::string> names() const {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir_)) found.push_back(e.path().filename());
+    return found;
+  }
+  static std::string contents(const fs::path& p) {
+    std::ifstream in(p);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  fs::path dir_;
+};
+
+TEST_F(OutputDir, check_output_path_accepts_a_new_file_in_a_writable_directory) {
+  EXPECT_EQ(usage_error(dir_ / "x.json", false), "");
+}
+
+TEST_F(OutputDir, check_output_path_names_a_missing_directory) {
+  const fs::path missing = dir_ / "nope";
+  EXPECT_EQ(usage_error(missing / "x.json", false),
+            "--out: '" + (missing / "x.json").string() + "': directory '" + missing.string() + "' does not exist");
+}
+
+TEST_F(OutputDir, check_output_path_refuses_an_existing_file_without_force) {
+  const fs::path out = dir_ / "x.json";
+  std::ofstream(out) << "{}";
+  EXPECT_EQ(usage_error(out, false),
+            "--out: '" + out.string() + "' exists; pass --force to overwrite");
+  EXPECT_EQ(usage_error(out, true), "");
+}
+
+TEST_F(OutputDir, check_output_path_refuses_a_directory) {
+  EXPECT_EQ(usage_error(dir_, true), "--out: '" + dir_.string() + "' is a directory");
+}
+
+TEST_F(OutputDir, check_output_path_refuses_an_unwritable_directory) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root can write anywhere";
+  const fs::path ro = dir_ / "ro";
+  fs::create_directory(ro);
+  fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
+  EXPECT_EQ(usage_error(ro / "x.json", false),
+            "--out: '" + (ro / "x.json").string() + "': directory '" + ro.string() + "' is not writable");
+}
+
+TEST_F(OutputDir, write_json_atomically_writes_parseable_json_and_no_temporary) {
+  const fs::path out = dir_ / "x.json";
+  const json doc = make_document(json::object(), {point("ok", {sample_rep()})}, false, {});
+  write_json_atomically(out, doc, false);
+  EXPECT_EQ(json::parse(contents(out)), doc);
+  EXPECT_EQ(contents(out).rfind("{\n  \"schema_version\": 1,", 0), 0u);  // read first
+  EXPECT_EQ(names(), std::vector<std::string>{"x.json"});
+}
+
+TEST_F(OutputDir, write_json_atomically_never_overwrites_without_force) {
+  const fs::path out = dir_ / "x.json";
+  std::ofstream(out) << "keep me";
+  EXPECT_THROW(write_json_atomically(out, json{{"a", 1}}, false), std::runtime_error);
+  EXPECT_EQ(contents(out), "keep me");
+  EXPECT_EQ(names(), std::vector<std::string>{"x.json"});
+  write_json_atomically(out, json{{"a", 1}}, true);
+  EXPECT_EQ(json::parse(contents(out)), (json{{"a", 1}}));
+  EXPECT_EQ(names(), std::vector<std::string>{"x.json"});
+}
+
+TEST_F(OutputDir, write_json_atomically_names_the_path_when_it_fails) {
+  const fs::path out = dir_ / "nope" / "x.json";
+  try {
+    write_json_atomically(out, json::object(), false);
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(out.string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("No such file or directory"), std::string::npos);
+  }
+}
+
+TEST(SummaryTable, shows_the_figures_of_an_ok_point) {
+  PointResult p = point("ok", {rep_with_rate(12345678), rep_with_rate(12345678)});
+  p.aggregate = aggregate(p.repetitions);
+  const std::string table = summary_table({p});
+  EXPECT_EQ(table.rfind("queue", 0), 0u);
+  EXPECT_NE(table.find("items/s (median)"), std::string::npos);
+  const auto rows = rows_of(table, "sequence_ring");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"sequence_ring", "2", "3", "12,345,678", "81.00",
+                                               "12,345,678", "12,345,678", "0.0", "2", "ok"}))
+      << table;
+}
+
+TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
+  PointResult invalid = point("invalid", {rep_with_rate(12345678, "invalid")});
+  invalid.repetitions[0].validation.lost = 3;
+  invalid.aggregate = aggregate({rep_with_rate(12345678)});  // even if one slipped through
+  PointResult failed = point("failed", {rep_with_rate(0, "failed")});
+  failed.repetitions[0].failure = "timeout after 5s";
+  PointResult skipped = point("skipped", {});
+  skipped.skip_reason = "queue allows one consumer";
+  const std::string table = summary_table({invalid, failed, skipped});
+  EXPECT_EQ(table.find("12,345,678"), std::string::npos) << table;
+  EXPECT_NE(table.find("invalid (lost 3, dup 0, misordered 0)"), std::string::npos) << table;
+  EXPECT_NE(table.find("failed: timeout after 5s"), std::string::npos) << table;
+  EXPECT_NE(table.find("skipped: queue allows one consumer"), std::string::npos) << table;
+  const auto rows = rows_of(table, "sequence_ring");
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& row : rows) {
+    ASSERT_GE(row.size(), 10u);
+    EXPECT_EQ(row[1], "2");
+    EXPECT_EQ(row[2], "3");
+    for (std::size_t col = 3; col <= 8; ++col) EXPECT_EQ(row[col], "-") << table;
+  }
+}
+
+}  // namespace
+}  // namespace qb

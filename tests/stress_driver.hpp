@@ -1,0 +1,130 @@
+// The one threaded driver behind every stress test, the broken-queue test
+// included: P producers push (id, seq) items, C consumers pop them, and the
+// calling thread watches for progress. What the consumers popped goes to
+// check_delivery (tests/test_support.hpp).
+//
+// Consumers stop when together they have received every item (a shared
+// count), never because the queue looked empty: an empty-looking queue is a
+// normal moment in a run, not its end. A queue that loses items would then
+// keep them waiting forever, so a watchdog ends the run when nothing moves for
+// plan.stall_limit and reports it as stalled; the threads are always joined.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <latch>
+#include <thread>
+#include <vector>
+
+#include "queues/backoff.hpp"
+#include "tests/test_support.hpp"
+
+namespace qb::test {
+
+struct StressPlan {
+  int producers = 1;
+  int consumers = 1;
+  std::uint64_t items_per_producer = 1'000;
+  std::chrono::milliseconds stall_limit{60'000};
+  // Optional hooks for tests that steer a run (the elastic queue's grow and
+  // shrink test). Called on the producer's thread before each push, and on
+  // the consumer's thread after each successful pop with its own pop count.
+  std::function<void(int producer, std::uint64_t seq)> before_push = nullptr;
+  std::function<void(int consumer, std::uint64_t popped)> after_pop = nullptr;
+};
+
+struct StressOutcome {
+  std::vector<std::vector<Item>> popped;  // per consumer, in pop order
+  bool stalled = false;                   // the watchdog ended the run
+  std::uint64_t left_over = 0;            // items try_pop still returned after the joins
+  std::chrono::duration<double> elapsed{};
+};
+
+template <class Q>
+StressOutcome run_stress(Q& queue, const StressPlan& plan) {
+  using Clock = std::chrono::steady_clock;
+  const std::uint64_t total = static_cast<std::uint64_t>(plan.producers) * plan.items_per_producer;
+  const int threads = plan.producers + plan.consumers;
+
+  StressOutcome outcome;
+  outcome.popped.resize(static_cast<std::size_t>(plan.consumers));
+  // relaxed everywhere below: these counters and flags carry no data. The
+  // items travel through the queue; the popped vectors are read only after
+  // join(), which synchronises.
+  std::atomic<std::uint64_t> pushed{0};
+  std::atomic<std::uint64_t> received{0};
+  std::atomic<int> finished{0};
+  std::atomic<bool> abort{false};
+  std::latch start(threads + 1);
+
+  auto produce = [&](int id) {
+    start.arrive_and_wait();
+    for (std::uint64_t seq = 0; seq < plan.items_per_producer; ++seq) {
+      if (plan.before_push) plan.before_push(id, seq);
+      Backoff backoff;
+      while (!queue.try_push(Item{static_cast<std::uint32_t>(id), seq})) {
+        if (abort.load(std::memory_order_relaxed)) break;
+        backoff.snooze();
+      }
+      if (abort.load(std::memory_order_relaxed)) break;
+      pushed.fetch_add(1, std::memory_order_relaxed);
+    }
+    finished.fetch_add(1, std::memory_order_relaxed);
+  };
+
+  auto consume = [&](int id) {
+    auto& mine = outcome.popped[static_cast<std::size_t>(id)];
+    mine.reserve(total / static_cast<std::uint64_t>(plan.consumers) + 1);
+    start.arrive_and_wait();
+    Backoff backoff;
+    Item item;
+    while (received.load(std::memory_order_relaxed) < total &&
+           !abort.load(std::memory_order_relaxed)) {
+      if (queue.try_pop(item)) {
+        mine.push_back(item);
+        received.fetch_add(1, std::memory_order_relaxed);
+        backoff.reset();
+        if (plan.after_pop) plan.after_pop(id, mine.size());
+      } else {
+        backoff.snooze();
+      }
+    }
+    finished.fetch_add(1, std::memory_order_relaxed);
+  };
+
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads));
+  for (int p = 0; p < plan.producers; ++p) pool.emplace_back(produce, p);
+  for (int c = 0; c < plan.consumers; ++c) pool.emplace_back(consume, c);
+  start.arrive_and_wait();
+  const auto began = Clock::now();
+
+  // Watchdog: progress is any push or pop.
+  std::uint64_t last_progress = 0;
+  auto last_change = began;
+  while (finished.load(std::memory_order_relaxed) < threads) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const auto now = Clock::now();
+    const auto progress = pushed.load(std::memory_order_relaxed) + received.load(std::memory_order_relaxed);
+    if (progress != last_progress) {
+      last_progress = progress;
+      last_change = now;
+    } else if (now - last_change > plan.stall_limit) {
+      outcome.stalled = true;
+      abort.store(true, std::memory_order_relaxed);
+      break;
+    }
+  }
+  for (auto& t : pool) t.join();
+  outcome.elapsed = Clock::now() - began;
+
+  // Every thread has joined, so this thread may pop even from a
+  // single-consumer queue: the joins order it after the last consumer.
+  Item item;
+  while (queue.try_pop(item)) ++outcome.left_over;
+  return outcome;
+}
+
+}  // namespace qb::test

@@ -1,0 +1,84 @@
+// Concurrent stress of every registered queue at P x C in {1x1, 4x1, 1x4,
+// 4x4, 8x8}, where its traits allow, at its usual capacity and at a tiny one
+// (wrap-around, or resizes, every few items). Each run must deliver every
+// (producer, seq) exactly once, keep each producer's order where the traits
+// promise it, and leave the queue empty.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "queues/registry.hpp"
+#include "tests/stress_driver.hpp"
+#include "tests/test_support.hpp"
+
+namespace qb::test {
+namespace {
+
+template <class Q>
+class StressQueues : public ::testing::Test {};
+
+using Registry = apply_registry<::testing::Types, Item>;
+TYPED_TEST_SUITE(StressQueues, Registry);
+
+template <class Q>
+void stress(int producers, int consumers, Pressure pressure) {
+  if (const char* why = unsupported_reason(Q::traits, producers, consumers)) GTEST_SKIP() << why;
+  const std::size_t capacity = pressure == Pressure::tiny ? tiny_capacity<Q>() : roomy_capacity<Q>();
+  if (pressure == Pressure::tiny && capacity == 0) GTEST_SKIP() << "unbounded: no tiny capacity";
+
+  auto queue = make<Q>(capacity);
+  const StressPlan plan{
+      .producers = producers,
+      .consumers = consumers,
+      .items_per_producer = stress_counts(producers, pressure),
+  };
+  const StressOutcome outcome = run_stress(*queue, plan);
+  const DeliveryReport report = check_delivery(
+      outcome.popped, {.producers = static_cast<std::uint32_t>(producers),
+                       .items_per_producer = plan.items_per_producer,
+                       .ordered = promises_per_producer_order(Q::traits)});
+
+  SCOPED_TRACE(::testing::Message() << Q::traits.name << " p" << producers << "c" << consumers
+                                    << " capacity " << capacity << ", " << plan.items_per_producer
+                                    << " items per producer, " << outcome.elapsed.count() << " s");
+  EXPECT_FALSE(outcome.stalled) << "no progress for " << plan.stall_limit.count() << " ms";
+  EXPECT_EQ(outcome.left_over, 0u) << "items still queued after every item was received";
+  EXPECT_TRUE(report.clean()) << report;  // zero lost, duplicated, misordered, unexpected
+}
+
+TYPED_TEST(StressQueues, delivers_every_item_once_p1c1) {
+  stress<TypeParam>(1, 1, Pressure::roomy);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_p4c1) {
+  stress<TypeParam>(4, 1, Pressure::roomy);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_p1c4) {
+  stress<TypeParam>(1, 4, Pressure::roomy);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_p4c4) {
+  stress<TypeParam>(4, 4, Pressure::roomy);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_p8c8) {
+  stress<TypeParam>(8, 8, Pressure::roomy);
+}
+
+TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p1c1) {
+  stress<TypeParam>(1, 1, Pressure::tiny);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p4c1) {
+  stress<TypeParam>(4, 1, Pressure::tiny);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p1c4) {
+  stress<TypeParam>(1, 4, Pressure::tiny);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p4c4) {
+  stress<TypeParam>(4, 4, Pressure::tiny);
+}
+TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p8c8) {
+  stress<TypeParam>(8, 8, Pressure::tiny);
+}
+
+}  // namespace
+}  // namespace qb::test
