@@ -74,8 +74,10 @@ TEST(ElasticSpecific, accepts_valid_configs) {
       {},
       {.initial_capacity = 1, .min_capacity = 1, .max_capacity = 1},
       {.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024},
-      {.initial_capacity = 16, .min_capacity = 8, .max_capacity = 64, .growth_factor = 1.5, .shrink_threshold = 0.5},
-      {.initial_capacity = 3, .min_capacity = 2, .max_capacity = 7, .growth_factor = 1.01, .shrink_threshold = 0.99},
+      {.initial_capacity = 16, .min_capacity = 8, .max_capacity = 64,
+       .growth_factor = 1.5, .shrink_threshold = 0.5},
+      {.initial_capacity = 3, .min_capacity = 2, .max_capacity = 7,
+       .growth_factor = 1.01, .shrink_threshold = 0.99},
   };
   for (const auto& config : cases) {
     SCOPED_TRACE("initial " + std::to_string(config.initial_capacity));
@@ -107,12 +109,17 @@ TEST(ElasticSpecific, try_push_fails_only_when_full_at_max_capacity) {
   // them, so more than max items may fit in all.)
   for (const ElasticConfig& config :
        {ElasticConfig{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024},
-        ElasticConfig{.initial_capacity = 3, .min_capacity = 1, .max_capacity = 100, .growth_factor = 1.5}}) {
+        ElasticConfig{.initial_capacity = 3, .min_capacity = 1, .max_capacity = 100,
+                      .growth_factor = 1.5}}) {
     SCOPED_TRACE("max " + std::to_string(config.max_capacity));
     Elastic q(config);
     const std::uint64_t fitted = fill(q, 100 * config.max_capacity);
     EXPECT_GE(fitted, config.max_capacity);
     EXPECT_LT(fitted, 100 * config.max_capacity) << "try_push never failed";
+    if (config.growth_factor == 2.0) {
+      EXPECT_EQ(fitted, 4u + 8 + 16 + 32 + 64 + 128 + 256 + 512 + 1024)
+          << "each ring, 4 to 1024, should fill before the next one is made";
+    }
     EXPECT_EQ(q.approx_capacity(), config.max_capacity) << "failed below max capacity";
     EXPECT_GT(q.grow_count(), 0u);
     EXPECT_FALSE(q.try_push(Item{0, fitted})) << "a full queue at max accepted one more";

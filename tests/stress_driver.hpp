@@ -1,6 +1,6 @@
 // The one threaded driver behind every stress test, the broken-queue test
-// included: P producers push (id, seq) items, C consumers pop them, and the
-// calling thread watches for progress. What the consumers popped goes to
+// included: P producers push (id, seq) items (as Item, or inside a Tracked),
+// C consumers pop them, and the calling thread watches for progress. What the consumers popped goes to
 // check_delivery (tests/test_support.hpp).
 //
 // Consumers stop when together they have received every item (a shared
@@ -42,8 +42,33 @@ struct StressOutcome {
   std::chrono::duration<double> elapsed{};
 };
 
+// How a (producer, seq) travels as the queue's element type: as itself, or
+// inside a lifetime-tracked element, so that a concurrent run also checks
+// construction, moves and destruction.
+template <class V>
+struct ItemCodec;
+
+template <>
+struct ItemCodec<Item> {
+  static Item encode(Item item) { return item; }
+  static Item decode(const Item& item) { return item; }
+};
+
+template <>
+struct ItemCodec<Tracked> {
+  static constexpr int kSeqBits = 40;
+  static Tracked encode(Item item) {
+    return Tracked(std::uint64_t{item.producer} << kSeqBits | item.seq);
+  }
+  static Item decode(const Tracked& t) {
+    const std::uint64_t v = t.value();
+    return Item{static_cast<std::uint32_t>(v >> kSeqBits), v & ((std::uint64_t{1} << kSeqBits) - 1)};
+  }
+};
+
 template <class Q>
 StressOutcome run_stress(Q& queue, const StressPlan& plan) {
+  using Codec = ItemCodec<typename Q::value_type>;
   using Clock = std::chrono::steady_clock;
   const std::uint64_t total = static_cast<std::uint64_t>(plan.producers) * plan.items_per_producer;
   const int threads = plan.producers + plan.consumers;
@@ -64,7 +89,9 @@ StressOutcome run_stress(Q& queue, const StressPlan& plan) {
     for (std::uint64_t seq = 0; seq < plan.items_per_producer; ++seq) {
       if (plan.before_push) plan.before_push(id, seq);
       Backoff backoff;
-      while (!queue.try_push(Item{static_cast<std::uint32_t>(id), seq})) {
+      // Retried with the same object: a rejected push must leave it intact.
+      auto value = Codec::encode(Item{static_cast<std::uint32_t>(id), seq});
+      while (!queue.try_push(std::move(value))) {
         if (abort.load(std::memory_order_relaxed)) break;
         backoff.snooze();
       }
@@ -79,11 +106,11 @@ StressOutcome run_stress(Q& queue, const StressPlan& plan) {
     mine.reserve(total / static_cast<std::uint64_t>(plan.consumers) + 1);
     start.arrive_and_wait();
     Backoff backoff;
-    Item item;
+    typename Q::value_type value;
     while (received.load(std::memory_order_relaxed) < total &&
            !abort.load(std::memory_order_relaxed)) {
-      if (queue.try_pop(item)) {
-        mine.push_back(item);
+      if (queue.try_pop(value)) {
+        mine.push_back(Codec::decode(value));
         received.fetch_add(1, std::memory_order_relaxed);
         backoff.reset();
         if (plan.after_pop) plan.after_pop(id, mine.size());
@@ -122,8 +149,8 @@ StressOutcome run_stress(Q& queue, const StressPlan& plan) {
 
   // Every thread has joined, so this thread may pop even from a
   // single-consumer queue: the joins order it after the last consumer.
-  Item item;
-  while (queue.try_pop(item)) ++outcome.left_over;
+  typename Q::value_type value;
+  while (queue.try_pop(value)) ++outcome.left_over;
   return outcome;
 }
 

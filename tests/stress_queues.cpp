@@ -80,5 +80,37 @@ TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p8c8) {
   stress<TypeParam>(8, 8, Pressure::tiny);
 }
 
+// The same run with lifetime-tracked elements at tiny capacity (unbounded
+// queues: their usual one), at the widest point the traits allow of 4x4:
+// every element built is destroyed exactly once, and none is read after its
+// destruction or after being moved from, on any thread.
+TYPED_TEST(StressQueues, tracked_elements_live_and_die_exactly_once_under_contention) {
+  using Q = rebind_t<TypeParam, Tracked>;
+  auto& ledger = LifetimeLedger::instance();
+  ledger.clear_errors();
+  const std::size_t live_before = ledger.live();
+  const int producers = Q::traits.producers == Multiplicity::many ? 4 : 1;
+  const int consumers = Q::traits.consumers == Multiplicity::many ? 4 : 1;
+  {
+    auto queue = make<Q>(tiny_capacity<Q>());
+    const StressPlan plan{
+        .producers = producers,
+        .consumers = consumers,
+        // The ledger takes a lock per construction: a quarter of the items.
+        .items_per_producer = stress_counts(producers, Pressure::tiny) / 4,
+    };
+    const StressOutcome outcome = run_stress(*queue, plan);
+    const DeliveryReport report = check_delivery(
+        outcome.popped, {.producers = static_cast<std::uint32_t>(producers),
+                         .items_per_producer = plan.items_per_producer,
+                         .ordered = promises_per_producer_order(Q::traits)});
+    EXPECT_FALSE(outcome.stalled) << "no progress for " << plan.stall_limit.count() << " ms";
+    EXPECT_EQ(outcome.left_over, 0u);
+    EXPECT_TRUE(report.clean()) << report;
+  }
+  EXPECT_EQ(ledger.live(), live_before) << "Tracked objects leaked";
+  EXPECT_EQ(ledger.error_count(), 0u) << ledger.errors();
+}
+
 }  // namespace
 }  // namespace qb::test

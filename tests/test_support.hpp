@@ -62,7 +62,7 @@ struct Expected {
 };
 
 struct DeliveryReport {
-  std::uint64_t delivered = 0;   // pops naming a value that was pushed
+  std::uint64_t delivered = 0;   // pushed values popped at least once
   std::uint64_t lost = 0;        // values pushed but never popped
   std::uint64_t duplicated = 0;  // pops of a value beyond its first
   std::uint64_t misordered = 0;  // pops whose seq is not above that consumer's
@@ -121,7 +121,8 @@ inline DeliveryReport check_delivery(const std::vector<std::vector<Item>>& per_c
       auto& prev = last[item.producer];
       if (expected.ordered && static_cast<std::int64_t>(item.seq) <= prev) {
         ++report.misordered;
-        note("consumer ", c, ": (", item.producer, ", ", item.seq, ") after seq ", prev);
+        note("consumer ", c, ": (", item.producer, ", ", item.seq, ") after seq ", prev,
+             " from the same producer");
       }
       prev = std::max(prev, static_cast<std::int64_t>(item.seq));
     }

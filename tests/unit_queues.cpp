@@ -138,7 +138,8 @@ TYPED_TEST(UnitQueues, traits_are_consistent) {
   constexpr QueueTraits t = TypeParam::traits;
   EXPECT_FALSE(t.name.empty());
   EXPECT_EQ(t.name.find_first_of(" /."), std::string_view::npos)
-      << "the name goes into result ids (scenario/queue/p4c4) and test names";
+      << "the name goes into result ids (scenario/queue/p4c4)";
+  EXPECT_EQ(unsupported_reason(t, 1, 1), nullptr) << "every queue must allow 1 producer, 1 consumer";
   if constexpr (TypeParam::traits.capacity_required) {
     EXPECT_THROW(TypeParam q(0), std::invalid_argument) << "capacity_required, yet 0 was accepted";
   } else {
