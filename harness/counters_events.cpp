@@ -1,0 +1,182 @@
+// The event table, --counters parsing, status names, and the JSON form of a
+// thread's reading (the forked child sends it to the parent as text).
+#include <linux/perf_event.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/counters.hpp"
+
+namespace qb {
+namespace {
+
+constexpr std::uint64_t cache_config(std::uint64_t cache) {
+  // perf's HW_CACHE encoding: cache id | (operation << 8) | (result << 16).
+  return cache | (std::uint64_t{PERF_COUNT_HW_CACHE_OP_READ} << 8) |
+         (std::uint64_t{PERF_COUNT_HW_CACHE_RESULT_MISS} << 16);
+}
+
+constexpr std::array<CounterEventInfo, 10> kEvents{{
+    {CounterEvent::cycles, "cycles", CounterGroup::hardware, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES,
+     false},
+    {CounterEvent::instructions, "instructions", CounterGroup::hardware, PERF_TYPE_HARDWARE,
+     PERF_COUNT_HW_INSTRUCTIONS, false},
+    {CounterEvent::cache_references, "cache-references", CounterGroup::hardware, PERF_TYPE_HARDWARE,
+     PERF_COUNT_HW_CACHE_REFERENCES, false},
+    {CounterEvent::cache_misses, "cache-misses", CounterGroup::hardware, PERF_TYPE_HARDWARE,
+     PERF_COUNT_HW_CACHE_MISSES, false},
+    {CounterEvent::l1d_load_misses, "L1-dcache-load-misses", CounterGroup::cache, PERF_TYPE_HW_CACHE,
+     cache_config(PERF_COUNT_HW_CACHE_L1D), false},
+    {CounterEvent::llc_load_misses, "LLC-load-misses", CounterGroup::cache, PERF_TYPE_HW_CACHE,
+     cache_config(PERF_COUNT_HW_CACHE_LL), false},
+    {CounterEvent::task_clock, "task-clock", CounterGroup::software, PERF_TYPE_SOFTWARE,
+     PERF_COUNT_SW_TASK_CLOCK, false},
+    // Switches and migrations are accounted in kernel context: with
+    // exclude_kernel they read 0 however often they happen.
+    {CounterEvent::context_switches, "context-switches", CounterGroup::software, PERF_TYPE_SOFTWARE,
+     PERF_COUNT_SW_CONTEXT_SWITCHES, true},
+    {CounterEvent::cpu_migrations, "cpu-migrations", CounterGroup::software, PERF_TYPE_SOFTWARE,
+     PERF_COUNT_SW_CPU_MIGRATIONS, true},
+    {CounterEvent::page_faults, "page-faults", CounterGroup::software, PERF_TYPE_SOFTWARE,
+     PERF_COUNT_SW_PAGE_FAULTS, false},
+}};
+
+constexpr std::array<std::string_view, 5> kStatusNames{"ok", "not_supported", "permission_denied",
+                                                       "not_counted", "error"};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string valid_values() {
+  std::string names;
+  for (const auto& info : kEvents) names += fmt::format("{}{}", names.empty() ? "" : ", ", info.name);
+  return fmt::format("expected default, none, or a comma-separated list of: {}", names);
+}
+
+}  // namespace
+
+std::span<const CounterEventInfo> counter_events() { return kEvents; }
+
+const CounterEventInfo& counter_event_info(CounterEvent event) {
+  return kEvents[static_cast<std::size_t>(event)];
+}
+
+std::string_view to_string(CounterEvent event) { return counter_event_info(event).name; }
+
+std::optional<CounterEvent> counter_event_from_name(std::string_view name) {
+  for (const auto& info : kEvents)
+    if (iequals(info.name, name)) return info.event;
+  return std::nullopt;
+}
+
+bool CounterSelection::has(CounterEvent event) const {
+  return std::find(events.begin(), events.end(), event) != events.end();
+}
+
+CounterSelection default_counter_selection() {
+  CounterSelection selection{"default", {}};
+  for (const auto& info : kEvents) selection.events.push_back(info.event);
+  return selection;
+}
+
+std::optional<CounterSelection> parse_counter_selection(std::string_view text, std::string* error) {
+  auto fail = [&](std::string message) -> std::optional<CounterSelection> {
+    if (error != nullptr) *error = std::move(message);
+    return std::nullopt;
+  };
+  const std::string_view whole = trim(text);
+  if (iequals(whole, "default")) return default_counter_selection();
+  if (iequals(whole, "none")) return CounterSelection{"none", {}};
+  if (whole.empty()) return fail(fmt::format("--counters: empty value; {}", valid_values()));
+
+  std::vector<bool> chosen(kEvents.size(), false);
+  std::string_view rest = whole;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view name = trim(rest.substr(0, comma));
+    if (name.empty())
+      return fail(fmt::format("--counters '{}': empty event name; {}", whole, valid_values()));
+    const auto event = counter_event_from_name(name);
+    if (!event) return fail(fmt::format("--counters: unknown event '{}'; {}", name, valid_values()));
+    chosen[static_cast<std::size_t>(*event)] = true;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  // Canonical order, so the same set always opens the same groups and reads the same in JSON.
+  CounterSelection selection;
+  for (const auto& info : kEvents) {
+    if (!chosen[static_cast<std::size_t>(info.event)]) continue;
+    selection.events.push_back(info.event);
+    selection.spec += fmt::format("{}{}", selection.spec.empty() ? "" : ",", info.name);
+  }
+  return selection;
+}
+
+std::string_view to_string(CounterStatus status) { return kStatusNames[static_cast<std::size_t>(status)]; }
+
+std::optional<CounterStatus> counter_status_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < kStatusNames.size(); ++i)
+    if (kStatusNames[i] == name) return static_cast<CounterStatus>(i);
+  return std::nullopt;
+}
+
+const EventReading* ThreadCounterReading::find(CounterEvent event) const {
+  for (const auto& r : events)
+    if (r.event == event) return &r;
+  return nullptr;
+}
+
+void to_json(nlohmann::json& j, const EventReading& r) {
+  j = nlohmann::json{{"event", to_string(r.event)},
+                     {"status", to_string(r.status)},
+                     {"source", r.source},
+                     {"reason", r.reason},
+                     {"errno", r.error_number},
+                     {"exclude_kernel", r.exclude_kernel},
+                     {"value", r.value ? nlohmann::json(*r.value) : nlohmann::json(nullptr)},
+                     {"raw", r.raw},
+                     {"time_enabled_ns", r.time_enabled_ns},
+                     {"time_running_ns", r.time_running_ns},
+                     {"running_fraction",
+                      r.running_fraction ? nlohmann::json(*r.running_fraction) : nlohmann::json(nullptr)}};
+}
+
+void from_json(const nlohmann::json& j, EventReading& r) {
+  const auto event = counter_event_from_name(j.at("event").get<std::string>());
+  const auto status = counter_status_from_name(j.at("status").get<std::string>());
+  if (!event || !status) throw std::invalid_argument("counter reading: unknown event or status name");
+  r.event = *event;
+  r.status = *status;
+  r.source = j.at("source").get<std::string>();
+  r.reason = j.at("reason").get<std::string>();
+  r.error_number = j.at("errno").get<int>();
+  r.exclude_kernel = j.at("exclude_kernel").get<bool>();
+  r.value = j.at("value").is_null() ? std::nullopt : std::optional(j.at("value").get<double>());
+  r.raw = j.at("raw").get<std::uint64_t>();
+  r.time_enabled_ns = j.at("time_enabled_ns").get<std::uint64_t>();
+  r.time_running_ns = j.at("time_running_ns").get<std::uint64_t>();
+  const auto& fraction = j.at("running_fraction");
+  r.running_fraction = fraction.is_null() ? std::nullopt : std::optional(fraction.get<double>());
+}
+
+void to_json(nlohmann::json& j, const ThreadCounterReading& r) { j = nlohmann::json{{"events", r.events}}; }
+
+void from_json(const nlohmann::json& j, ThreadCounterReading& r) {
+  r.events = j.at("events").get<std::vector<EventReading>>();
+}
+
+}  // namespace qb
