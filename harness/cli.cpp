@@ -121,9 +121,47 @@ CommandLine::CommandLine() {
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
   run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
   run->callback([this] { command.kind = Command::Kind::run; });
+
+  auto* pp = app.add_subcommand("pingpong", "Bounce one item between two pinned threads over two queues; time each round trip");
+  auto& q = command.pingpong;
+  pp->add_option("--queue,-q", pp_queue, "The queue to bounce through (one name)")->capture_default_str();
+  pp->add_option("--cpus", pp_cpus, "Two CPUs 'a,b': the sender (which times) and the echo (default: the first two of the compact placement)");
+  pp->add_option("--round-trips,-n", q.round_trips, "Round trips recorded")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  pp->add_option("--warmup-trips", q.warmup, "Round trips before recording starts")->capture_default_str();
+  pp->add_option("--capacity", q.capacity, "Queue capacity (default as for run)");
+  pp->add_option("--timeout", pp_timeout, "Limit before the child is killed")->capture_default_str();
+  pp->add_option("--out,-o", out, "Write the result JSON here (atomically; never overwrites without --force)");
+  pp->add_flag("--force", command.force, "Overwrite an existing --out file");
+  pp->callback([this] { command.kind = Command::Kind::pingpong; });
 }
 
 void CommandLine::finish() {
+  if (!out.empty()) command.out = out;
+  if (command.kind == Command::Kind::pingpong) {
+    auto& q = command.pingpong;
+    const QueueEntry* e = find_queue(pp_queue);
+    if (e == nullptr) throw UsageError(fmt::format("--queue: unknown queue '{}' (known: {})", pp_queue, known_queues()));
+    q.queue = pp_queue;
+    if (!pp_cpus.empty()) {
+      const auto parts = split(pp_cpus, ',');
+      for (auto part : parts) {
+        const auto cpu = to_int(part);
+        if (parts.size() != 2 || !cpu || *cpu < 0 || *cpu > (1 << 20)) {
+          throw UsageError(fmt::format("--cpus: '{}' is not two CPU numbers 'a,b'", pp_cpus));
+        }
+        q.cpus.push_back(static_cast<int>(*cpu));
+      }
+    }
+    q.timeout = parse_duration("--timeout", pp_timeout);
+    q.capacity = capacity;
+    const std::size_t cap = q.capacity.value_or(default_capacity(e->traits));
+    try {
+      e->check_capacity(cap);
+    } catch (const std::invalid_argument& err) {
+      throw UsageError(fmt::format("--capacity: '{}' is not allowed for {}: {}", cap, pp_queue, err.what()));
+    }
+    return;
+  }
   if (command.kind != Command::Kind::run) return;
   SweepRequest& s = command.sweep;
   PointParams& b = s.base;
@@ -157,7 +195,6 @@ void CommandLine::finish() {
       throw UsageError(fmt::format("--capacity: '{}' is too large for {} (allocation failed)", cap, name));
     }
   }
-  if (!out.empty()) command.out = out;
 }
 
 }  // namespace qb

@@ -16,8 +16,18 @@
 
 namespace qb {
 
+struct PingpongRequest {
+  std::string queue;
+  std::vector<int> cpus;             // empty: the first two CPUs of the compact placement
+  std::uint64_t round_trips = 100000;
+  std::uint64_t warmup = 10000;
+  std::optional<std::size_t> capacity;
+  std::chrono::nanoseconds timeout{std::chrono::seconds(120)};
+};
+
 struct Command {
-  enum class Kind { none, list, run } kind = Kind::none;
+  enum class Kind { none, list, run, pingpong } kind = Kind::none;
+  PingpongRequest pingpong;                  // pingpong
   SweepRequest sweep;                        // run
   std::optional<std::filesystem::path> out;  // run: where the JSON goes
   bool force = false;                        // run: overwrite --out
@@ -35,6 +45,7 @@ struct CommandLine {
   std::string duration = "1s", warmup = "200ms", timeout = "auto", placement = "compact";
   std::optional<std::size_t> capacity;
   std::string out;
+  std::string pp_queue = "sequence_ring", pp_cpus, pp_timeout = "120s";
 
   CommandLine();
   void finish();  // throws UsageError

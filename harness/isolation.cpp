@@ -33,12 +33,14 @@ RepResult failed(std::string why) {
 
 // Child side: run, send the JSON, and leave without running the parent's
 // atexit handlers or flushing its copied stdio buffers.
-[[noreturn]] void child_main(int fd, const std::function<RepResult()>& body) {
+[[noreturn]] void child_main(int fd, const std::function<std::string()>& body) {
   std::string text;
+  int code = 0;
   try {
-    text = nlohmann::json(body()).dump();
+    text = body();
   } catch (const std::exception& e) {
-    text = nlohmann::json(failed(std::string("exception: ") + e.what())).dump();
+    text = std::string("exception: ") + e.what();
+    code = 4;  // the parent reads the text as the reason
   }
   const char* p = text.data();
   std::size_t left = text.size();
@@ -50,7 +52,7 @@ RepResult failed(std::string why) {
     left -= static_cast<std::size_t>(n);
   }
   close(fd);
-  _exit(0);
+  _exit(code);
 }
 
 }  // namespace
@@ -63,7 +65,13 @@ void install_interrupt_handler() {
   sigaction(SIGINT, &sa, nullptr);
 }
 
-RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout) {
+ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono::nanoseconds timeout) {
+  auto failed = [](std::string why) {
+    ChildOutcome o;
+    o.status = "failed";
+    o.failure = std::move(why);
+    return o;
+  };
   int fds[2];
   if (pipe(fds) != 0) return failed(fmt::format("pipe: {}", std::strerror(errno)));
   std::fflush(stdout);
@@ -110,25 +118,40 @@ RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nano
   while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
 
-  RepResult rep;
+  ChildOutcome out;
   if (g_interrupted.load()) {
-    rep.status = "interrupted";
-    rep.failure = "interrupted by SIGINT";
+    out.status = "interrupted";
+    out.failure = "interrupted by SIGINT";
   } else if (timed_out) {
-    rep = failed(fmt::format("timed out after {:.3g} s (hang or livelock); killed",
+    out = failed(fmt::format("timed out after {:.3g} s (hang or livelock); killed",
                              std::chrono::duration<double>(timeout).count()));
   } else if (WIFSIGNALED(status)) {
-    rep = failed(fmt::format("crashed: signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status))));
+    out = failed(fmt::format("crashed: signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status))));
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 4) {
+    out = failed(text);  // the body threw; text is "exception: ..."
   } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-    rep = failed(fmt::format("child exited with status {}", WEXITSTATUS(status)));
+    out = failed(fmt::format("child exited with status {}", WEXITSTATUS(status)));
+  } else {
+    out.json_text = std::move(text);
+  }
+  out.peak_rss_kib = usage.ru_maxrss;
+  return out;
+}
+
+RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout) {
+  const ChildOutcome child = run_in_child([&] { return nlohmann::json(body()).dump(); }, timeout);
+  RepResult rep;
+  if (child.status != "ok") {
+    rep = failed(child.failure);
+    rep.status = child.status;
   } else {
     try {
-      rep = nlohmann::json::parse(text).get<RepResult>();
+      rep = nlohmann::json::parse(child.json_text).get<RepResult>();
     } catch (const std::exception& e) {
       rep = failed(fmt::format("unreadable result from child: {}", e.what()));
     }
   }
-  rep.peak_rss_kib = usage.ru_maxrss;
+  rep.peak_rss_kib = child.peak_rss_kib;
   return rep;
 }
 

@@ -16,7 +16,20 @@ namespace qb {
 extern std::atomic<bool> g_interrupted;
 void install_interrupt_handler();
 
+// What came back from a child: its JSON document, or why there is none.
+struct ChildOutcome {
+  std::string status = "ok";  // "ok", "failed", "interrupted"
+  std::string failure;
+  std::string json_text;      // the body's result, when status is "ok"
+  long peak_rss_kib = 0;
+};
+
+// Runs `body` in a forked child and returns the JSON text it produced. An
+// exception in the body, a crash, a non-zero exit or the timeout fail it.
 // The caller must be single-threaded (fork copies only the calling thread).
+ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono::nanoseconds timeout);
+
+// run_in_child for one repetition: the RepResult travels as JSON.
 RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout);
 
 }  // namespace qb

@@ -12,6 +12,7 @@
 #include "harness/context.hpp"
 #include "harness/isolation.hpp"
 #include "harness/list_command.hpp"
+#include "harness/pingpong_command.hpp"
 #include "harness/result_json.hpp"
 #include "harness/table.hpp"
 
@@ -70,6 +71,8 @@ int main(int argc, char** argv) {
     switch (cli.command.kind) {
       case qb::Command::Kind::list: return qb::list_command(cli.command.json);
       case qb::Command::Kind::run: return run_command(cli.command, args);
+      case qb::Command::Kind::pingpong:
+        return qb::pingpong_command(cli.command.pingpong, cli.command.out, cli.command.force, args);
       case qb::Command::Kind::none: break;
     }
   } catch (const qb::UsageError& e) {

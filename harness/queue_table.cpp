@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "harness/payload.hpp"
+#include "harness/pingpong.hpp"
 #include "harness/point_runner.hpp"
 #include "queues/registry.hpp"
 
@@ -25,6 +26,7 @@ QueueEntry make_entry() {
       .run_64 = &run_repetition<Q64>,
       .run_256 = &run_repetition<Q256>,
       .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },
+      .pingpong = &run_pingpong<Q8>,
   };
 }
 

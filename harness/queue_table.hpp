@@ -6,11 +6,16 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "harness/run_types.hpp"
 
 namespace qb {
 
 using RepetitionFn = RepResult (*)(const PointParams&, const std::vector<int>& cpus);
+struct PingpongParams;
+class Clock;
+using PingpongFn = nlohmann::json (*)(const PingpongParams&, const Clock&);
 
 struct QueueEntry {
   QueueTraits traits;
@@ -20,6 +25,7 @@ struct QueueEntry {
   // Builds the queue once with this capacity: throws std::invalid_argument
   // with the queue's own message when the capacity is not allowed.
   void (*check_capacity)(std::size_t capacity);
+  PingpongFn pingpong;
 
   RepetitionFn runner(int payload_bytes) const {
     return payload_bytes == 256 ? run_256 : payload_bytes == 64 ? run_64 : run_8;

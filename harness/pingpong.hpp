@@ -1,0 +1,85 @@
+// Ping-pong round trip: one item bounces between two pinned threads over two
+// queues (there over one, back over the other), and the sender times each
+// round trip on its own clock, so no cross-core clock comparison is involved.
+// Half the median round trip estimates the one-way core-to-core hand-off
+// through the queue.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/clock.hpp"
+#include "harness/histogram.hpp"
+#include "harness/payload.hpp"
+#include "harness/topology.hpp"
+#include "queues/backoff.hpp"
+#include "queues/queue.hpp"
+
+namespace qb {
+
+struct PingpongParams {
+  std::string queue;
+  int cpu_a = -1;                 // the sender, which times the round trips
+  int cpu_b = -1;                 // the echo
+  std::uint64_t round_trips = 100000;
+  std::uint64_t warmup = 10000;   // round trips before recording starts
+  std::size_t capacity = 0;
+};
+
+namespace detail {
+
+template <class Q>
+void push_waiting(Q& q, typename Q::value_type item) {
+  Backoff backoff;
+  while (!q.try_push(std::move(item))) backoff.snooze();
+}
+
+template <class Q>
+typename Q::value_type pop_waiting(Q& q) {
+  typename Q::value_type item{};
+  Backoff backoff;
+  while (!q.try_pop(item)) backoff.snooze();
+  return item;
+}
+
+}  // namespace detail
+
+// Returns {"histogram": summary, "buckets": [...], "mismatches": N, ...}.
+template <Queue Q>
+nlohmann::json run_pingpong(const PingpongParams& params, const Clock& clock) {
+  using Item = typename Q::value_type;
+  Q there(params.capacity);
+  Q back(params.capacity);
+  const std::uint64_t total = params.warmup + params.round_trips;
+  std::thread echo([&] {
+    pin_current_thread(params.cpu_b);
+    for (std::uint64_t i = 0; i < total; ++i) detail::push_waiting(back, detail::pop_waiting(there));
+  });
+  pin_current_thread(params.cpu_a);
+  Histogram round_trip;
+  std::uint64_t mismatches = 0;
+  for (std::uint64_t i = 0; i < total; ++i) {
+    Item item{};
+    item.tag = make_tag(0, i);
+    const auto t0 = clock.now();
+    detail::push_waiting(there, std::move(item));
+    const Item got = detail::pop_waiting(back);
+    const auto t1 = clock.now();
+    if (got.tag != make_tag(0, i)) ++mismatches;
+    if (i >= params.warmup) round_trip.record(clock.to_ns(t1 - t0));
+  }
+  echo.join();
+  nlohmann::json out;
+  out["round_trip"] = round_trip.summary();
+  out["buckets"] = round_trip.buckets();
+  out["mismatches"] = mismatches;
+  out["valid"] = mismatches == 0;
+  const auto p50 = round_trip.percentile(0.5);
+  out["one_way_estimate_ns"] = p50 ? nlohmann::json(static_cast<double>(*p50) / 2) : nlohmann::json(nullptr);
+  return out;
+}
+
+}  // namespace qb
