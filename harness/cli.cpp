@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/counters.hpp"
+#include "harness/latency.hpp"
 #include "harness/payload.hpp"
 #include "harness/queue_table.hpp"
 
@@ -117,6 +119,12 @@ CommandLine::CommandLine() {
   run->add_option("--payload-bytes", b.payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
   run->add_option("--seed", b.seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
   run->add_option("--timeout", timeout, "Per-repetition limit before the child is killed (default: 5 x (warmup + duration) + 30s)")->capture_default_str();
+  run->add_option("--latency", b.latency, "Latency recording: off, e2e (stamp at push, read at pop), ops (time 1 in N try_push/try_pop), all")
+      ->capture_default_str();
+  run->add_option("--op-sample-period", b.op_sample_period, "ops: time one operation in this many")
+      ->capture_default_str()->check(CLI::Range(1u, 1u << 20));
+  run->add_option("--counters", b.counters, "perf_event counters: default, none, or a comma list (cycles,instructions,task-clock,...)")
+      ->capture_default_str();
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
   run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
@@ -180,6 +188,13 @@ void CommandLine::finish() {
   if (std::find(kPayloadSizes.begin(), kPayloadSizes.end(), b.payload_bytes) == kPayloadSizes.end()) {
     throw UsageError(fmt::format("--payload-bytes: '{}' is not offered (8, 64 or 256)", b.payload_bytes));
   }
+  if (!parse_latency_mode(b.latency)) {
+    throw UsageError(fmt::format("--latency: '{}' is not one of off, e2e, ops, all", b.latency));
+  }
+  std::string counters_error;
+  const auto selection = parse_counter_selection(b.counters, &counters_error);
+  if (!selection) throw UsageError(counters_error);
+  b.counters = selection->spec;
   s.capacity = capacity;
   for (const auto& name : s.queues) {
     const QueueEntry* e = find_queue(name);

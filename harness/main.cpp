@@ -23,7 +23,9 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   if (const auto warning = qb::build_warning(); !warning.empty()) fmt::print(stderr, "{}\n", warning);
 
   const auto topology = qb::Topology::detect();
-  const auto outcome = qb::run_sweep(command.sweep, topology);
+  const auto clock = qb::Clock::calibrate();
+  if (!clock.is_tsc()) fmt::print(stderr, "qbench: clock: CLOCK_MONOTONIC ({})\n", clock.fallback_reason());
+  const auto outcome = qb::run_sweep(command.sweep, topology, clock);
 
   std::vector<std::string> notes;
   bool all_ok = true;
@@ -36,7 +38,9 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
     for (const auto& w : point.warnings) fmt::print("warning: {}: {}\n", point.id, w);
   }
   if (command.out) {
-    const auto doc = qb::make_document(qb::machine_context(argv), outcome.points, outcome.interrupted, notes);
+    auto context = qb::machine_context(argv);
+    context["clock"] = clock.describe();
+    const auto doc = qb::make_document(context, outcome.points, outcome.interrupted, notes);
     qb::write_json_atomically(*command.out, doc, command.force);
     fmt::print("results: {}\n", command.out->string());
   }

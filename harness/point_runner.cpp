@@ -104,3 +104,22 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
 }
 
 }  // namespace qb::detail
+
+namespace qb::detail {
+
+nlohmann::json counters_block(const CounterSelection& selection,
+                              const std::vector<std::optional<ThreadCounters>>& counters, int producers,
+                              std::uint64_t items) {
+  nlohmann::json readings = nlohmann::json::array();
+  CounterTotals totals(selection);
+  for (std::size_t i = 0; i < counters.size(); ++i) {
+    if (!counters[i]) continue;
+    const auto role = static_cast<int>(i) < producers ? CounterRole::producer : CounterRole::consumer;
+    const ThreadCounterReading reading = counters[i]->read();
+    totals.add(role, reading);
+    readings.push_back({{"role", role == CounterRole::producer ? "producer" : "consumer"}, {"reading", reading}});
+  }
+  return {{"selection", selection.spec}, {"readings", readings}, {"totals", counters_json(totals, items)}};
+}
+
+}  // namespace qb::detail

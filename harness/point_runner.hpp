@@ -25,6 +25,10 @@
 #include <thread>
 #include <vector>
 
+#include "harness/clock.hpp"
+#include "harness/counters.hpp"
+#include "harness/counters_totals.hpp"
+#include "harness/latency.hpp"
 #include "harness/payload.hpp"
 #include "harness/run_types.hpp"
 #include "harness/seq_bitmap.hpp"
@@ -61,16 +65,21 @@ struct alignas(kFalseSharingRange) Worker {
   std::uint64_t duplicated = 0, misordered = 0, unexpected = 0;
   bool hit_limit = false;
   std::string error;
+  std::optional<ThreadCounters>* counters = nullptr;  // this thread's, if counting
 
-  // Called by the worker whenever it sees a new phase.
+  // Called by the worker whenever it sees a new phase. Counters run only
+  // inside the window: enabled just before its first clock read, disabled
+  // just after its last.
   void observe(int phase, int& seen) {
     if (phase >= kMeasure && seen < kMeasure) {
+      if (counters != nullptr && counters->has_value()) (*counters)->start();
       start = Clock::now();
       at_start = total;
       failed_at_start = failed;
     }
     if (phase >= kStop && seen < kStop) {
       stop = Clock::now();
+      if (counters != nullptr && counters->has_value()) (*counters)->stop();
       at_stop = total;
       failed_at_stop = failed;
     }
@@ -86,18 +95,33 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
                                const std::vector<SeqBitmap>& bitmaps, const std::vector<int>& cpus,
                                std::uint64_t left_over);
 
+// {"selection", "readings": [{"role", "reading"}...], "totals": counters_json}.
+nlohmann::json counters_block(const CounterSelection& selection,
+                              const std::vector<std::optional<ThreadCounters>>& counters, int producers,
+                              std::uint64_t items);
+
 }  // namespace detail
 
 // Runs one repetition. `cpus` has one entry per thread (producers first), -1
 // for unpinned. Throws what the queue's constructor throws.
 template <Queue Q>
-RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus) {
+RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus, const Clock& clock) {
   using Item = typename Q::value_type;
   using detail::Worker;
+  constexpr bool kStamped = requires(Item i) { i.stamp; };
   const int np = params.producers;
   const int nc = params.consumers;
   const bool fixed_count = params.items > 0;
   const bool check_order = promises_per_producer_order(Q::traits);
+  const LatencyMode mode = parse_latency_mode(params.latency).value_or(LatencyMode::off);
+  const bool stamp_e2e = kStamped && wants_e2e(mode);
+  const bool time_ops = wants_ops(mode);
+  const std::uint32_t period = std::max<std::uint32_t>(1, params.op_sample_period);
+  const CounterSelection selection = parse_counter_selection(params.counters).value_or(CounterSelection{});
+  // One record per thread; latency only when asked for (each is ~650 KiB).
+  std::vector<ThreadLatency> producer_latency(mode == LatencyMode::off ? 0 : static_cast<std::size_t>(np));
+  std::vector<ThreadLatency> consumer_latency(mode == LatencyMode::off ? 0 : static_cast<std::size_t>(nc));
+  std::vector<std::optional<ThreadCounters>> counters(static_cast<std::size_t>(np + nc));
 
   Q queue(params.capacity);
   std::vector<Worker> producers(static_cast<std::size_t>(np));
@@ -121,6 +145,11 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
     int seen = detail::kWarmup;
     try {
       pin_current_thread(cpus[static_cast<std::size_t>(p)]);
+      auto& my_counters = counters[static_cast<std::size_t>(p)];
+      if (!selection.empty()) my_counters.emplace(selection);  // counts the thread that builds it
+      w.counters = &my_counters;
+      ThreadLatency* lat = producer_latency.empty() ? nullptr : &producer_latency[static_cast<std::size_t>(p)];
+      std::uint32_t op_countdown = period;
       start_line.arrive_and_wait();
       Backoff backoff;
       std::uint64_t end_seq = kSequenceLimit;  // fixed-count: set at the window's start
@@ -141,7 +170,20 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
         }
         Item item{};
         item.tag = make_tag(static_cast<std::uint32_t>(p), w.total);
-        if (queue.try_push(std::move(item))) {
+        if constexpr (kStamped) {
+          if (stamp_e2e) item.stamp = clock.now();
+        }
+        bool pushed = false;
+        if (time_ops && --op_countdown == 0) {
+          op_countdown = period;
+          const auto t0 = clock.now();
+          pushed = queue.try_push(std::move(item));
+          const auto dt = clock.to_ns(clock.now() - t0);
+          if (seen == detail::kMeasure) (pushed ? lat->op_ok : lat->op_failed).record(dt);
+        } else {
+          pushed = queue.try_push(std::move(item));
+        }
+        if (pushed) {
           ++w.total;
           backoff.reset();
         } else {
@@ -177,6 +219,11 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
     int seen = detail::kWarmup;
     try {
       pin_current_thread(cpus[static_cast<std::size_t>(np + c)]);
+      auto& my_counters = counters[static_cast<std::size_t>(np + c)];
+      if (!selection.empty()) my_counters.emplace(selection);
+      w.counters = &my_counters;
+      ThreadLatency* lat = consumer_latency.empty() ? nullptr : &consumer_latency[static_cast<std::size_t>(c)];
+      std::uint32_t op_countdown = period;
       start_line.arrive_and_wait();
       Backoff backoff;
       detail::Clock::time_point empty_since{};
@@ -184,7 +231,30 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
       for (;;) {
         const int ph = phase.load(std::memory_order_relaxed);  // relaxed: as in producers
         if (ph != seen) w.observe(ph, seen);
-        if (queue.try_pop(item)) {
+        bool popped = false;
+        if (time_ops && --op_countdown == 0) {
+          op_countdown = period;
+          const auto t0 = clock.now();
+          popped = queue.try_pop(item);
+          const auto dt = clock.to_ns(clock.now() - t0);
+          if (seen == detail::kMeasure) (popped ? lat->op_ok : lat->op_failed).record(dt);
+        } else {
+          popped = queue.try_pop(item);
+        }
+        if (popped) {
+          if constexpr (kStamped) {
+            if (stamp_e2e && seen == detail::kMeasure) {
+              // Stamps come from another core's clock: a reading "before"
+              // the stamp is skew, clamped to 0 and counted.
+              const auto now = clock.now();
+              if (now >= item.stamp) {
+                lat->e2e.record(clock.to_ns(now - item.stamp));
+              } else {
+                ++lat->negative;
+                lat->e2e.record(0);
+              }
+            }
+          }
           ++w.total;
           backoff.reset();
           empty_since = {};
@@ -247,7 +317,19 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
   // the consumers saw as many pops as pushes, so it is an extra item.
   std::uint64_t left_over = 0;
   for (Item item{}; queue.try_pop(item);) ++left_over;
-  return detail::summarize_repetition(params, Q::traits, producers, consumers, bitmaps, cpus, left_over);
+  RepResult rep = detail::summarize_repetition(params, Q::traits, producers, consumers, bitmaps, cpus, left_over);
+  rep.item_bytes = static_cast<int>(sizeof(Item));
+  rep.latency = latency_json(stamp_e2e || mode != LatencyMode::e2e ? mode : LatencyMode::off, period,
+                             producer_latency, consumer_latency);
+  rep.counters = detail::counters_block(selection, counters, np, rep.items);
+  return rep;
+}
+
+// The same, on a clock that needs no calibration (tests).
+template <Queue Q>
+RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus) {
+  static const Clock clock = Clock::monotonic("tests: uncalibrated");
+  return run_repetition<Q>(params, cpus, clock);
 }
 
 }  // namespace qb

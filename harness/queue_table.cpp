@@ -18,11 +18,13 @@ using Registered = apply_registry<std::tuple, Payload<kBytes>>;
 template <std::size_t I>
 QueueEntry make_entry() {
   using Q8 = std::tuple_element_t<I, Registered<8>>;
+  using Q16 = std::tuple_element_t<I, Registered<16>>;
   using Q64 = std::tuple_element_t<I, Registered<64>>;
   using Q256 = std::tuple_element_t<I, Registered<256>>;
   return QueueEntry{
       .traits = Q8::traits,
       .run_8 = &run_repetition<Q8>,
+      .run_16 = &run_repetition<Q16>,
       .run_64 = &run_repetition<Q64>,
       .run_256 = &run_repetition<Q256>,
       .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },

@@ -12,14 +12,15 @@
 
 namespace qb {
 
-using RepetitionFn = RepResult (*)(const PointParams&, const std::vector<int>& cpus);
-struct PingpongParams;
 class Clock;
+using RepetitionFn = RepResult (*)(const PointParams&, const std::vector<int>& cpus, const Clock& clock);
+struct PingpongParams;
 using PingpongFn = nlohmann::json (*)(const PingpongParams&, const Clock&);
 
 struct QueueEntry {
   QueueTraits traits;
   RepetitionFn run_8;
+  RepetitionFn run_16;
   RepetitionFn run_64;
   RepetitionFn run_256;
   // Builds the queue once with this capacity: throws std::invalid_argument
@@ -27,8 +28,12 @@ struct QueueEntry {
   void (*check_capacity)(std::size_t capacity);
   PingpongFn pingpong;
 
-  RepetitionFn runner(int payload_bytes) const {
-    return payload_bytes == 256 ? run_256 : payload_bytes == 64 ? run_64 : run_8;
+  // `stamped`: the run records end-to-end latency, so items need room for a
+  // stamp and an 8-byte payload becomes 16 bytes.
+  RepetitionFn runner(int payload_bytes, bool stamped) const {
+    if (payload_bytes == 256) return run_256;
+    if (payload_bytes == 64) return run_64;
+    return stamped ? run_16 : run_8;
   }
 };
 

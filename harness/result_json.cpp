@@ -123,14 +123,16 @@ void to_json(json& j, const PointParams& p) {
            {"capacity", p.capacity}, {"payload_bytes", p.payload_bytes}, {"items", p.items},
            {"duration_ns", p.duration.count()}, {"warmup_ns", p.warmup.count()},
            {"placement", to_string(p.placement)}, {"seed", p.seed},
-           {"timeout_ns", p.timeout.count()}};
+           {"timeout_ns", p.timeout.count()}, {"latency", p.latency},
+           {"op_sample_period", p.op_sample_period}, {"counters", p.counters}};
 }
 
 void from_json(const json& j, PointParams& p) {
   read_keys(j, "queue", p.queue, "producers", p.producers, "consumers", p.consumers,
             "capacity", p.capacity, "payload_bytes", p.payload_bytes, "items", p.items,
             "duration_ns", p.duration, "warmup_ns", p.warmup, "placement", p.placement,
-            "seed", p.seed, "timeout_ns", p.timeout);
+            "seed", p.seed, "timeout_ns", p.timeout, "latency", p.latency,
+            "op_sample_period", p.op_sample_period, "counters", p.counters);
 }
 
 void to_json(json& j, const ThreadStats& t) {
@@ -160,7 +162,8 @@ void to_json(json& j, const RepResult& r) {
            {"elapsed_s", r.elapsed_s}, {"items", r.items}, {"items_per_s", r.items_per_s},
            {"ns_per_item", r.ns_per_item}, {"threads", r.threads}, {"validation", r.validation},
            {"cpu_map", r.cpu_map}, {"oversubscribed", r.oversubscribed},
-           {"peak_rss_kib", r.peak_rss_kib}, {"warnings", r.warnings}};
+           {"peak_rss_kib", r.peak_rss_kib}, {"warnings", r.warnings},
+           {"item_bytes", r.item_bytes}, {"latency", r.latency}, {"counters", r.counters}};
 }
 
 void from_json(const json& j, RepResult& r) {
@@ -168,7 +171,9 @@ void from_json(const json& j, RepResult& r) {
             "elapsed_s", r.elapsed_s, "items", r.items, "items_per_s", r.items_per_s,
             "ns_per_item", r.ns_per_item, "threads", r.threads, "validation", r.validation,
             "cpu_map", r.cpu_map, "oversubscribed", r.oversubscribed,
-            "peak_rss_kib", r.peak_rss_kib, "warnings", r.warnings);
+            "peak_rss_kib", r.peak_rss_kib, "warnings", r.warnings, "item_bytes", r.item_bytes);
+  r.latency = j.at("latency");
+  r.counters = j.at("counters");
 }
 
 void to_json(json& j, const Aggregate& a) {
@@ -195,7 +200,8 @@ void to_json(json& j, const PointResult& p) {
   j = json{{"id", p.id}, {"status", p.status}, {"skip_reason", p.skip_reason},
            {"traits", p.traits}, {"params", p.params},
            {"aggregate", p.aggregate ? json(*p.aggregate) : json(nullptr)},
-           {"warnings", p.warnings}, {"repetitions", p.repetitions}};
+           {"warnings", p.warnings}, {"latency", p.latency}, {"counters", p.counters},
+           {"repetitions", p.repetitions}};
 }
 
 json make_document(const json& context, const std::vector<PointResult>& points, bool interrupted,

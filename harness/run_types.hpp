@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "queues/queue.hpp"
 
 namespace qb {
@@ -30,6 +32,9 @@ struct PointParams {
   Placement placement = Placement::compact;
   std::uint64_t seed = 1;
   std::chrono::nanoseconds timeout{std::chrono::seconds(60)};
+  std::string latency = "e2e";        // off, e2e, ops or all (harness/latency.hpp)
+  std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
+  std::string counters = "default";   // default, none or a comma list (harness/counters.hpp)
 };
 
 // One worker thread of one repetition.
@@ -68,6 +73,9 @@ struct RepResult {
   bool oversubscribed = false;     // more worker threads than CPUs available
   long peak_rss_kib = 0;           // of the child process that ran it
   std::vector<std::string> warnings;
+  int item_bytes = 0;              // sizeof the item moved (an 8-byte payload grows to 16 to carry an e2e stamp)
+  nlohmann::json latency;          // latency_json(): histograms included, merged by the parent
+  nlohmann::json counters;         // {"readings": [{"role", "reading"}...], "totals": counters_json()}
 };
 
 struct Aggregate {
@@ -85,6 +93,8 @@ struct PointResult {
   std::vector<RepResult> repetitions;
   std::optional<Aggregate> aggregate;  // absent unless every repetition is "ok"
   std::vector<std::string> warnings;   // e.g. "cv 7.2% > 5%", "starved consumer 2"
+  nlohmann::json latency;              // merged over the valid repetitions (merge_latency)
+  nlohmann::json counters;             // totals over the valid repetitions (counters_json)
 };
 
 std::string_view to_string(Placement p);

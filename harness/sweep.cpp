@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "harness/counters_totals.hpp"
 #include "harness/isolation.hpp"
+#include "harness/latency.hpp"
 #include "harness/queue_table.hpp"
 #include "harness/stats.hpp"
 
@@ -98,6 +100,22 @@ void finalize_point(PointResult& point) {
   }
   if (point.status != "ok") return;
   point.aggregate = aggregate(point.repetitions);
+  // Latency merged, and counters summed, over the valid repetitions.
+  std::vector<const nlohmann::json*> latencies;
+  CounterTotals totals(parse_counter_selection(point.params.counters).value_or(CounterSelection{}));
+  std::uint64_t items = 0;
+  for (const auto& rep : point.repetitions) {
+    if (rep.latency.is_object() && rep.latency.value("mode", "off") != "off") latencies.push_back(&rep.latency);
+    if (rep.counters.is_object()) {
+      for (const auto& r : rep.counters.at("readings")) {
+        totals.add(r.at("role") == "producer" ? CounterRole::producer : CounterRole::consumer,
+                   r.at("reading").get<ThreadCounterReading>());
+      }
+    }
+    items += rep.items;
+  }
+  point.latency = latencies.empty() ? nlohmann::json{{"mode", point.params.latency}} : merge_latency(latencies);
+  point.counters = counters_json(totals, items);
   if (point.aggregate->cv > 0.05) {
     point.warnings.push_back(fmt::format("noisy: coefficient of variation {:.1f}% > 5%", 100 * point.aggregate->cv));
   }
@@ -106,7 +124,7 @@ void finalize_point(PointResult& point) {
   }
 }
 
-SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology) {
+SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock) {
   SweepOutcome outcome;
   outcome.points = plan_points(request);
   int runnable = 0;
@@ -120,11 +138,12 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology) {
       const PointParams& params = point.params;
       const int threads = params.producers + params.consumers;
       const auto cpus = topology.cpu_map(params.placement, threads);
-      const RepetitionFn run = find_queue(params.queue)->runner(params.payload_bytes);
+      const bool stamped = wants_e2e(parse_latency_mode(params.latency).value_or(LatencyMode::off));
+      const RepetitionFn run = find_queue(params.queue)->runner(params.payload_bytes, stamped);
       progress.before(point, rep, request.repetitions);
       RepResult result = request.isolate
-                             ? run_isolated([&] { return run(params, cpus); }, params.timeout)
-                             : run(params, cpus);
+                             ? run_isolated([&] { return run(params, cpus, clock); }, params.timeout)
+                             : run(params, cpus, clock);
       progress.after();
       if (result.status == "interrupted") {
         outcome.interrupted = true;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/clock.hpp"
 #include "harness/run_types.hpp"
 #include "harness/topology.hpp"
 
@@ -34,7 +35,7 @@ std::vector<PointResult> plan_points(const SweepRequest& request);
 
 // Runs the plan; progress goes to stderr. Stops early, keeping every finished
 // repetition, when SIGINT arrives (the outcome is then marked interrupted).
-SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology);
+SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock);
 
 // Sets a point's status, aggregate and warnings from its repetitions.
 void finalize_point(PointResult& point);

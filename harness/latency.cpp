@@ -1,0 +1,103 @@
+#include "harness/latency.hpp"
+
+namespace qb {
+
+namespace {
+
+constexpr const char* kClosedLoopNote =
+    "closed loop: producers push as fast as the queue accepts, so end-to-end latency includes the time an "
+    "item waits behind the queue's occupancy (coordinated omission); the paced workload measures it open loop";
+
+nlohmann::json block(const Histogram& h, std::optional<std::uint64_t> negative = std::nullopt) {
+  nlohmann::json j = h.summary();
+  if (negative) j["negative_clamped"] = *negative;
+  j["histogram"] = h.to_json();
+  return j;
+}
+
+}  // namespace
+
+std::string_view to_string(LatencyMode m) {
+  switch (m) {
+    case LatencyMode::off: return "off";
+    case LatencyMode::e2e: return "e2e";
+    case LatencyMode::ops: return "ops";
+    case LatencyMode::all: return "all";
+  }
+  return "?";
+}
+
+std::optional<LatencyMode> parse_latency_mode(std::string_view text) {
+  for (auto m : {LatencyMode::off, LatencyMode::e2e, LatencyMode::ops, LatencyMode::all}) {
+    if (text == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json latency_json(LatencyMode mode, std::uint32_t sample_period, const std::vector<ThreadLatency>& producers,
+                            const std::vector<ThreadLatency>& consumers) {
+  nlohmann::json j{{"mode", to_string(mode)}};
+  if (mode == LatencyMode::off) return j;
+  j["unit"] = "ns";
+  if (wants_e2e(mode)) {
+    Histogram e2e;
+    std::uint64_t negative = 0;
+    for (const auto& t : consumers) {
+      e2e.merge(t.e2e);
+      negative += t.negative;
+    }
+    j["note"] = kClosedLoopNote;
+    j["e2e"] = block(e2e, negative);
+  }
+  if (wants_ops(mode)) {
+    Histogram push, push_failed, pop, pop_failed;
+    for (const auto& t : producers) {
+      push.merge(t.op_ok);
+      push_failed.merge(t.op_failed);
+    }
+    for (const auto& t : consumers) {
+      pop.merge(t.op_ok);
+      pop_failed.merge(t.op_failed);
+    }
+    j["op_sample_period"] = sample_period;
+    j["push"] = block(push);
+    j["push_failed"] = block(push_failed);
+    j["pop"] = block(pop);
+    j["pop_failed"] = block(pop_failed);
+  }
+  return j;
+}
+
+nlohmann::json merge_latency(const std::vector<const nlohmann::json*>& reps) {
+  if (reps.empty()) return nullptr;
+  nlohmann::json out = *reps.front();
+  for (auto& [key, value] : out.items()) {
+    if (!value.is_object() || !value.contains("histogram")) continue;
+    Histogram merged;
+    std::uint64_t negative = 0;
+    for (const auto* rep : reps) {
+      const auto& b = rep->at(key);
+      merged.merge(Histogram::from_json(b.at("histogram")));
+      negative += b.value("negative_clamped", std::uint64_t{0});
+    }
+    nlohmann::json merged_block = merged.summary();
+    if (value.contains("negative_clamped")) merged_block["negative_clamped"] = negative;
+    merged_block["buckets"] = merged.buckets();
+    value = std::move(merged_block);
+  }
+  out["repetitions_merged"] = reps.size();
+  return out;
+}
+
+std::optional<LatencyHeadline> latency_headline(const nlohmann::json& block) {
+  if (!block.is_object()) return std::nullopt;
+  for (const char* source : {"e2e", "pop"}) {
+    if (block.contains(source)) {
+      const auto& b = block.at(source);
+      return LatencyHeadline{source, b.at("p50_ns"), b.at("p99_ns"), b.at("p99_9_ns")};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace qb
