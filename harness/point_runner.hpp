@@ -171,7 +171,7 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
         Item item{};
         item.tag = make_tag(static_cast<std::uint32_t>(p), w.total);
         if constexpr (kStamped) {
-          if (stamp_e2e) item.stamp = clock.now();
+          if (stamp_e2e) item.stamp = clock.now_unfenced();
         }
         bool pushed = false;
         if (time_ops && --op_countdown == 0) {
@@ -246,7 +246,7 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
             if (stamp_e2e && seen == detail::kMeasure) {
               // Stamps come from another core's clock: a reading "before"
               // the stamp is skew, clamped to 0 and counted.
-              const auto now = clock.now();
+              const auto now = clock.now_unfenced();
               if (now >= item.stamp) {
                 lat->e2e.record(clock.to_ns(now - item.stamp));
               } else {

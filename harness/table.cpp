@@ -8,15 +8,18 @@
 #include <string_view>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/latency.hpp"
 
 namespace qb {
 
 namespace {
 
-constexpr std::size_t kColumns = 10;
+constexpr std::size_t kColumns = 14;
 constexpr std::array<std::string_view, kColumns> kHeader = {
     "queue", "P", "C", "items/s (median)", "ns/item", "min items/s", "max items/s",
-    "CV %", "reps", "status"};
+    "CV %", "p50 ns", "p99 ns", "p99.9 ns", "cache-misses/item", "reps", "status"};
 // queue and status read left to right; every other column is a number.
 constexpr bool left_aligned(std::size_t col) { return col == 0 || col == kColumns - 1; }
 
@@ -31,6 +34,10 @@ std::string grouped(double x) {
     out += digits[i];
   }
   return out;
+}
+
+std::string latency_cell(const nlohmann::json& v) {
+  return v.is_number() ? grouped(v.get<double>()) : std::string("-");
 }
 
 std::string invalid_text(const PointResult& p) {
@@ -79,7 +86,16 @@ std::array<std::string, kColumns> row_of(const PointResult& p) {
   row[5] = grouped(a.min);
   row[6] = grouped(a.max);
   row[7] = fmt::format("{:.1f}", a.cv * 100);
-  row[8] = fmt::format("{}", a.samples);
+  if (const auto head = latency_headline(p.latency)) {
+    row[8] = latency_cell(head->p50);
+    row[9] = latency_cell(head->p99);
+    row[10] = latency_cell(head->p99_9);
+  }
+  if (p.counters.is_object() && p.counters.contains("per_item")) {
+    const auto& misses = p.counters.at("per_item").at("cache_misses");
+    row[11] = misses.is_number() ? fmt::format("{:.3f}", misses.get<double>()) : "n/a";
+  }
+  row[12] = fmt::format("{}", a.samples);
   return row;
 }
 
@@ -121,6 +137,23 @@ std::string summary_table(const std::vector<PointResult>& points) {
   append_row(out, header, width);
   append_row(out, rule, width);
   for (const auto& row : rows) append_row(out, row, width);
+  // Say once where the latency columns come from and why a counter is missing.
+  for (const PointResult& p : points) {
+    if (const auto head = latency_headline(p.latency)) {
+      out += head->source == "e2e"
+                 ? "latency: end to end, push to pop, closed loop (includes time queued behind other items)\n"
+                 : "latency: sampled try_pop cost\n";
+      break;
+    }
+  }
+  for (const PointResult& p : points) {
+    if (!p.counters.is_object() || !p.counters.contains("events")) continue;
+    const auto& events = p.counters.at("events");
+    if (events.contains("cache-misses") && events.at("cache-misses").value("status", "") != "ok") {
+      out += fmt::format("cache-misses/item n/a: {}\n", events.at("cache-misses").value("reason", "not counted"));
+    }
+    break;
+  }
   return out;
 }
 

@@ -113,7 +113,8 @@ TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
   const auto doc = nlohmann::json::parse(in);
   EXPECT_EQ(doc.at("schema_version"), 1);
   EXPECT_FALSE(doc.at("interrupted").get<bool>());
-  for (const char* key : {"host", "cpu_model", "topology", "kernel", "compiler", "build_type", "git_sha", "date_utc", "command_line"}) {
+  for (const char* key : {"host", "cpu_model", "topology", "kernel", "compiler", "build_type", "git_sha", "date_utc",
+                          "command_line", "clock"}) {
     EXPECT_TRUE(doc.at("context").contains(key)) << key;
   }
   const auto& runs = doc.at("runs");
@@ -129,6 +130,11 @@ TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
     EXPECT_EQ(run.at("repetitions").size(), 2u);
     EXPECT_GT(run.at("aggregate").at("median_items_per_s").get<double>(), 0);
     EXPECT_TRUE(run.at("repetitions")[0].at("validation").at("valid").get<bool>());
+    // Every run carries latency (default e2e) and counters blocks.
+    EXPECT_EQ(run.at("latency").at("mode"), "e2e");
+    EXPECT_TRUE(run.at("latency").at("e2e").contains("p99_9_ns"));
+    EXPECT_TRUE(run.at("counters").at("events").contains("cycles"));
+    EXPECT_TRUE(run.at("counters").at("per_item").contains("cache_misses"));
   }
   EXPECT_EQ(skipped, 1);
 }

@@ -299,9 +299,29 @@ TEST(SummaryTable, shows_the_figures_of_an_ok_point) {
   EXPECT_NE(table.find("items/s (median)"), std::string::npos);
   const auto rows = rows_of(table, "sequence_ring");
   ASSERT_EQ(rows.size(), 1u);
+  // No latency or counters recorded: those columns say "-".
   EXPECT_EQ(rows[0], (std::vector<std::string>{"sequence_ring", "2", "3", "12,345,678", "81.00",
-                                               "12,345,678", "12,345,678", "0.0", "2", "ok"}))
+                                               "12,345,678", "12,345,678", "0.0", "-", "-", "-", "-",
+                                               "2", "ok"}))
       << table;
+}
+
+TEST(SummaryTable, shows_latency_percentiles_and_says_why_cache_misses_are_missing) {
+  PointResult p = point("ok", {rep_with_rate(1000000)});
+  p.aggregate = aggregate(p.repetitions);
+  p.latency = {{"mode", "e2e"},
+               {"e2e", {{"p50_ns", 120}, {"p99_ns", 4500}, {"p99_9_ns", 31000}}}};
+  p.counters = {{"events", {{"cache-misses", {{"status", "not_supported"}, {"reason", "no hardware PMU"}}}}},
+                {"per_item", {{"cache_misses", nullptr}}}};
+  const std::string table = summary_table({p});
+  const auto rows = rows_of(table, "sequence_ring");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][8], "120");
+  EXPECT_EQ(rows[0][9], "4,500");
+  EXPECT_EQ(rows[0][10], "31,000");
+  EXPECT_EQ(rows[0][11], "n/a");
+  EXPECT_NE(table.find("cache-misses/item n/a: no hardware PMU"), std::string::npos) << table;
+  EXPECT_NE(table.find("latency: end to end"), std::string::npos) << table;
 }
 
 TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
