@@ -11,6 +11,7 @@
 //     host, cpu_model, clocksource, compiler, cxx_flags, build_type, sanitizer ("" for
 //     none), git_sha string; cpus_online int; date_utc string ("2026-01-31T12:00:00Z");
 //     command_line [string]; kernel {sysname, release, version, machine: string};
+//     clock object (Clock::describe(): source, fallback_reason, tsc_ghz, read_cost_ns, ...);
 //     cpu_flags_of_note {flag: bool} (constant_tsc, nonstop_tsc, invariant_tsc, ...);
 //     libraries {name: version string}; topology {pus, cores, packages, numa_nodes int;
 //     smt bool; pu_order_compact [int]; caches [{level int, type string, size_bytes
@@ -34,13 +35,21 @@
 //                             a fixed-count run of that many items in all; 0: duration
 //                             mode); duration_ns int (ns, the window in duration mode);
 //                             warmup_ns int (ns); placement "none" | "compact" | "scatter";
-//                             seed int; timeout_ns int (ns; a longer repetition fails)
+//                             seed int; timeout_ns int (ns; a longer repetition fails);
+//                             latency "off" | "e2e" | "ops" | "all"; op_sample_period int;
+//                             counters string (the counter selection)
 //   aggregate       object | null   null unless every repetition is "ok": samples int;
 //                             median_items_per_s, min_items_per_s, max_items_per_s,
 //                             mean_items_per_s, stddev_items_per_s number (items/s; the
 //                             sample stddev, n - 1); cv number (stddev / mean: 0.05 is 5%);
 //                             median_ns_per_item number (ns, 1e9 / median)
 //   warnings        [string]  e.g. "noisy: coefficient of variation 7.2% > 5%"
+//   latency         object    merged over valid repetitions (latency.cpp): mode string;
+//                             e2e / push / push_failed / pop / pop_failed histogram
+//                             summaries (ns; percentiles null below 1/(1-p) samples) with
+//                             buckets [[lowest_ns, count]]; e2e.negative_clamped int
+//   counters        object    counters_json() over valid repetitions (counters_totals.hpp):
+//                             selection, events {name: {status, reason, value, ...}}, per_item
 //   repetitions     [rep]     in the order they ran; [] when skipped or not run, and
 //                             fewer than asked for when the sweep was interrupted
 //
@@ -52,6 +61,8 @@
 //   threads [thread] (producers first); cpu_map [int] (each thread's CPU, producers
 //   first; -1: not pinned); oversubscribed bool (more worker threads than CPUs);
 //   peak_rss_kib int (KiB, peak resident set of the child process); warnings [string];
+//   item_bytes int (sizeof the item moved); latency object (as above, each histogram in
+//   full: to_json of histogram.hpp); counters {selection, readings [{role, reading}], totals};
 //   validation object: valid bool (nothing lost, duplicated, misordered or
 //   unexpected); order_checked bool (the traits promise per-producer order, so it
 //   was checked); pushed, popped int (every item, warm-up and drain included);
