@@ -5,14 +5,13 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <mutex>
-#include <deque>
 #include <thread>
 
 #include "harness/isolation.hpp"
 #include "harness/payload.hpp"
 #include "harness/point_runner.hpp"
 #include "queues/sequence_ring.hpp"
+#include "tests/broken_queue.hpp"
 
 namespace {
 
@@ -32,42 +31,11 @@ qb::PointParams small_point(int producers, int consumers) {
 
 std::vector<int> unpinned(const qb::PointParams& p) { return std::vector<int>(static_cast<std::size_t>(p.producers + p.consumers), -1); }
 
-// A mutex deque that loses every 997th item and delivers every 1499th twice.
-template <class T>
-class LossyQueue {
- public:
-  using value_type = T;
-  static constexpr qb::QueueTraits traits{"lossy_test_queue", false, qb::Multiplicity::many,
-                                          qb::Multiplicity::many, qb::Progress::blocking,
-                                          qb::Order::fifo, false};
-  explicit LossyQueue(std::size_t) {}
-  bool try_push(T&& v) {
-    std::lock_guard lock(mutex_);
-    ++pushes_;
-    if (pushes_ % 997 == 0) return true;  // dropped
-    items_.push_back(v);
-    if (pushes_ % 1499 == 0) items_.push_back(v);  // duplicated
-    return true;
-  }
-  bool try_pop(T& out) {
-    std::lock_guard lock(mutex_);
-    if (items_.empty()) return false;
-    out = items_.front();
-    items_.pop_front();
-    return true;
-  }
-
- private:
-  std::mutex mutex_;
-  std::deque<T> items_;
-  std::uint64_t pushes_ = 0;
-};
-
 // Crashes on the 1000th pop.
 template <class T>
-class CrashingQueue : public LossyQueue<T> {
+class CrashingQueue : public qb::test::BrokenDeque<T> {
  public:
-  using LossyQueue<T>::LossyQueue;
+  using qb::test::BrokenDeque<T>::BrokenDeque;
   bool try_push(T&& v) { return ring_.try_push(std::move(v)); }
   bool try_pop(T& out) {
     if (++pops_ == 1000) std::abort();
@@ -81,9 +49,9 @@ class CrashingQueue : public LossyQueue<T> {
 
 // Never accepts an item and never lets its caller return.
 template <class T>
-class HangingQueue : public LossyQueue<T> {
+class HangingQueue : public qb::test::BrokenDeque<T> {
  public:
-  using LossyQueue<T>::LossyQueue;
+  using qb::test::BrokenDeque<T>::BrokenDeque;
   bool try_push(T&&) {
     for (;;) std::this_thread::sleep_for(1s);
   }
@@ -117,7 +85,7 @@ TEST(Runner, duration_run_reports_a_window_and_validates) {
 TEST(Runner, broken_queue_is_reported_invalid_without_a_throughput) {
   auto params = small_point(2, 2);
   params.items = 20000;
-  const auto rep = qb::run_repetition<LossyQueue<Item>>(params, unpinned(params));
+  const auto rep = qb::run_repetition<qb::test::BrokenDeque<Item>>(params, unpinned(params));
   EXPECT_EQ(rep.status, "invalid");
   EXPECT_GT(rep.validation.lost, 0u);
   EXPECT_GT(rep.validation.duplicated, 0u);
