@@ -23,8 +23,30 @@ SeqBitmap::~SeqBitmap() {
 }
 
 SeqBitmap::SeqBitmap(SeqBitmap&& other) noexcept
-    : words_(other.words_), limit_(other.limit_), high_(other.high_), bytes_(other.bytes_) {
+    : next_(other.next_), words_(other.words_), limit_(other.limit_), bytes_(other.bytes_) {
   other.words_ = nullptr;
+}
+
+RunCounts SeqBitmap::record_run_slowly(std::uint64_t first, std::uint64_t end) noexcept {
+  RunCounts counts;
+  if (end > limit_) {
+    counts.unexpected = end - std::max(first, limit_);
+    end = std::max(first, limit_);
+  }
+  // Part of the run lies below numbers already seen (a queue that reorders
+  // or repeats items): one number at a time.
+  for (std::uint64_t seq = first; seq < end; ++seq) {
+    std::uint64_t& word = words_[seq >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (seq & 63);
+    if ((word & bit) != 0) {
+      ++counts.duplicate;
+    } else if (seq < next_) {
+      ++counts.late;
+    }
+    word |= bit;
+    next_ = std::max(next_, seq + 1);
+  }
+  return counts;
 }
 
 MergeCounts merge_bitmaps(std::span<const SeqBitmap* const> per_consumer, std::uint64_t pushed) {
