@@ -14,6 +14,7 @@
 
 #include "harness/clock.hpp"
 #include "harness/histogram.hpp"
+#include "queues/cache_line.hpp"
 
 namespace qb {
 
@@ -29,7 +30,9 @@ inline bool wants_ops(LatencyMode m) { return m == LatencyMode::ops || m == Late
 // under 2% of a 20 ns operation while still giving ~10^5 samples a second.
 inline constexpr std::uint32_t kDefaultOpSamplePeriod = 64;
 
-struct ThreadLatency {
+// Aligned so that two consumers' records, adjacent in the runner's vector,
+// never share a line: each writes its histograms' count/min/max per item.
+struct alignas(kFalseSharingRange) ThreadLatency {
   Histogram e2e;            // consumers: now - producer's stamp, ns
   std::uint64_t negative = 0;  // e2e deltas below zero (cross-core clock skew), clamped to 0
   Histogram op_ok;          // sampled successful try_push (producers) or try_pop (consumers), ns
