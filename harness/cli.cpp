@@ -105,12 +105,17 @@ CommandLine::CommandLine() {
   list->callback([this] { command.kind = Command::Kind::list; });
 
   auto* run = app.add_subcommand("run", "Run queues through a producer/consumer sweep and write validated results");
+  run_ = run;
+  run->add_option("--scenario,-s", scenario,
+                  "A scenario file (scenarios/*.json); the options below override its fields");
   auto& b = command.sweep.base;
   run->add_option("--queue,-q", queues, "Queues: 'all' or a comma list of names (see 'qbench list')")->capture_default_str();
   run->add_option("--producers,-p", producers, "Producer counts: a list and/or ranges, e.g. 1,2,4-8")->capture_default_str();
   run->add_option("--consumers,-c", consumers, "Consumer counts, same form")->capture_default_str();
   run->add_option("--duration,-d", duration, "Measured window per repetition (ns/us/ms/s/m)")->capture_default_str();
   run->add_option("--items", b.items, "Fixed-count runs: items pushed in the window, in total (overrides --duration)");
+  run->add_option("--items-per-producer", command.sweep.items_per_producer,
+                  "Fixed-count runs of this many items per producer (overrides --duration and --items)");
   run->add_option("--warmup", warmup, "Warm-up before each window; not measured")->capture_default_str();
   run->add_option("--repetitions,-r", command.sweep.repetitions, "Repetitions per point, interleaved across points")
       ->capture_default_str()->check(CLI::Range(1, 1000));
@@ -173,27 +178,45 @@ void CommandLine::finish() {
   if (command.kind != Command::Kind::run) return;
   SweepRequest& s = command.sweep;
   PointParams& b = s.base;
+  if (!scenario.empty()) apply_scenario();
   s.queues = parse_queue_names(queues);
-  s.producers = parse_counts("--producers", producers, static_cast<int>(kMaxProducers) - 1);
-  s.consumers = parse_counts("--consumers", consumers, 4096);
-  b.duration = parse_duration("--duration", duration);
-  if (b.duration.count() == 0 && b.items == 0) throw UsageError(fmt::format("--duration: '{}' is zero", duration));
-  b.warmup = parse_duration("--warmup", warmup);
-  const auto per_rep = b.warmup + (b.items > 0 ? std::chrono::nanoseconds(std::chrono::seconds(10)) : b.duration);
-  b.timeout = timeout == "auto" ? 5 * per_rep + std::chrono::seconds(30) : parse_duration("--timeout", timeout);
+  s.producers = parse_counts(label("--producers"), producers, static_cast<int>(kMaxProducers) - 1);
+  s.consumers = parse_counts(label("--consumers"), consumers, 4096);
+  b.duration = parse_duration(label("--duration"), duration);
+  if (s.items_per_producer > 0) b.items = 0;  // set per point
+  if (b.duration.count() == 0 && b.items == 0 && s.items_per_producer == 0) throw UsageError(fmt::format("{}: '{}' is zero", label("--duration"), duration));
+  b.warmup = parse_duration(label("--warmup"), warmup);
+  const auto per_rep = b.warmup + (b.items > 0 || s.items_per_producer > 0 ? std::chrono::nanoseconds(std::chrono::seconds(10)) : b.duration);
+  b.timeout = timeout == "auto" ? 5 * per_rep + std::chrono::seconds(30) : parse_duration(label("--timeout"), timeout);
   if (b.timeout.count() == 0) throw UsageError("--timeout: '0' is zero");
   const auto pl = parse_placement(placement);
-  if (!pl) throw UsageError(fmt::format("--placement: '{}' is not one of compact, scatter, none", placement));
+  if (!pl) throw UsageError(fmt::format("{}: '{}' is not one of compact, scatter, none", label("--placement"), placement));
   b.placement = *pl;
   if (std::find(kPayloadSizes.begin(), kPayloadSizes.end(), b.payload_bytes) == kPayloadSizes.end()) {
-    throw UsageError(fmt::format("--payload-bytes: '{}' is not offered (8, 64 or 256)", b.payload_bytes));
+    throw UsageError(fmt::format("{}: '{}' is not offered (8, 64 or 256)", label("--payload-bytes"), b.payload_bytes));
   }
   if (!parse_latency_mode(b.latency)) {
-    throw UsageError(fmt::format("--latency: '{}' is not one of off, e2e, ops, all", b.latency));
+    throw UsageError(fmt::format("{}: '{}' is not one of off, e2e, ops, all", label("--latency"), b.latency));
   }
   std::string counters_error;
   const auto selection = parse_counter_selection(b.counters, &counters_error);
-  if (!selection) throw UsageError(counters_error);
+  if (!selection) throw UsageError(label("--counters") == "--counters" ? counters_error : label("--counters") + ": " + counters_error);
+  for (const auto& w : s.workloads) {
+    if (w.kind == WorkloadKind::throughput || w.kind == WorkloadKind::pingpong) continue;
+    if (b.payload_bytes != 8) {
+      throw UsageError(fmt::format("{}: '{}': a {} workload moves 16-byte stamped items; use 8", label("--payload-bytes"),
+                                   b.payload_bytes, to_string(w.kind)));
+    }
+    if (b.latency != "off" && b.latency != "e2e") {
+      throw UsageError(fmt::format("{}: '{}': a {} workload records e2e latency only (off or e2e)", label("--latency"),
+                                   b.latency, to_string(w.kind)));
+    }
+  }
+  if (b.elastic.set) {
+    bool any = false;
+    for (const auto& name : s.queues) any = any || find_queue(name)->takes_elastic_config;
+    if (!any) throw UsageError(fmt::format("{}: elastic: none of the queues ({}) takes an elastic config", scenario, queues));
+  }
   b.counters = selection->spec;
   s.capacity = capacity;
   for (const auto& name : s.queues) {
@@ -210,6 +233,49 @@ void CommandLine::finish() {
       throw UsageError(fmt::format("--capacity: '{}' is too large for {} (allocation failed)", cap, name));
     }
   }
+}
+
+std::string CommandLine::label(const std::string& option) const {
+  const auto it = from_scenario_.find(option);
+  return it == from_scenario_.end() ? option : it->second;
+}
+
+void CommandLine::apply_scenario() {
+  const Scenario sc = load_scenario(scenario);
+  SweepRequest& s = command.sweep;
+  PointParams& b = s.base;
+  auto given = [&](const char* option) { return run_->count(option) > 0; };
+  // Takes the file's value for `option` unless the command line gave one.
+  auto take = [&](const char* option, const char* key, auto& field, const auto& value) {
+    if (given(option) || !value) return;
+    field = *value;
+    from_scenario_[option] = fmt::format("{}: {}", scenario, key);
+  };
+  take("--queue", "queues", queues, sc.queues);
+  take("--producers", "producers", producers, sc.producers);
+  take("--consumers", "consumers", consumers, sc.consumers);
+  take("--warmup", "warmup", warmup, sc.warmup);
+  take("--timeout", "timeout", timeout, sc.timeout);
+  take("--placement", "placement", placement, sc.placement);
+  take("--latency", "latency", b.latency, sc.latency);
+  take("--counters", "counters", b.counters, sc.counters);
+  take("--repetitions", "repetitions", s.repetitions, sc.repetitions);
+  take("--payload-bytes", "payload_bytes", b.payload_bytes, sc.payload_bytes);
+  take("--seed", "seed", b.seed, sc.seed);
+  take("--op-sample-period", "op_sample_period", b.op_sample_period, sc.op_sample_period);
+  if (!given("--capacity") && sc.capacity) capacity = sc.capacity;
+  // --duration or --items on the command line replaces whichever the file gives.
+  // --duration, --items or --items-per-producer on the command line replaces
+  // whichever of them the file gives.
+  if (!given("--duration") && !given("--items") && !given("--items-per-producer")) {
+    take("--duration", "duration", duration, sc.duration);
+    take("--items", "items", b.items, sc.items);
+    take("--items-per-producer", "items_per_producer", s.items_per_producer, sc.items_per_producer);
+  }
+  b.elastic = sc.elastic;
+  s.workloads = sc.workloads;
+  s.id_prefix = sc.info.name;
+  command.scenario = sc.info;
 }
 
 }  // namespace qb

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/scenario.hpp"
 #include "harness/sweep.hpp"
 #include "harness/usage_error.hpp"
 
@@ -32,6 +34,7 @@ struct Command {
   std::optional<std::filesystem::path> out;  // run: where the JSON goes
   bool force = false;                        // run: overwrite --out
   bool json = false;                         // list: machine-readable
+  std::optional<ScenarioInfo> scenario;      // run: the scenario file it came from
 };
 
 // Builds the parser into `app` and returns the Command it fills. Call
@@ -46,9 +49,19 @@ struct CommandLine {
   std::optional<std::size_t> capacity;
   std::string out;
   std::string pp_queue = "sequence_ring", pp_cpus, pp_timeout = "120s";
+  std::string scenario;
 
   CommandLine();
   void finish();  // throws UsageError
+
+ private:
+  // Fills what the command line left unset from the scenario file.
+  void apply_scenario();
+  // How an error names the value of `option`: the option itself, or the
+  // scenario file and key it came from.
+  std::string label(const std::string& option) const;
+  CLI::App* run_ = nullptr;
+  std::map<std::string, std::string> from_scenario_;  // option -> "FILE: key"
 };
 
 // "1,2,4-8" -> {1,2,4,5,6,7,8}; every value in [1, max].

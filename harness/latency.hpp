@@ -39,6 +39,21 @@ struct alignas(kFalseSharingRange) ThreadLatency {
   Histogram op_failed;      // sampled failed ones (full / empty), ns
 };
 
+// Records one end-to-end latency, now - stamp, and returns it (ns). Stamps
+// come from another core's clock: a reading "before" the stamp is skew,
+// clamped to 0 and counted.
+inline std::uint64_t record_e2e(ThreadLatency& lat, const Clock& clock, std::uint64_t stamp) noexcept {
+  const auto now = clock.now_unfenced();
+  if (now < stamp) {
+    ++lat.negative;
+    lat.e2e.record(0);
+    return 0;
+  }
+  const std::uint64_t ns = clock.to_ns(now - stamp);
+  lat.e2e.record(ns);
+  return ns;
+}
+
 // The JSON block for one repetition (histograms included, so that the parent
 // can merge repetitions) or, via merge_latency, for a point.
 nlohmann::json latency_json(LatencyMode mode, std::uint32_t sample_period, const std::vector<ThreadLatency>& producers,

@@ -40,7 +40,8 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   if (command.out) {
     auto context = qb::machine_context(argv);
     context["clock"] = clock.describe();
-    const auto doc = qb::make_document(context, outcome.points, outcome.interrupted, notes);
+    auto doc = qb::make_document(context, outcome.points, outcome.interrupted, notes);
+    if (command.scenario) doc["scenario"] = qb::scenario_json(*command.scenario);
     qb::write_json_atomically(*command.out, doc, command.force);
     fmt::print("results: {}\n", command.out->string());
   }

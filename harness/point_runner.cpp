@@ -35,7 +35,8 @@ void add_threads(RepResult& rep, const std::vector<Worker>& workers, const char*
 RepResult summarize_repetition(const PointParams& params, const QueueTraits& traits,
                                const std::vector<Worker>& producers,
                                const std::vector<Worker>& consumers,
-                               const std::vector<SeqBitmap>& bitmaps, const std::vector<int>& cpus,
+                               const std::vector<SeqBitmap>& bitmaps,
+                               std::span<const std::uint64_t> pushed_per_source, const std::vector<int>& cpus,
                                std::uint64_t left_over) {
   RepResult rep;
   rep.cpu_map = cpus;
@@ -66,11 +67,11 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
 
   Validation& v = rep.validation;
   v.order_checked = promises_per_producer_order(traits);
-  const std::size_t np = producers.size();
+  const std::size_t sources = pushed_per_source.size();
   std::vector<const SeqBitmap*> column(consumers.size());
-  for (std::size_t p = 0; p < np; ++p) {
-    for (std::size_t c = 0; c < consumers.size(); ++c) column[c] = &bitmaps[c * np + p];
-    const auto pushed = producers[p].total;
+  for (std::size_t p = 0; p < sources; ++p) {
+    for (std::size_t c = 0; c < consumers.size(); ++c) column[c] = &bitmaps[c * sources + p];
+    const auto pushed = pushed_per_source[p];
     const MergeCounts m = merge_bitmaps(column, pushed);
     v.pushed += pushed;
     v.lost += pushed - m.seen;

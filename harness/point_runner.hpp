@@ -21,6 +21,8 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,7 +31,9 @@
 #include "harness/counters.hpp"
 #include "harness/counters_totals.hpp"
 #include "harness/latency.hpp"
+#include "harness/make_queue.hpp"
 #include "harness/payload.hpp"
+#include "harness/run_tracker.hpp"
 #include "harness/run_types.hpp"
 #include "harness/seq_bitmap.hpp"
 #include "harness/topology.hpp"
@@ -90,11 +94,14 @@ struct alignas(kFalseSharingRange) Worker {
 };
 
 // Turns the workers' records into a RepResult: window, throughput, per-thread
-// figures, starvation, and the merged exactly-once validation.
+// figures, starvation, and the merged exactly-once validation. Bitmaps are
+// bitmaps[c * sources + s] for the sources (producers, or producers x lanes)
+// whose pushed counts pushed_per_source gives.
 RepResult summarize_repetition(const PointParams& params, const QueueTraits& traits,
                                const std::vector<Worker>& producers,
                                const std::vector<Worker>& consumers,
-                               const std::vector<SeqBitmap>& bitmaps, const std::vector<int>& cpus,
+                               const std::vector<SeqBitmap>& bitmaps,
+                               std::span<const std::uint64_t> pushed_per_source, const std::vector<int>& cpus,
                                std::uint64_t left_over);
 
 // {"selection", "readings": [{"role", "reading"}...], "totals": counters_json}.
@@ -125,7 +132,9 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
   std::vector<ThreadLatency> consumer_latency(mode == LatencyMode::off ? 0 : static_cast<std::size_t>(nc));
   std::vector<std::optional<ThreadCounters>> counters(static_cast<std::size_t>(np + nc));
 
-  Q queue(params.capacity);
+  std::optional<Q> holder;
+  construct_queue(holder, params);
+  Q& queue = *holder;
   std::vector<Worker> producers(static_cast<std::size_t>(np));
   std::vector<Worker> consumers(static_cast<std::size_t>(nc));
   // bitmaps[c * np + p]: what consumer c saw of producer p.
@@ -216,24 +225,7 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
 
   auto consumer_body = [&](int c) {
     Worker& w = consumers[static_cast<std::size_t>(c)];
-    SeqBitmap* mine = &bitmaps[static_cast<std::size_t>(c * np)];
-    // The run being gathered: tags [run_first, run_end), consecutive
-    // sequence numbers of one producer, not yet in that producer's bitmap.
-    // An item tagged run_end extends it; any other item ends it. One compare
-    // per item is all the validation the hot path does, on purpose: a
-    // consumer even a few instructions slower than its producer keeps a
-    // bounded ring full, the producer then trails it cell by cell, and
-    // sequence_ring at 1P1C fell from ~110M to ~30M items/s with a bit
-    // marked per item.
-    std::uint64_t run_first = make_tag(0, 0);
-    std::uint64_t run_end = run_first;
-    auto record_run = [&] {
-      const RunCounts counts =
-          mine[tag_producer(run_first)].record_run(tag_sequence(run_first), tag_sequence(run_end));
-      w.misordered += check_order ? counts.late : 0;
-      w.duplicated += counts.duplicate;
-      w.unexpected += counts.unexpected;
-    };
+    RunTracker runs(&bitmaps[static_cast<std::size_t>(c * np)], static_cast<std::uint32_t>(np), check_order);
     int seen = detail::kWarmup;
     try {
       pin_current_thread(cpus[static_cast<std::size_t>(np + c)]);
@@ -261,33 +253,12 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
         }
         if (popped) {
           if constexpr (kStamped) {
-            if (stamp_e2e && seen == detail::kMeasure) {
-              // Stamps come from another core's clock: a reading "before"
-              // the stamp is skew, clamped to 0 and counted.
-              const auto now = clock.now_unfenced();
-              if (now >= item.stamp) {
-                lat->e2e.record(clock.to_ns(now - item.stamp));
-              } else {
-                ++lat->negative;
-                lat->e2e.record(0);
-              }
-            }
+            if (stamp_e2e && seen == detail::kMeasure) record_e2e(*lat, clock, item.stamp);
           }
           ++w.total;
           backoff.reset();
           empty_since = {};
-          if (item.tag == run_end) {
-            ++run_end;
-            continue;
-          }
-          record_run();
-          if (tag_producer(item.tag) < static_cast<std::uint32_t>(np) && tag_sequence(item.tag) < kSequenceLimit) {
-            run_first = item.tag;
-            run_end = item.tag + 1;
-          } else {
-            ++w.unexpected;
-            run_first = run_end = make_tag(0, 0);
-          }
+          runs.see(item.tag);
           continue;
         }
         ++w.failed;
@@ -316,7 +287,10 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
       w.error = e.what();
     }
     if (seen < detail::kStop) w.observe(detail::kStop, seen);
-    record_run();
+    runs.flush();
+    w.misordered = runs.misordered();
+    w.duplicated = runs.duplicated();
+    w.unexpected = runs.unexpected();
     w.published.store(w.total, std::memory_order_relaxed);
   };
 
@@ -338,7 +312,10 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
   // the consumers saw as many pops as pushes, so it is an extra item.
   std::uint64_t left_over = 0;
   for (Item item{}; queue.try_pop(item);) ++left_over;
-  RepResult rep = detail::summarize_repetition(params, Q::traits, producers, consumers, bitmaps, cpus, left_over);
+  std::vector<std::uint64_t> pushed_per_source;
+  for (const auto& w : producers) pushed_per_source.push_back(w.total);
+  RepResult rep =
+      detail::summarize_repetition(params, Q::traits, producers, consumers, bitmaps, pushed_per_source, cpus, left_over);
   rep.item_bytes = static_cast<int>(sizeof(Item));
   rep.latency = latency_json(stamp_e2e || mode != LatencyMode::e2e ? mode : LatencyMode::off, period,
                              producer_latency, consumer_latency);

@@ -6,6 +6,7 @@
 #include "harness/payload.hpp"
 #include "harness/pingpong.hpp"
 #include "harness/point_runner.hpp"
+#include "harness/workloads/engine.hpp"
 #include "queues/registry.hpp"
 
 namespace qb {
@@ -28,6 +29,8 @@ QueueEntry make_entry() {
       .run_64 = &run_repetition<Q64>,
       .run_256 = &run_repetition<Q256>,
       .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },
+      .run_workload = &run_workload<Q16>,
+      .takes_elastic_config = kTakesElasticConfig<Q8>,
       .pingpong = &run_pingpong<Q8>,
   };
 }

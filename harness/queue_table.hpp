@@ -26,6 +26,10 @@ struct QueueEntry {
   // Builds the queue once with this capacity: throws std::invalid_argument
   // with the queue's own message when the capacity is not allowed.
   void (*check_capacity)(std::size_t capacity);
+  // The workloads other than throughput (workloads/engine.hpp), on stamped
+  // 16-byte items.
+  RepetitionFn run_workload;
+  bool takes_elastic_config;  // built from an ElasticConfig when the point has one
   PingpongFn pingpong;
 
   // `stamped`: the run records end-to-end latency, so items need room for a

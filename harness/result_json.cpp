@@ -136,6 +136,11 @@ void to_json(json& j, const PointParams& p) {
            {"placement", to_string(p.placement)}, {"seed", p.seed},
            {"timeout_ns", p.timeout.count()}, {"latency", p.latency},
            {"op_sample_period", p.op_sample_period}, {"counters", p.counters}};
+  if (p.elastic.set) {
+    j["elastic"] = {{"initial_capacity", p.elastic.initial_capacity}, {"min_capacity", p.elastic.min_capacity},
+                    {"max_capacity", p.elastic.max_capacity}, {"growth_factor", p.elastic.growth_factor},
+                    {"shrink_threshold", p.elastic.shrink_threshold}};
+  }
 }
 
 void from_json(const json& j, PointParams& p) {
@@ -175,6 +180,7 @@ void to_json(json& j, const RepResult& r) {
            {"cpu_map", r.cpu_map}, {"oversubscribed", r.oversubscribed},
            {"peak_rss_kib", r.peak_rss_kib}, {"warnings", r.warnings},
            {"item_bytes", r.item_bytes}, {"latency", r.latency}, {"counters", r.counters}};
+  if (!r.workload_metrics.is_null()) j["workload_metrics"] = r.workload_metrics;
 }
 
 void from_json(const json& j, RepResult& r) {
@@ -185,6 +191,7 @@ void from_json(const json& j, RepResult& r) {
             "peak_rss_kib", r.peak_rss_kib, "warnings", r.warnings, "item_bytes", r.item_bytes);
   r.latency = j.at("latency");
   r.counters = j.at("counters");
+  r.workload_metrics = j.value("workload_metrics", nlohmann::json());
 }
 
 void to_json(json& j, const Aggregate& a) {
@@ -212,7 +219,9 @@ void to_json(json& j, const PointResult& p) {
            {"traits", p.traits}, {"params", p.params},
            {"aggregate", p.aggregate ? json(*p.aggregate) : json(nullptr)},
            {"warnings", p.warnings}, {"latency", p.latency}, {"counters", p.counters},
-           {"repetitions", p.repetitions}};
+           {"workload", workload_json(p.params.workload)}, {"repetitions", p.repetitions}};
+  if (!p.workload_metrics.is_null()) j["workload_metrics"] = p.workload_metrics;
+  if (!p.pingpong.is_null()) j["pingpong"] = p.pingpong;
 }
 
 json make_document(const json& context, const std::vector<PointResult>& points, bool interrupted,
@@ -259,13 +268,13 @@ nlohmann::ordered_json in_reading_order(const json& doc) {
     return o;
   };
   if (!doc.is_object()) return doc;
-  nlohmann::ordered_json o = reorder(doc, {"schema_version", "generator", "interrupted",
+  nlohmann::ordered_json o = reorder(doc, {"schema_version", "generator", "interrupted", "scenario",
                                            "context", "notes", "runs"});
   if (!o.contains("runs")) return o;
   for (auto& run : o["runs"]) {
     if (run.is_object()) {
-      run = reorder(json(run), {"id", "status", "skip_reason", "traits", "params", "aggregate",
-                                "warnings", "repetitions"});
+      run = reorder(json(run), {"id", "status", "skip_reason", "traits", "params", "workload", "aggregate",
+                                "workload_metrics", "warnings", "repetitions"});
     }
   }
   return o;

@@ -12,11 +12,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/workloads/workload.hpp"
 #include "queues/queue.hpp"
 
 namespace qb {
 
 enum class Placement { none, compact, scatter };
+
+// An elastic queue's config (queues/mpsc_elastic.hpp's ElasticConfig), for
+// the queues that take one; `set` false: each queue's default from capacity.
+struct ElasticParams {
+  bool set = false;
+  std::size_t initial_capacity = 1024;
+  std::size_t min_capacity = 1024;
+  std::size_t max_capacity = 65536;
+  double growth_factor = 2.0;
+  double shrink_threshold = 0.25;
+};
 
 // One point of a sweep: a queue and a thread shape, with everything that
 // decides what the run does.
@@ -35,6 +47,8 @@ struct PointParams {
   std::string latency = "e2e";        // off, e2e, ops or all (harness/latency.hpp)
   std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
   std::string counters = "default";   // default, none or a comma list (harness/counters.hpp)
+  ElasticParams elastic;
+  WorkloadParams workload;            // throughput unless a scenario says otherwise
 };
 
 // One worker thread of one repetition.
@@ -76,6 +90,7 @@ struct RepResult {
   int item_bytes = 0;              // sizeof the item moved (an 8-byte payload grows to 16 to carry an e2e stamp)
   nlohmann::json latency;          // latency_json(): histograms included, merged by the parent
   nlohmann::json counters;         // {"readings": [{"role", "reading"}...], "totals": counters_json()}
+  nlohmann::json workload_metrics; // the workload's own figures (workloads/metrics.hpp); null for throughput
 };
 
 struct Aggregate {
@@ -95,6 +110,8 @@ struct PointResult {
   std::vector<std::string> warnings;   // e.g. "cv 7.2% > 5%", "starved consumer 2"
   nlohmann::json latency;              // merged over the valid repetitions (merge_latency)
   nlohmann::json counters;             // totals over the valid repetitions (counters_json)
+  nlohmann::json workload_metrics;     // medians over the valid repetitions; null for throughput
+  nlohmann::json pingpong;             // pingpong workload: the round-trip result
 };
 
 std::string_view to_string(Placement p);

@@ -12,6 +12,8 @@
 #include "harness/latency.hpp"
 #include "harness/queue_table.hpp"
 #include "harness/stats.hpp"
+#include "harness/workloads/pingpong_point.hpp"
+#include "harness/workloads/engine_support.hpp"
 
 namespace qb {
 
@@ -59,23 +61,40 @@ class ProgressLine {
 
 std::vector<PointResult> plan_points(const SweepRequest& request) {
   std::vector<PointResult> points;
-  for (const auto& name : request.queues) {
-    const QueueEntry* entry = find_queue(name);
-    for (int p : request.producers) {
-      for (int c : request.consumers) {
+  std::vector<WorkloadParams> workloads = request.workloads;
+  if (workloads.empty()) workloads.push_back(request.base.workload);
+  for (const auto& workload : workloads) {
+    const std::string prefix =
+        workload.label.empty() || workloads.size() == 1 ? request.id_prefix : request.id_prefix + "." + workload.label;
+    for (const auto& name : request.queues) {
+      const QueueEntry* entry = find_queue(name);
+      auto make_point = [&](int p, int c, std::string id) {
         PointResult point;
         point.traits = entry->traits;
         point.params = request.base;
+        point.params.workload = workload;
         point.params.queue = name;
         point.params.producers = p;
         point.params.consumers = c;
         point.params.capacity = request.capacity.value_or(default_capacity(entry->traits));
-        point.id = fmt::format("{}/{}/p{}c{}", request.id_prefix, name, p, c);
+        if (request.items_per_producer > 0) point.params.items = request.items_per_producer * static_cast<std::uint64_t>(p);
+        point.id = std::move(id);
         if (const char* why = unsupported_reason(entry->traits, p, c)) {
           point.status = "skipped";
           point.skip_reason = why;
         }
-        points.push_back(std::move(point));
+        return point;
+      };
+      if (workload.kind == WorkloadKind::pingpong) {  // one point per core pair
+        for (const auto& pair : workload.pairs) {
+          PointResult point = make_point(1, 1, fmt::format("{}/{}/{}", prefix, name, pair));
+          point.params.workload.pairs = {pair};
+          points.push_back(std::move(point));
+        }
+        continue;
+      }
+      for (int p : request.producers) {
+        for (int c : request.consumers) points.push_back(make_point(p, c, fmt::format("{}/{}/p{}c{}", prefix, name, p, c)));
       }
     }
   }
@@ -84,6 +103,13 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
 
 void finalize_point(PointResult& point) {
   if (point.status == "skipped") return;
+  if (point.params.workload.kind == WorkloadKind::pingpong) {
+    if (point.pingpong.is_null()) {
+      point.status = "not_run";
+      point.skip_reason = "the sweep was interrupted before this point ran";
+    }
+    return;
+  }
   point.status = "ok";
   for (const auto& rep : point.repetitions) {
     if (rep.status == "failed") point.status = "failed";
@@ -115,6 +141,14 @@ void finalize_point(PointResult& point) {
     items += rep.items;
   }
   point.latency = latencies.empty() ? nlohmann::json{{"mode", point.params.latency}} : merge_latency(latencies);
+  if (point.params.workload.kind != WorkloadKind::throughput) {
+    std::vector<const nlohmann::json*> metrics;
+    for (const auto& rep : point.repetitions) metrics.push_back(&rep.workload_metrics);
+    point.workload_metrics = workload::aggregate_workload_metrics(metrics);
+    if (point.workload_metrics.value("saturated", false)) {
+      point.warnings.push_back("saturated: achieved rate under 99% of the target in some repetition");
+    }
+  }
   point.counters = counters_json(totals, items);
   if (point.aggregate->cv > 0.05) {
     point.warnings.push_back(fmt::format("noisy: coefficient of variation {:.1f}% > 5%", 100 * point.aggregate->cv));
@@ -135,11 +169,22 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
   for (int rep = 0; rep < request.repetitions && !outcome.interrupted; ++rep) {
     for (auto& point : outcome.points) {
       if (point.status == "skipped") continue;
+      if (point.params.workload.kind == WorkloadKind::pingpong) {  // one run, however many repetitions
+        if (rep > 0) continue;
+        progress.before(point, 0, 1);
+        if (!run_pingpong_point(point, topology, clock)) outcome.interrupted = true;
+        for (int r = 0; r < request.repetitions; ++r) progress.after();
+        if (outcome.interrupted) break;
+        continue;
+      }
       const PointParams& params = point.params;
       const int threads = params.producers + params.consumers;
       const auto cpus = topology.cpu_map(params.placement, threads);
       const bool stamped = wants_e2e(parse_latency_mode(params.latency).value_or(LatencyMode::off));
-      const RepetitionFn run = find_queue(params.queue)->runner(params.payload_bytes, stamped);
+      const QueueEntry* entry = find_queue(params.queue);
+      const RepetitionFn run = params.workload.kind == WorkloadKind::throughput
+                                   ? entry->runner(params.payload_bytes, stamped)
+                                   : entry->run_workload;
       progress.before(point, rep, request.repetitions);
       RepResult result = request.isolate
                              ? run_isolated([&] { return run(params, cpus, clock); }, params.timeout)

@@ -22,6 +22,11 @@ struct SweepRequest {
   int repetitions = 5;
   bool isolate = true;               // fork a child per repetition
   std::string id_prefix = "run";
+  // Workload variants run side by side (ids "<prefix>.<label>/..."); empty:
+  // base.workload alone.
+  std::vector<WorkloadParams> workloads;
+  // > 0: fixed-count points of this many items per producer (items = this x P).
+  std::uint64_t items_per_producer = 0;
 };
 
 struct SweepOutcome {

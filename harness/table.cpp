@@ -78,6 +78,16 @@ std::array<std::string, kColumns> row_of(const PointResult& p) {
   row[1] = fmt::format("{}", p.params.producers);
   row[2] = fmt::format("{}", p.params.consumers);
   row[kColumns - 1] = status_text(p);
+  if (p.params.workload.kind == WorkloadKind::pingpong && p.pingpong.is_object()) {
+    row[0] = fmt::format("{} ({} pair)", p.params.queue, p.pingpong.value("pair", "?"));
+    if (p.status == "ok") {
+      const auto& rt = p.pingpong.at("round_trip");
+      row[8] = latency_cell(rt.at("p50_ns"));
+      row[9] = latency_cell(rt.at("p99_ns"));
+      row[10] = latency_cell(rt.at("p99_9_ns"));
+    }
+    return row;
+  }
   // Figures only for a point whose every repetition is "ok".
   if (p.status != "ok" || !p.aggregate || p.aggregate->samples == 0) return row;
   const Aggregate& a = *p.aggregate;
@@ -140,9 +150,19 @@ std::string summary_table(const std::vector<PointResult>& points) {
   // Say once where the latency columns come from and why a counter is missing.
   for (const PointResult& p : points) {
     if (const auto head = latency_headline(p.latency)) {
-      out += head->source == "e2e"
-                 ? "latency: end to end, push to pop, closed loop (includes time queued behind other items)\n"
-                 : "latency: sampled try_pop cost\n";
+      if (head->source != "e2e") {
+        out += "latency: sampled try_pop cost\n";
+      } else if (p.params.workload.paced()) {
+        out += "latency: end to end, from each item's intended send time to its pop (open loop: no coordinated omission)\n";
+      } else {
+        out += "latency: end to end, push to pop, closed loop (includes time queued behind other items)\n";
+      }
+      break;
+    }
+  }
+  for (const PointResult& p : points) {
+    if (p.params.workload.kind == WorkloadKind::pingpong) {
+      out += "pingpong rows: the p50/p99/p99.9 columns are round trips between the pair's two CPUs\n";
       break;
     }
   }

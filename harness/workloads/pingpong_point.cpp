@@ -1,0 +1,44 @@
+#include "harness/workloads/pingpong_point.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/isolation.hpp"
+#include "harness/pingpong.hpp"
+#include "harness/queue_table.hpp"
+
+namespace qb {
+
+bool run_pingpong_point(PointResult& point, const Topology& topology, const Clock& clock) {
+  const WorkloadParams& w = point.params.workload;
+  const std::string& pair = w.pairs.front();
+  if (topology.cpu_count() < 2) {
+    point.status = "skipped";
+    point.skip_reason = "pingpong needs two CPUs";
+    return true;
+  }
+  const auto cpus = topology.cpu_map(pair == "far" ? Placement::scatter : Placement::compact, 2);
+  PingpongParams params;
+  params.queue = point.params.queue;
+  params.cpu_a = cpus[0];
+  params.cpu_b = cpus[1];
+  params.round_trips = w.round_trips;
+  params.warmup = w.warmup_trips;
+  params.capacity = point.params.capacity;
+  const QueueEntry* entry = find_queue(params.queue);
+  const auto child = run_in_child([&] { return entry->pingpong(params, clock).dump(); }, point.params.timeout);
+  if (child.status == "interrupted") return false;
+  nlohmann::json result{{"pair", pair}, {"cpus", {params.cpu_a, params.cpu_b}}, {"round_trips", params.round_trips},
+                        {"warmup_round_trips", params.warmup}, {"status", child.status}, {"failure", child.failure}};
+  point.status = child.status == "ok" ? "ok" : "failed";
+  if (child.status == "ok") {
+    result.update(nlohmann::json::parse(child.json_text));
+    if (!result.at("valid").get<bool>()) point.status = "invalid";
+  } else {
+    point.skip_reason = child.failure;
+  }
+  point.pingpong = std::move(result);
+  return true;
+}
+
+}  // namespace qb
