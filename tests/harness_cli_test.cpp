@@ -16,46 +16,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/qbench_process.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int status = -1;
-  std::string err;
-};
-
-fs::path scratch_dir() {
-  auto dir = fs::temp_directory_path() / ("qbench-cli-test-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Runs qbench with `args`; stderr is captured through a file, stdout dropped.
-// `interrupt_after` > 0 sends SIGINT after that long.
-Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {}) {
-  const auto err_path = scratch_dir() / "stderr.txt";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    freopen("/dev/null", "w", stdout);
-    freopen(err_path.c_str(), "w", stderr);
-    std::vector<char*> argv{const_cast<char*>(QB_QBENCH_PATH)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(QB_QBENCH_PATH, argv.data());
-    _exit(127);
-  }
-  if (interrupt_after.count() > 0) {
-    std::this_thread::sleep_for(interrupt_after);
-    kill(pid, SIGINT);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::ifstream in(err_path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ss.str()};
-}
+using qb::test::run_qbench;
+using qb::test::scratch_dir;
 
 class BadInput : public ::testing::TestWithParam<std::vector<std::string>> {};
 

@@ -91,6 +91,7 @@ RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, 
       const workload::LanePicker picker(wl.lanes);
       const double offset = static_cast<double>(p) / np;
       start_line.arrive_and_wait();
+      Backoff reject_backoff;
       std::uint64_t k = 0;         // items offered: the schedule's index
       std::uint64_t in_burst = 0;  // items offered in the current burst
       std::uint64_t end_total = kSequenceLimit;
@@ -134,8 +135,12 @@ RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, 
         if (soft_cap[li] > 0 && depth[li].value.load(std::memory_order_relaxed) >=
                                     static_cast<std::int64_t>(soft_cap[li])) {
           if (counting) ++t.rejected[li];
+          // Closed loop: back off as after a failed push, so that rejecting
+          // producers do not starve the consumers of CPU on a small machine.
+          if (!wl.paced()) reject_backoff.snooze();
           continue;
         }
+        reject_backoff.reset();
         Item item{};
         item.tag = make_tag(static_cast<std::uint32_t>(p * lanes + lane), t.pushed[li]);
         item.stamp = wl.paced() ? due : clock.now_unfenced();
@@ -347,6 +352,20 @@ RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, 
   rep.counters = detail::counters_block(selection, counters, np, rep.items);
   workload::Tallies tallies;
   tallies.elapsed_s = rep.elapsed_s;
+  // Each side's rate over its own window: a paced producer asleep until its
+  // next due time notices the window's edges late, which would stretch the
+  // consumers' span by as much.
+  auto span_s = [](const std::vector<Worker>& ws) {
+    auto first = detail::Clock::time_point::max();
+    auto last = detail::Clock::time_point::min();
+    for (const auto& w : ws) {
+      first = std::min(first, w.start);
+      last = std::max(last, w.stop);
+    }
+    return std::chrono::duration<double>(last - first).count();
+  };
+  tallies.producer_span_s = span_s(producers);
+  tallies.consumer_span_s = span_s(consumers);
   for (const auto& w : producers) tallies.pushed_in_window += w.at_stop - w.at_start;
   for (const auto& w : consumers) tallies.popped_in_window += w.at_stop - w.at_start;
   tallies.producers = &ptally;
@@ -355,6 +374,13 @@ RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, 
   tallies.ns_per_tick = clock.ns_per_tick();
   rep.workload_metrics = workload::workload_metrics(wl, tallies);
   return rep;
+}
+
+// The same, on a clock that needs no calibration (tests).
+template <Queue Q>
+RepResult run_workload(const PointParams& params, const std::vector<int>& cpus) {
+  static const Clock clock = Clock::monotonic("tests: uncalibrated");
+  return run_workload<Q>(params, cpus, clock);
 }
 
 }  // namespace qb

@@ -111,9 +111,9 @@ nlohmann::json workload_metrics(const WorkloadParams& w, const Tallies& t) {
   const double secs = t.elapsed_s > 0 ? t.elapsed_s : 1.0;
   const Series& s = *t.series;
   if (w.paced()) {
-    const double achieved = static_cast<double>(t.popped_in_window) / secs;
+    const double achieved = static_cast<double>(t.popped_in_window) / (t.consumer_span_s > 0 ? t.consumer_span_s : secs);
     m["target_rate_per_s"] = w.rate_per_s;
-    m["offered_rate_per_s"] = static_cast<double>(t.pushed_in_window) / secs;
+    m["offered_rate_per_s"] = static_cast<double>(t.pushed_in_window) / (t.producer_span_s > 0 ? t.producer_span_s : secs);
     m["achieved_rate_per_s"] = achieved;
     m["max_lag_ns"] = static_cast<double>(max_lag_ticks) * t.ns_per_tick;
     m["saturated"] = achieved < 0.99 * w.rate_per_s;

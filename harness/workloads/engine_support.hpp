@@ -106,6 +106,7 @@ std::chrono::nanoseconds sample_interval(const WorkloadParams& w, std::chrono::n
 
 struct Tallies {
   double elapsed_s = 0;
+  double producer_span_s = 0, consumer_span_s = 0;  // each role's first window start to its last stop
   std::uint64_t pushed_in_window = 0, popped_in_window = 0;
   std::vector<ProducerTally> const* producers = nullptr;
   std::vector<ConsumerTally> const* consumers = nullptr;

@@ -1,0 +1,57 @@
+// Runs the real qbench binary in a child process, as a user would, for the
+// command-line tests.
+#pragma once
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace qb::test {
+
+struct Outcome {
+  int status = -1;
+  std::string err;
+};
+
+inline std::filesystem::path scratch_dir() {
+  auto dir = std::filesystem::temp_directory_path() / ("qbench-cli-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Runs qbench with `args`; stderr is captured through a file, stdout dropped.
+// `interrupt_after` > 0 sends SIGINT after that long.
+inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {}) {
+  const auto err_path = scratch_dir() / "stderr.txt";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    freopen("/dev/null", "w", stdout);
+    freopen(err_path.c_str(), "w", stderr);
+    std::vector<char*> argv{const_cast<char*>(QB_QBENCH_PATH)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(QB_QBENCH_PATH, argv.data());
+    _exit(127);
+  }
+  if (interrupt_after.count() > 0) {
+    std::this_thread::sleep_for(interrupt_after);
+    kill(pid, SIGINT);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(err_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ss.str()};
+}
+
+}  // namespace qb::test
