@@ -1,0 +1,170 @@
+"""What every figure script shares: the Agg backend, the one colour map keyed
+by queue name, titles from the results' context, saving PNG + SVG, and the
+command line (RESULTS... -o DIR).
+
+Input: none of its own. Output: none of its own; the plot_*.py scripts call it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import colorsys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a window
+import matplotlib.pyplot as plt  # noqa: E402  (must follow use())
+
+import qbresults  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+plt.rcParams.update({
+    "svg.fonttype": "none",  # text stays text in the SVG: smaller, and searchable
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "figure.titlesize": 10,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+})
+
+# Our queues get fixed, well-separated colours; any other queue (a peer added
+# later, a one-off experiment) gets a colour from its name's checksum, so it
+# too keeps the same colour in every figure and every report.
+_KNOWN = {
+    "mutex_deque": "#d62728",
+    "segmented": "#1f77b4",
+    "sequence_ring": "#2ca02c",
+    "mpsc_elastic": "#9467bd",
+}
+
+
+def queue_colour(queue: str) -> str:
+    if queue in _KNOWN:
+        return _KNOWN[queue]
+    hue = (zlib.crc32(queue.encode()) % 3600) / 3600.0
+    r, g, b = colorsys.hls_to_rgb(hue, 0.42, 0.65)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+@dataclass
+class Made:
+    """One figure of one group: written (png, svg) or not applicable (why)."""
+
+    kind: str
+    group: qbresults.Group
+    title: str
+    png: Path | None = None
+    svg: Path | None = None
+    why_not: str = ""
+    note: str = ""  # words the figure shows instead of data, repeated in the report
+
+
+def not_applicable(kind: str, group: qbresults.Group, title: str, why: str) -> Made:
+    return Made(kind=kind, group=group, title=title, why_not=why)
+
+
+def suptitle(fig, what: str, group: qbresults.Group) -> str:
+    """Titles the figure with what it shows, the scenario and the machine."""
+    title = f"{what}: scenario '{group.scenario}'"
+    fig.suptitle(f"{title}\n{group.results.machine}")
+    return title
+
+
+def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note: str = "") -> Made:
+    outdir.mkdir(parents=True, exist_ok=True)
+    base = outdir / f"{group.prefix}-{kind}"
+    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    fig.savefig(png, dpi=90)
+    fig.savefig(svg)
+    plt.close(fig)
+    return Made(kind=kind, group=group, title=title, png=png, svg=svg, note=note)
+
+
+def grid(n: int, ncols: int = 3, panel=(3.6, 2.8)):
+    """A figure with n panels in rows of ncols; the unused panels are removed."""
+    ncols = max(1, min(ncols, n))
+    nrows = (n + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols + 0.6, panel[1] * nrows + 1.0),
+                             squeeze=False)
+    flat = list(axes.flat)
+    for ax in flat[n:]:
+        ax.remove()
+    return fig, flat[:n]
+
+
+def run_title(ax, row, extra: str = "") -> None:
+    """A panel about one run: its queue (in the queue's colour) and P x C."""
+    ax.set_title(f"{row.queue}, {row.producers}P {row.consumers}C{extra}",
+                 color=queue_colour(row.queue), fontweight="bold")
+
+
+def word_panel(ax, text: str) -> None:
+    """A panel that says something in words where there is nothing to draw."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=8,
+            transform=ax.transAxes, bbox={"boxstyle": "round", "fc": "#f4f4f4", "ec": "#999999"})
+
+
+def si(x: float | None, unit: str = "") -> str:
+    """4812345 -> '4.81M'; None -> '-'."""
+    if x is None:
+        return "-"
+    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= scale:
+            return f"{x / scale:.3g}{suffix}{unit}"
+    return f"{x:.3g}{unit}"
+
+
+def duration(ns: float | None) -> str:
+    """53900 -> '53.9 us'; None -> '-'."""
+    if ns is None:
+        return "-"
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "us")):
+        if abs(ns) >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def rate_axis(ax, axis: str = "y") -> None:
+    """Ticks like 20M rather than 2.0 with a 1e7 offset."""
+    from matplotlib.ticker import EngFormatter
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(EngFormatter(sep=""))
+
+
+def legend_by_queue(ax, queues, **kw) -> None:
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], color=queue_colour(q), lw=2, label=q) for q in queues]
+    if handles:
+        ax.legend(handles=handles, fontsize=7, **kw)
+
+
+def parser(doc: str) -> argparse.ArgumentParser:
+    """The command line every figure script takes; scripts add their own options."""
+    first_line = doc.strip().splitlines()[0]
+    p = argparse.ArgumentParser(description=first_line)
+    p.add_argument("results", nargs="+", metavar="RESULTS", help="qbench results JSON file(s)")
+    p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
+                   help="where the figures go (default: plots/<stem of the first RESULTS>)")
+    return p
+
+
+def default_out_dir(results_paths) -> Path:
+    return ROOT / "plots" / Path(results_paths[0]).stem
+
+
+def run(prog: str, args, make, **options) -> int:
+    """Loads every file (exit 2 on a bad one), then makes the figures of every
+    group with `make(group, outdir, **options)` and prints what it wrote."""
+    all_results = qbresults.load_all_or_exit(args.results, prog)
+    outdir = args.out_dir or default_out_dir(args.results)
+    for group in qbresults.groups(all_results):
+        for made in make(group, outdir, **options):
+            if made.png:
+                print(f"{made.png}\n{made.svg}")
+            else:
+                print(f"{prog}: {made.kind} for scenario '{group.scenario}' not applicable: {made.why_not}")
+    return 0
