@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Latency p50 / p99 / p99.9 bars per configuration.
+
+Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-latency_percentiles,
+.png and .svg: one panel per percentile, configurations (P x C) across, one bar
+per queue, ns on a log scale. The source is the run's headline latency, as
+qbench's table picks it: end-to-end when recorded, else the sampled try_pop.
+A percentile the run had too few samples for (the harness writes null below
+1/(1-p) samples) is marked "n/a", never drawn as zero.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+import qbfigure
+
+KINDS = ("latency_percentiles",)
+SHOWN = (("p50", "p50_ns"), ("p99", "p99_ns"), ("p99.9", "p99_9_ns"))
+SOURCE_WORDS = {"e2e": "end-to-end latency", "pop": "sampled try_pop latency"}
+
+
+def headline_source(rows) -> str | None:
+    for source in ("e2e", "pop"):
+        if any(r.latency(source) for r in rows):
+            return source
+    return None
+
+
+def make(group, outdir):
+    kind = KINDS[0]
+    source = headline_source(group.rows)
+    if source is None:
+        return [qbfigure.not_applicable(kind, group, "Latency percentiles",
+                                        "no latency recorded (--latency off)")]
+    what = f"p50 / p99 / p99.9 {SOURCE_WORDS[source]}"
+    rows = [r for r in group.rows if r.latency(source)]
+    configs = sorted({(r.producers, r.consumers) for r in rows})
+    queues = list(dict.fromkeys(r.queue for r in rows))
+    wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
+    fig, axes = qbfigure.grid(len(SHOWN), ncols=1, panel=(wide, 2.3))
+    width = 0.8 / len(queues)
+    for ax, (label, key) in zip(axes, SHOWN):
+        for qi, queue in enumerate(queues):
+            for ci, (p, c) in enumerate(configs):
+                run = next((r for r in group.rows if r.queue == queue and (r.producers, r.consumers) == (p, c)),
+                           None)
+                if run is None:
+                    continue
+                x = ci - 0.4 + width * (qi + 0.5)
+                summary = run.latency(source)
+                value = summary.get(key) if summary else None
+                if isinstance(value, (int, float)) and value > 0:
+                    ax.bar(x, value, width * 0.9, color=qbfigure.queue_colour(queue))
+                else:  # too few samples, or a point that did not run or failed
+                    ax.text(x, 0.03, "n/a" if summary else run.status.replace("_", " "), rotation=90,
+                            ha="center", va="bottom", fontsize=6, transform=ax.get_xaxis_transform())
+        ax.set_yscale("log")
+        ax.set_xticks(np.arange(len(configs)), [f"p{p}c{c}" for p, c in configs])
+        ax.set_title(label)
+        ax.set_xlabel("configuration (producers x consumers)")
+        ax.set_ylabel(f"{label} latency (ns)")
+    qbfigure.legend_by_queue(axes[0], queues, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    title = qbfigure.suptitle(fig, what, group)
+    fig.tight_layout()
+    return [qbfigure.save(fig, kind, group, title, outdir)]
+
+
+def main(argv=None) -> int:
+    args = qbfigure.parser(__doc__).parse_args(argv)
+    return qbfigure.run("plot_latency_bars.py", args, make)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
