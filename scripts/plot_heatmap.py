@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 
 import qbfigure
+import qbformat
 
 KINDS = ("heatmap_items_per_s", "heatmap_ratio_to_fastest")
 
@@ -83,7 +84,7 @@ def make(group, outdir):
     rate_norm = Normalize(0, max(medians))
     return [
         _draw(group, outdir, KINDS[0], titles[0], lambda r: r.median, rate_norm,
-              lambda v: qbfigure.si(v), "viridis", "items/s (median over repetitions)"),
+              lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)"),
         _draw(group, outdir, KINDS[1], titles[1],
               lambda r: None if r.median is None else r.median / best[(r.producers, r.consumers)],
               Normalize(0, 1), lambda v: f"{v:.2f}", "magma",

@@ -22,14 +22,6 @@ MAX_RUNS = 8
 SHOWN = (("p50", "p50_ns", 1.0), ("p99", "p99_ns", 0.65), ("p99.9", "p99_9_ns", 0.35))
 
 
-def lanes_of(row) -> list[dict]:
-    for metrics in [row.block("workload_metrics")] + [r.get("workload_metrics") for r in row.ok_repetitions]:
-        lanes = (metrics or {}).get("lanes")
-        if isinstance(lanes, list) and lanes:
-            return [lane for lane in lanes if isinstance(lane, dict)]
-    return []
-
-
 def _policy(row) -> str:
     metrics = row.block("workload_metrics") or {}
     policy = metrics.get("policy") or row.workload_params.get("policy") or "?"
@@ -82,7 +74,7 @@ def _rejections(ax, row, lanes) -> None:
 def make(group, outdir):
     kind = KINDS[0]
     what = "Priority lanes: latency and rejections per lane"
-    found = [(row, lanes_of(row)) for row in group.rows]
+    found = [(row, row.lanes()) for row in group.rows]
     found = [(row, lanes) for row, lanes in found if lanes]
     if not found:
         return [qbfigure.not_applicable(kind, group, what, "no priority_lanes run")]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 
 import qbfigure
+import qbformat
 
 KINDS = ("paced_rate",)
 MAX_PANELS = 12
@@ -36,7 +37,7 @@ def make(group, outdir):
         ax.plot(t, s.get("achieved_per_s", []), color=qbfigure.queue_colour(row.queue), lw=1.3, label="achieved")
         if m.get("saturated"):
             lag = m.get("max_lag_ns")
-            words = "saturated" + (f": lagged up to {qbfigure.duration(lag)}" if isinstance(lag, (int, float))
+            words = "saturated" + (f": lagged up to {qbformat.duration(lag)}" if isinstance(lag, (int, float))
                                    else "")
             ax.text(0.02, 0.04, words, transform=ax.transAxes, fontsize=7, color="#b00000")
         qbfigure.run_title(ax, row, f" (rep {rep.get('repetition', '?')})")

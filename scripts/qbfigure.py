@@ -109,26 +109,6 @@ def word_panel(ax, text: str) -> None:
             transform=ax.transAxes, bbox={"boxstyle": "round", "fc": "#f4f4f4", "ec": "#999999"})
 
 
-def si(x: float | None, unit: str = "") -> str:
-    """4812345 -> '4.81M'; None -> '-'."""
-    if x is None:
-        return "-"
-    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            return f"{x / scale:.3g}{suffix}{unit}"
-    return f"{x:.3g}{unit}"
-
-
-def duration(ns: float | None) -> str:
-    """53900 -> '53.9 us'; None -> '-'."""
-    if ns is None:
-        return "-"
-    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "us")):
-        if abs(ns) >= scale:
-            return f"{ns / scale:.3g} {unit}"
-    return f"{ns:.3g} ns"
-
-
 def rate_axis(ax, axis: str = "y") -> None:
     """Ticks like 20M rather than 2.0 with a 1e7 offset."""
     from matplotlib.ticker import EngFormatter

@@ -81,6 +81,16 @@ class Row:
         middle = rates[(len(rates) - 1) // 2]
         return min(reps, key=lambda r: abs(float(r.get("items_per_s") or 0) - middle))
 
+    def lanes(self) -> list[dict]:
+        """A priority_lanes run's lanes: from the run's workload_metrics, or from
+        its first ok repetition's when the run has none."""
+        candidates = [self.block("workload_metrics")] + [r.get("workload_metrics") for r in self.ok_repetitions]
+        for metrics in candidates:
+            lanes = metrics.get("lanes") if isinstance(metrics, dict) else None
+            if isinstance(lanes, list) and lanes:
+                return [lane for lane in lanes if isinstance(lane, dict)]
+        return []
+
     def block(self, key: str) -> dict | None:
         """A run-level object (latency, counters, workload_metrics, pingpong) or None."""
         value = self.raw.get(key)
