@@ -85,7 +85,8 @@ def measure(doc: dict, all_results) -> list[Measured]:
         source = doc["sources"][claim["source"]]
         rows: list[Measured] = []
         if "match" in claim:
-            rows = [Measured(claim, source, value, results, row.id) for results, row, value in _found(claim, all_results)]
+            rows = [Measured(claim, source, value, results, row.id)
+                    for results, row, value in _found(claim, all_results)]
         else:  # a ratio of two claims, both measured in the same file and scenario
             num, den = (_found(by_id[ref], all_results) for ref in claim["ratio_of"])
             for results, n_row, n in num:

@@ -30,8 +30,8 @@ class ResultsError(Exception):
 class Row:
     """One run (point) of one results file, with the keys scripts use most."""
 
-    results: Results
-    raw: dict
+    results: Results = field(repr=False)
+    raw: dict = field(repr=False)
     id: str
     scenario: str
     queue: str
@@ -41,10 +41,6 @@ class Row:
     reason: str
     workload: str
     workload_params: dict
-
-    @property
-    def config(self) -> str:
-        return f"p{self.producers}c{self.consumers}"
 
     @property
     def aggregate(self) -> dict | None:
@@ -122,8 +118,8 @@ class Row:
 @dataclass
 class Results:
     path: Path
-    doc: dict
-    rows: list[Row] = field(default_factory=list)
+    doc: dict = field(repr=False)
+    rows: list[Row] = field(default_factory=list, repr=False)
 
     @property
     def stem(self) -> str:
@@ -157,9 +153,9 @@ class Results:
 class Group:
     """The rows of one scenario in one results file: the unit every figure covers."""
 
-    results: Results
+    results: Results = field(repr=False)
     scenario: str
-    rows: list[Row]
+    rows: list[Row] = field(repr=False)
     prefix: str  # file-name prefix for its figures, unique within a report
 
     @property
@@ -190,7 +186,8 @@ def _parse(path: Path) -> dict:
             raise _fail(path, f"truncated JSON: the document ends early (after {len(data)} bytes)") from None
         raise _fail(path, f"not JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     if not isinstance(doc, dict):
-        raise _fail(path, f"not qbench output: the document is a JSON {type(doc).__name__}, not an object")
+        kind = {"list": "array", "str": "string", "NoneType": "null"}.get(type(doc).__name__, "number or boolean")
+        raise _fail(path, f"not qbench output: the document is a JSON {kind}, not an object")
     return doc
 
 

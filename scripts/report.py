@@ -72,8 +72,8 @@ def _scenario_blocks(group, made, many_files: bool) -> list:
 
 def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     groups = qbresults.groups(all_results)
-    made = {id(g): [m for script in FIGURE_SCRIPTS
-                    for m in (script.make(g, outdir, log_y=log_y) if script is plot_scaling else script.make(g, outdir))]
+    options = {plot_scaling: {"log_y": log_y}}
+    made = {id(g): [m for script in FIGURE_SCRIPTS for m in script.make(g, outdir, **options.get(script, {}))]
             for g in groups}
     count = sum(1 for ms in made.values() for m in ms if m.png)
     blocks = [rr.Heading(1, "qbench report"),
@@ -98,7 +98,8 @@ def main(argv=None) -> int:
     p.add_argument("results", nargs="+", metavar="RESULTS", help="qbench results JSON file(s)")
     p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
                    help="where the figures and reports go (default: plots/<stem of the first RESULTS>)")
-    p.add_argument("--claims", type=Path, default=claims.DEFAULT_CLAIMS, help="claims file (default: scripts/claims.json)")
+    p.add_argument("--claims", type=Path, default=claims.DEFAULT_CLAIMS,
+                   help="claims file (default: scripts/claims.json)")
     p.add_argument("--log-y", action="store_true", help="throughput figures on a log scale")
     args = p.parse_args(argv)
     all_results = qbresults.load_all_or_exit(args.results, "report.py")
