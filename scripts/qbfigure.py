@@ -8,7 +8,6 @@ Input: none of its own. Output: none of its own; the plot_*.py scripts call it.
 from __future__ import annotations
 
 import argparse
-import colorsys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,22 +31,22 @@ plt.rcParams.update({
 })
 
 # Our queues get fixed, well-separated colours; any other queue (a peer added
-# later, a one-off experiment) gets a colour from its name's checksum, so it
-# too keeps the same colour in every figure and every report.
+# later, a one-off experiment) gets one of the spare colours, picked by its
+# name's checksum, so it too keeps its colour in every figure and report, and
+# never takes one of ours (two unknown queues may share one).
 _KNOWN = {
     "mutex_deque": "#d62728",
     "segmented": "#1f77b4",
     "sequence_ring": "#2ca02c",
     "mpsc_elastic": "#9467bd",
 }
+_SPARE = ("#ff7f0e", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#1b9e77", "#e6ab02", "#637939", "#7b4173")
 
 
 def queue_colour(queue: str) -> str:
     if queue in _KNOWN:
         return _KNOWN[queue]
-    hue = (zlib.crc32(queue.encode()) % 3600) / 3600.0
-    r, g, b = colorsys.hls_to_rgb(hue, 0.42, 0.65)
-    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+    return _SPARE[zlib.crc32(queue.encode()) % len(_SPARE)]
 
 
 @dataclass
