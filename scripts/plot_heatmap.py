@@ -45,7 +45,7 @@ def _matrix(rows, queue, ps, cs, value):
     return m, labels
 
 
-def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label):
+def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: bool):
     rows, ps, cs, queues = _cells(group)
     fig, axes = qbfigure.grid(len(queues), ncols=4, panel=(3.0, 2.6))
     image = None
@@ -66,7 +66,8 @@ def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label):
     title = qbfigure.suptitle(fig, what, group)
     fig.tight_layout()
     bar = fig.colorbar(image, ax=axes, label=bar_label, shrink=0.9)
-    qbfigure.rate_axis(bar.ax)
+    if rates:
+        qbfigure.rate_axis(bar.ax)
     return qbfigure.save(fig, kind, group, title, outdir)
 
 
@@ -84,11 +85,11 @@ def make(group, outdir):
     rate_norm = Normalize(0, max(medians))
     return [
         _draw(group, outdir, KINDS[0], titles[0], lambda r: r.median, rate_norm,
-              lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)"),
+              lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)", rates=True),
         _draw(group, outdir, KINDS[1], titles[1],
               lambda r: None if r.median is None else r.median / best[(r.producers, r.consumers)],
               Normalize(0, 1), lambda v: f"{v:.2f}", "magma",
-              "ratio to the fastest median (1 = fastest)"),
+              "ratio to the fastest median (1 = fastest)", rates=False),
     ]
 
 
