@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 import textwrap
 
-import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 import qbfigure
@@ -59,40 +58,29 @@ def make(group, outdir):
     queues = list(dict.fromkeys(r.queue for r in rows))
     missing = uncounted(rows)
     wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
-    fig, axes = qbfigure.grid(len(EVENTS), ncols=2, panel=(wide / 1.5, 2.6))
-    width = 0.8 / len(queues)
+    fig, axes = qbfigure.grid(len(EVENTS), ncols=2, panel=(max(4.5, wide / 2), 2.6))
     for ax, (key, (event, label)) in zip(axes, EVENTS.items()):
         if event in missing:
             qbfigure.word_panel(ax, f"{label}: not counted on this machine\n"
                                 + textwrap.fill(missing[event], 60))
             continue
-        for qi, queue in enumerate(queues):
-            for ci, (p, c) in enumerate(configs):
-                run = next((r for r in group.rows if r.queue == queue and (r.producers, r.consumers) == (p, c)),
-                           None)
-                if run is None:
-                    continue
-                x = ci - 0.4 + width * (qi + 0.5)
-                counters = run.block("counters")
-                value = (counters.get("per_item") or {}).get(key) if counters else None
-                if isinstance(value, (int, float)):
-                    ax.bar(x, value, width * 0.9, color=qbfigure.queue_colour(queue))
-                else:  # this run could not count it, or the point did not run
-                    ax.text(x, 0.03, "not counted" if counters else run.status.replace("_", " "), rotation=90,
-                            ha="center", va="bottom", fontsize=6, transform=ax.get_xaxis_transform())
-        ax.set_xticks(np.arange(len(configs)), [f"p{p}c{c}" for p, c in configs])
-        ax.set_xlabel("configuration (producers x consumers)")
+
+        def value(run, key=key):
+            v = ((run.block("counters") or {}).get("per_item") or {}).get(key)
+            return v if isinstance(v, (int, float)) else None
+
+        # "not counted": this run could not count it; else the point did not run
+        qbfigure.bars_by_config(ax, group.rows, queues, configs, value,
+                                lambda run: "not counted" if run.block("counters") else run.status.replace("_", " "))
         ax.set_ylabel(label)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
     drawn = [ax for ax, (_, (event, _)) in zip(axes, EVENTS.items()) if event not in missing]
     if drawn:
         qbfigure.legend_by_queue(drawn[0], queues, loc="best")
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
     note = ""
     if missing:
         note = "Not counted on this machine: " + "; ".join(f"{e} ({why})" for e, why in missing.items())
-    return [qbfigure.save(fig, kind, group, title, outdir, note=note)]
+    return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 
 def main(argv=None) -> int:

@@ -59,7 +59,7 @@ def make(group, outdir):
     if not found:
         return [qbfigure.not_applicable(kind, group, what,
                                         "no run sampled its depth (admission or burst workloads do)")]
-    shown = found[:MAX_PANELS]
+    shown, note = qbfigure.capped(found, MAX_PANELS)
     fig, axes = qbfigure.grid(len(shown))
     for ax, (row, key, rep) in zip(axes, shown):
         (_burst if key == "capacity_series" else _admission)(ax, row, rep)
@@ -68,10 +68,7 @@ def make(group, outdir):
         ax.set_ylabel("items")
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=7, loc="best")
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    note = f"{len(found) - MAX_PANELS} more runs not drawn" if len(found) > MAX_PANELS else ""
-    return [qbfigure.save(fig, kind, group, title, outdir, note=note)]
+    return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 
 def main(argv=None) -> int:

@@ -78,7 +78,7 @@ def make(group, outdir):
     found = [(row, lanes) for row, lanes in found if lanes]
     if not found:
         return [qbfigure.not_applicable(kind, group, what, "no priority_lanes run")]
-    shown = found[:MAX_RUNS]
+    shown, note = qbfigure.capped(found, MAX_RUNS)
     fig, axes = qbfigure.grid(2 * len(shown), ncols=2, panel=(4.4, 2.6))
     for i, (row, lanes) in enumerate(shown):
         left, right = axes[2 * i], axes[2 * i + 1]
@@ -86,10 +86,7 @@ def make(group, outdir):
         _rejections(right, row, lanes)
         qbfigure.run_title(left, row, f", {_policy(row)}: latency")
         qbfigure.run_title(right, row, f", {_policy(row)}: rejections")
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    note = f"{len(found) - MAX_RUNS} more runs not drawn" if len(found) > MAX_RUNS else ""
-    return [qbfigure.save(fig, kind, group, title, outdir, note=note)]
+    return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 
 def main(argv=None) -> int:

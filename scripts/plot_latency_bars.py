@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
-
 import qbfigure
 
 KINDS = ("latency_percentiles",)
@@ -41,31 +39,19 @@ def make(group, outdir):
     queues = list(dict.fromkeys(r.queue for r in rows))
     wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
     fig, axes = qbfigure.grid(len(SHOWN), ncols=1, panel=(wide, 2.3))
-    width = 0.8 / len(queues)
     for ax, (label, key) in zip(axes, SHOWN):
-        for qi, queue in enumerate(queues):
-            for ci, (p, c) in enumerate(configs):
-                run = next((r for r in group.rows if r.queue == queue and (r.producers, r.consumers) == (p, c)),
-                           None)
-                if run is None:
-                    continue
-                x = ci - 0.4 + width * (qi + 0.5)
-                summary = run.latency(source)
-                value = summary.get(key) if summary else None
-                if isinstance(value, (int, float)) and value > 0:
-                    ax.bar(x, value, width * 0.9, color=qbfigure.queue_colour(queue))
-                else:  # too few samples, or a point that did not run or failed
-                    ax.text(x, 0.03, "n/a" if summary else run.status.replace("_", " "), rotation=90,
-                            ha="center", va="bottom", fontsize=6, transform=ax.get_xaxis_transform())
+        def value(run, key=key):
+            v = (run.latency(source) or {}).get(key)
+            return v if isinstance(v, (int, float)) and v > 0 else None
+
+        # "n/a": too few samples for the percentile; else the point did not run or failed
+        qbfigure.bars_by_config(ax, group.rows, queues, configs, value,
+                                lambda run: "n/a" if run.latency(source) else run.status.replace("_", " "))
         ax.set_yscale("log")
-        ax.set_xticks(np.arange(len(configs)), [f"p{p}c{c}" for p, c in configs])
         ax.set_title(label)
-        ax.set_xlabel("configuration (producers x consumers)")
         ax.set_ylabel(f"{label} latency (ns)")
     qbfigure.legend_by_queue(axes[0], queues, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    return [qbfigure.save(fig, kind, group, title, outdir)]
+    return [qbfigure.finish(fig, kind, what, group, outdir)]
 
 
 def main(argv=None) -> int:

@@ -64,9 +64,7 @@ def _figure(group, outdir, source: str):
         ax.set_xlabel("percentile (1/(1-p) scale)")
         ax.set_ylabel("latency (ns)")
     qbfigure.legend_by_queue(axes[0], queues, loc="upper left")
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    return qbfigure.save(fig, kind, group, title, outdir)
+    return qbfigure.finish(fig, kind, what, group, outdir)
 
 
 def make(group, outdir):

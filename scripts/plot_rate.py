@@ -27,7 +27,7 @@ def make(group, outdir):
     found = [(row, rep) for row, rep in found if rep is not None]
     if not found:
         return [qbfigure.not_applicable(kind, group, what, "no paced run (workload paced records a rate series)")]
-    shown = found[:MAX_PANELS]
+    shown, note = qbfigure.capped(found, MAX_PANELS)
     fig, axes = qbfigure.grid(len(shown))
     for ax, (row, rep) in zip(axes, shown):
         m = rep["workload_metrics"]
@@ -46,10 +46,7 @@ def make(group, outdir):
         ax.set_ylim(bottom=0)
         qbfigure.rate_axis(ax)
         ax.legend(fontsize=7, loc="lower right")
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    note = f"{len(found) - MAX_PANELS} more runs not drawn" if len(found) > MAX_PANELS else ""
-    return [qbfigure.save(fig, kind, group, title, outdir, note=note)]
+    return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 
 def main(argv=None) -> int:

@@ -54,9 +54,7 @@ def _figure(group, outdir, axis: str, log_y: bool):
             ax.set_ylim(bottom=0)
         qbfigure.rate_axis(ax)
     qbfigure.legend_by_queue(axes[0], queues, loc="best")
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    return qbfigure.save(fig, kind, group, title, outdir)
+    return qbfigure.finish(fig, kind, what, group, outdir)
 
 
 def make(group, outdir, log_y: bool = False):

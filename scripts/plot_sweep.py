@@ -64,9 +64,7 @@ def make(group, outdir):
         ax.set_xlabel("producers (threads)")
         ax.set_xticks(sorted({r.producers for r in rows}))
         ax.legend(fontsize=7, loc="best")
-    title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    return [qbfigure.save(fig, kind, group, title, outdir)]
+    return [qbfigure.finish(fig, kind, what, group, outdir)]
 
 
 def main(argv=None) -> int:

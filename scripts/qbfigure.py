@@ -73,6 +73,13 @@ def suptitle(fig, what: str, group: qbresults.Group) -> str:
     return title
 
 
+def finish(fig, kind: str, what: str, group: qbresults.Group, outdir: Path, note: str = "") -> Made:
+    """Titles the figure, lays it out and saves it."""
+    title = suptitle(fig, what, group)
+    fig.tight_layout()
+    return save(fig, kind, group, title, outdir, note)
+
+
 def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note: str = "") -> Made:
     outdir.mkdir(parents=True, exist_ok=True)
     base = outdir / f"{group.prefix}-{kind}"
@@ -93,6 +100,33 @@ def grid(n: int, ncols: int = 3, panel=(3.6, 2.8)):
     for ax in flat[n:]:
         ax.remove()
     return fig, flat[:n]
+
+
+def capped(found: list, limit: int) -> tuple[list, str]:
+    """The first `limit` runs of a one-panel-per-run figure, and a note on the rest."""
+    more = len(found) - limit
+    return found[:limit], (f"{more} more run{'s' if more != 1 else ''} not drawn" if more > 0 else "")
+
+
+def bars_by_config(ax, rows, queues, configs, value, missing) -> None:
+    """Configurations (P, C) across, one bar per queue in each: value(row) is
+    the bar's height or None, and then missing(row) is the word written in
+    its place (a bar of nothing would read as zero)."""
+    width = 0.8 / len(queues)
+    for qi, queue in enumerate(queues):
+        for ci, (p, c) in enumerate(configs):
+            row = next((r for r in rows if r.queue == queue and (r.producers, r.consumers) == (p, c)), None)
+            if row is None:
+                continue
+            x = ci - 0.4 + width * (qi + 0.5)
+            height = value(row)
+            if height is not None:
+                ax.bar(x, height, width * 0.9, color=queue_colour(queue))
+            else:
+                ax.text(x, 0.03, missing(row), rotation=90, ha="center", va="bottom", fontsize=6,
+                        transform=ax.get_xaxis_transform())
+    ax.set_xticks(range(len(configs)), [f"p{p}c{c}" for p, c in configs])
+    ax.set_xlabel("configuration (producers x consumers)")
 
 
 def run_title(ax, row, extra: str = "") -> None:
