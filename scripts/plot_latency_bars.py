@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Latency p50 / p99 / p99.9 bars per configuration.
+
+Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-latency_percentiles,
+.png and .svg: one panel per percentile, configurations (P x C) across, one bar
+per queue, ns on a log scale. The source is the run's headline latency, as
+qbench's table picks it: end-to-end when recorded, else the sampled try_pop.
+A percentile the run had too few samples for (the harness writes null below
+1/(1-p) samples) is marked "n/a", never drawn as zero.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import qbfigure
+
+KINDS = ("latency_percentiles",)
+SHOWN = (("p50", "p50_ns"), ("p99", "p99_ns"), ("p99.9", "p99_9_ns"))
+SOURCE_WORDS = {"e2e": "end-to-end latency", "pop": "sampled try_pop latency"}
+
+
+def headline_source(rows) -> str | None:
+    for source in ("e2e", "pop"):
+        if any(r.latency(source) for r in rows):
+            return source
+    return None
+
+
+def make(group, outdir):
+    kind = KINDS[0]
+    source = headline_source(group.rows)
+    if source is None:
+        return [qbfigure.not_applicable(kind, group, "Latency percentiles",
+                                        "no latency recorded (--latency off)")]
+    what = f"p50 / p99 / p99.9 {SOURCE_WORDS[source]}"
+    rows = [r for r in group.rows if r.latency(source)]
+    configs = sorted({(r.producers, r.consumers) for r in rows})
+    queues = list(dict.fromkeys(r.queue for r in rows))
+    wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
+    fig, axes = qbfigure.grid(len(SHOWN), ncols=1, panel=(wide, 2.3))
+    for ax, (label, key) in zip(axes, SHOWN):
+        def value(run, key=key):
+            v = (run.latency(source) or {}).get(key)
+            return v if isinstance(v, (int, float)) and v > 0 else None
+
+        # "n/a": too few samples for the percentile; else the point did not run or failed
+        qbfigure.bars_by_config(ax, group.rows, queues, configs, value,
+                                lambda run: "n/a" if run.latency(source) else run.status.replace("_", " "))
+        ax.set_yscale("log")
+        ax.set_title(label)
+        ax.set_ylabel(f"{label} latency (ns)")
+    qbfigure.legend_by_queue(axes[0], queues, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return [qbfigure.finish(fig, kind, what, group, outdir)]
+
+
+def main(argv=None) -> int:
+    args = qbfigure.parser(__doc__).parse_args(argv)
+    return qbfigure.run("plot_latency_bars.py", args, make)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""Report on qbench results: every applicable figure, then Markdown and HTML.
+
+Input: one or more qbench results JSON files (RESULTS...) and scripts/claims.json.
+Output, in DIR (default plots/<stem of the first RESULTS>): every figure that
+the plot_*.py scripts can draw from the results (PNG and SVG), report.md
+(figures linked) and report.html (one self-contained page, figures embedded as
+data: URIs). Both reports give the machine, each scenario's formula and a
+table of its points, the fastest queue per configuration, the points that were
+not measured and why, which counters the machine could count, the figures that
+did not apply, and the seed articles' claims beside our measured figures.
+Every input is read and checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import claims
+import plot_counters
+import plot_depth
+import plot_heatmap
+import plot_lanes
+import plot_latency_bars
+import plot_latency_spectrum
+import plot_rate
+import plot_scaling
+import plot_sweep
+import qbfigure
+import qbresults
+import report_render as rr
+import report_tables as tables
+
+FIGURE_SCRIPTS = (plot_scaling, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters,
+                  plot_depth, plot_rate, plot_sweep, plot_lanes)
+
+
+def _scenario_blocks(group, made, many_files: bool) -> list:
+    sc = group.results.scenario if group.results.scenario.get("name") == group.scenario else {}
+    title = f"Scenario '{group.scenario}'" + (f" ({group.results.path.name})" if many_files else "")
+    blocks = [rr.Heading(2, title)]
+    if group.description:
+        blocks.append(rr.Para(f"Formula: {group.description}"))
+    else:
+        blocks.append(rr.Para("Formula: not recorded (a sweep given as command-line flags: P producers push and "
+                              "C consumers pop as fast as the queue lets them)."))
+    facts = [f"scenario {k}: {sc[k]}" for k in ("source", "file") if sc.get(k)]
+    facts.append(f"workload: {', '.join(sorted({r.workload for r in group.rows}))}")
+    facts += [f"machine: {group.results.machine}"] + tables.run_facts(group.results)
+    blocks.append(rr.Bullets(facts))
+    if group.results.doc.get("interrupted"):
+        blocks.append(rr.Para("this sweep was interrupted: the points that had not run are listed as not_run.",
+                              warning=True))
+    blocks += [rr.Heading(3, "Points"), tables.scenario_table(group)]
+    extra = tables.workload_tables(group)
+    if extra:
+        blocks += [rr.Heading(3, "Workload figures")] + extra
+    blocks += [rr.Heading(3, "Fastest queue per configuration")] + tables.fastest_table(group)
+    blocks += [rr.Heading(3, "Invalid, failed and skipped points")] + tables.problems_table(group)
+    drawn = [m for m in made if m.png]
+    if drawn:
+        blocks.append(rr.Heading(3, "Figures"))
+        blocks += [rr.Figure(m.png, m.title, m.note) for m in drawn]
+    skipped = [m for m in made if not m.png]
+    if skipped:
+        blocks += [rr.Heading(3, "Figures not applicable"),
+                   rr.Bullets([f"{m.kind}: {m.why_not}" for m in skipped])]
+    return blocks
+
+
+def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
+    groups = qbresults.groups(all_results)
+    options = {plot_scaling: {"log_y": log_y}}
+    made = {id(g): [m for script in FIGURE_SCRIPTS for m in script.make(g, outdir, **options.get(script, {}))]
+            for g in groups}
+    count = sum(1 for ms in made.values() for m in ms if m.png)
+    blocks = [rr.Heading(1, "qbench report"),
+              rr.Para(f"Results: {', '.join(str(r.path) for r in all_results)}. {count} figures "
+                      "(PNG, and SVG beside them in this folder).")]
+    for same_machine in tables.machines(all_results):
+        blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)
+        blocks += [rr.Heading(3, "Counter availability")] + tables.counters_table(same_machine)
+    headers, rows = claims.table_rows(claims.measure(claims_doc, all_results))
+    blocks += [rr.Heading(2, "Claims against these measurements"),
+               rr.Para("Each figure a seed article claims, beside the matching point of these results (same queue "
+                       "design, producers and consumers, workload). The ratio is ours divided by theirs; the "
+                       "machines differ, so it says how far apart the numbers are, not which is right."),
+               rr.Table(headers, rows, align_right={2, 3, 4})]
+    for g in groups:
+        blocks += _scenario_blocks(g, made[id(g)], len(all_results) > 1)
+    return blocks
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    p.add_argument("results", nargs="+", metavar="RESULTS", help="qbench results JSON file(s)")
+    p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
+                   help="where the figures and reports go (default: plots/<stem of the first RESULTS>)")
+    p.add_argument("--claims", type=Path, default=claims.DEFAULT_CLAIMS,
+                   help="claims file (default: scripts/claims.json)")
+    p.add_argument("--log-y", action="store_true", help="throughput figures on a log scale")
+    args = p.parse_args(argv)
+    all_results = qbresults.load_all_or_exit(args.results, "report.py")
+    try:
+        claims_doc = claims.load_claims(args.claims)
+    except claims.ClaimsError as e:
+        print(f"report.py: {e}", file=sys.stderr)
+        return qbresults.EXIT_USAGE
+    outdir = args.out_dir or qbfigure.default_out_dir(args.results)
+    outdir.mkdir(parents=True, exist_ok=True)
+    blocks = build(all_results, claims_doc, outdir, log_y=args.log_y)
+    md, page = outdir / "report.md", outdir / "report.html"
+    md.write_text(rr.markdown(blocks))
+    page.write_text(rr.html_page("qbench report: " + ", ".join(r.stem for r in all_results), blocks))
+    print(f"report: {md}\nreport: {page}\nfigures: {outdir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

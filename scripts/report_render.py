@@ -1,0 +1,133 @@
+"""The report as a list of blocks, written out as Markdown and as one
+self-contained HTML page.
+
+Input: blocks built by report.py (headings, paragraphs, lists, tables,
+figures). Output: the text of report.md (figures linked by file name, beside
+it) and of report.html (figures embedded as data: URIs, no script, no external
+resource), so that both say the same thing; and tables as plain text for the
+terminal.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass
+class Para:
+    text: str
+    warning: bool = False
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    align_right: set[int] = field(default_factory=set)  # column indexes of numbers
+
+
+@dataclass
+class Figure:
+    png: Path
+    caption: str
+    note: str = ""
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(blocks) -> str:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            out += ["#" * b.level + " " + b.text, ""]
+        elif isinstance(b, Para):
+            out += [("**Warning:** " if b.warning else "") + b.text, ""]
+        elif isinstance(b, Bullets):
+            out += [f"- {item}" for item in b.items] + [""]
+        elif isinstance(b, Table):
+            out.append("| " + " | ".join(_md_cell(h) for h in b.headers) + " |")
+            out.append("|" + "|".join("---:" if i in b.align_right else "---" for i in range(len(b.headers))) + "|")
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
+            out.append("")
+        elif isinstance(b, Figure):
+            out.append(f"![{_md_cell(b.caption)}]({b.png.name})")
+            out.append("")
+            out.append(f"*{b.caption}* ([SVG]({b.png.with_suffix('.svg').name}))")
+            if b.note:
+                out += ["", f"> {b.note}"]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def text_table(t: Table) -> str:
+    """A table for the terminal: columns padded, numbers right-aligned."""
+    cells = [list(t.headers)] + [[str(c) for c in row] for row in t.rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(t.headers))]
+
+    def line(row):
+        return "  ".join(c.rjust(w) if i in t.align_right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+
+    return "\n".join([line(cells[0]), line(["-" * w for w in widths])] + [line(r) for r in cells[1:]])
+
+
+_CSS = """
+body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; vertical-align: top; }
+th { background: #f0f0f0; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 1em 0 2em; }
+figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { font-size: 0.9em; color: #444; }
+.note { background: #fff6d6; border-left: 4px solid #e0b000; padding: 0.3em 0.6em; }
+.warning { background: #ffe3e3; border-left: 4px solid #c00; padding: 0.3em 0.6em; }
+"""
+
+
+def _data_uri(png: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
+def html_page(title: str, blocks) -> str:
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>{e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(f"<h{b.level}>{e(b.text)}</h{b.level}>")
+        elif isinstance(b, Para):
+            out.append(f'<p class="warning">{e(b.text)}</p>' if b.warning else f"<p>{e(b.text)}</p>")
+        elif isinstance(b, Bullets):
+            out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in b.items) + "</ul>")
+        elif isinstance(b, Table):
+            out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b.headers) + "</tr></thead><tbody>")
+            for row in b.rows:
+                cells = "".join(f'<td class="num">{e(str(c))}</td>' if i in b.align_right else f"<td>{e(str(c))}</td>"
+                                for i, c in enumerate(row))
+                out.append(f"<tr>{cells}</tr>")
+            out.append("</tbody></table>")
+        elif isinstance(b, Figure):
+            out.append(f'<figure><img src="{_data_uri(b.png)}" alt="{e(b.caption)}">'
+                       f"<figcaption>{e(b.caption)}</figcaption>")
+            if b.note:
+                out.append(f'<p class="note">{e(b.note)}</p>')
+            out.append("</figure>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,36 @@
+"""report.html, opened in headless Chromium, shows every figure and logs no
+error. The checker itself is shown to catch a broken page first."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import browser_check
+
+pytestmark = pytest.mark.skipif(not os.access(browser_check.CHROMIUM, os.X_OK),
+                                reason=f"{browser_check.CHROMIUM} is absent (Debian package chromium)")
+
+_TINY_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_the_checker_catches_broken_images_and_errors(tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>broken</title></head><body>'
+        f'<img src="data:image/png;base64,{_TINY_PNG}" alt="fine">'
+        '<img src="data:image/png;base64,bm90IGEgcG5n" alt="corrupt">'
+        f'<img src="data:image/png;base64,{_TINY_PNG}" alt="hidden" style="display:none">'
+        '<script>console.error("deliberate"); no_such_function();</script></body></html>')
+    check = browser_check.check_page(page)
+    assert [i["alt"] for i in check.broken_images] == ["corrupt", "hidden"]
+    assert any("deliberate" in e for e in check.errors)
+    assert any("no_such_function" in e for e in check.errors)
+
+
+def test_the_html_report_shows_every_figure_without_errors(report_dir):
+    check = browser_check.check_page(report_dir / "report.html")
+    assert len(check.images) == len(list(report_dir.glob("*.png"))) > 0
+    assert check.broken_images == []
+    assert check.errors == []

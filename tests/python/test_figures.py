@@ -1,0 +1,99 @@
+"""Every figure the fixtures call for is drawn, as a real PNG and SVG, in the
+colour of its queue; a figure without data is reported, not drawn."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import plot_scaling
+import qbfigure
+from conftest import FIXTURES, REPORT_INPUTS
+
+# The figure kinds each fixture's data calls for (its scenario is the prefix).
+EXPECTED = {
+    "throughput.json": ["throughput_vs_producers", "throughput_vs_consumers", "heatmap_items_per_s",
+                        "heatmap_ratio_to_fastest", "latency_spectrum_e2e", "latency_spectrum_push",
+                        "latency_spectrum_pop", "latency_percentiles", "counters_per_item"],
+    "backpressure.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "depth_over_time",
+                          "paced_rate"],
+    "burst.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "depth_over_time"],
+    "lanes.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "priority_lanes"],
+    "producer_sweep.json": ["latency_spectrum_e2e", "latency_percentiles", "producer_sweep"],
+    "pingpong.json": ["latency_spectrum_round_trip"],
+}
+ALL_KINDS = {k for kinds in EXPECTED.values() for k in kinds}
+
+
+def _files(report_dir, fixture):
+    index = REPORT_INPUTS.index(fixture) + 1
+    return sorted(report_dir.glob(f"{index}-{fixture[:-5]}-*.png"))
+
+
+@pytest.mark.parametrize("fixture", REPORT_INPUTS)
+def test_each_figure_that_applies_is_drawn_as_png_and_svg(report_dir, fixture):
+    drawn = {p.stem.rsplit("-", 1)[1] for p in _files(report_dir, fixture)}
+    assert drawn == set(EXPECTED[fixture])
+    for png in _files(report_dir, fixture):
+        data = png.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000, png
+        svg = ET.parse(png.with_suffix(".svg")).getroot()
+        assert svg.tag.endswith("svg") and len(list(svg.iter())) > 50, png
+
+
+def test_every_figure_kind_is_exercised_by_the_fixtures():
+    import report
+
+    made = {kind for script in report.FIGURE_SCRIPTS for kind in script.KINDS}
+    assert made == ALL_KINDS
+
+
+def test_a_queue_keeps_its_colour_in_every_figure(report_dir):
+    colour = qbfigure.queue_colour("sequence_ring")
+    for kind in ("throughput_vs_producers", "latency_spectrum_e2e", "latency_percentiles"):
+        assert colour in (report_dir / f"1-throughput-run-{kind}.svg").read_text(), kind
+    assert colour in (report_dir / "5-producer_sweep-producer_sweep-producer_sweep.svg").read_text()
+
+
+def test_an_unknown_queue_gets_a_stable_colour_of_its_own(report_dir):
+    colour = qbfigure.queue_colour("peer_newqueue")
+    assert colour == qbfigure.queue_colour("peer_newqueue")
+    assert colour not in {qbfigure.queue_colour(q) for q in ("mutex_deque", "segmented", "sequence_ring",
+                                                                "mpsc_elastic")}
+    assert colour in (report_dir / "1-throughput-run-throughput_vs_producers.svg").read_text()
+    assert colour in (report_dir / "1-throughput-run-heatmap_items_per_s.svg").read_text()
+
+
+def test_unsupported_counters_are_said_in_words_not_drawn_as_zeros(report_dir):
+    svg = (report_dir / "1-throughput-run-counters_per_item.svg").read_text()
+    for event in ("cycles", "instructions", "cache misses"):
+        assert f"{event} per item: not counted on this machine" in svg
+    assert "not_supported" in svg
+    assert "context switches per item: not counted" not in svg  # software events count
+
+
+def test_counters_that_were_counted_are_drawn(report_dir):
+    svg = (report_dir / "2-backpressure-backpressure-counters_per_item.svg").read_text()
+    assert "not counted" not in svg and "cycles per item" in svg
+
+
+def test_titles_name_the_scenario_and_the_machine(report_dir):
+    svg = (report_dir / "3-burst-burst-depth_over_time.svg").read_text()
+    assert "scenario 'burst'" in svg and "Fixture CPU 9000" in svg and "host fixture-host" in svg
+
+
+def test_a_figure_script_runs_on_its_own(tmp_path, capsys):
+    assert plot_scaling.main([str(FIXTURES / "throughput.json"), "-o", str(tmp_path), "--log-y"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["run-throughput_vs_consumers.png", "run-throughput_vs_consumers.svg",
+                       "run-throughput_vs_producers.png", "run-throughput_vs_producers.svg"]
+    assert capsys.readouterr().out.count("\n") == 4
+
+
+def test_a_figure_script_says_when_its_figure_does_not_apply(tmp_path, capsys):
+    import plot_lanes
+
+    assert plot_lanes.main([str(FIXTURES / "throughput.json"), "-o", str(tmp_path)]) == 0
+    assert "priority_lanes for scenario 'run' not applicable: no priority_lanes run" in capsys.readouterr().out
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())

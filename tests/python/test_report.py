@@ -1,0 +1,128 @@
+"""The Markdown and HTML reports say what the results say: machine, formulas,
+tables, fastest queues, problems, counters, claims, and which figures did not
+apply. Expected values are derived from the fixture files, not written here."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import claims
+import qbformat
+from conftest import FIXTURES, REPORT_INPUTS, fixture_doc
+
+
+@pytest.fixture(scope="module")
+def md(report_dir):
+    return (report_dir / "report.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def page(report_dir):
+    return (report_dir / "report.html").read_text()
+
+
+def test_machine_and_every_scenario_formula_are_given(md):
+    assert "Fixture CPU 9000, 8 CPUs online, host fixture-host" in md
+    for name in REPORT_INPUTS:
+        scenario = fixture_doc(name).get("scenario")
+        if scenario:
+            assert f"Formula: {scenario['description']}" in md
+    assert "Formula: not recorded" in md  # throughput.json came from flags
+
+
+def test_every_point_has_a_row_with_its_median_and_status(md):
+    for run in fixture_doc("throughput.json")["runs"]:
+        p, c = run["params"]["producers"], run["params"]["consumers"]
+        median = qbformat.si(run["aggregate"]["median_items_per_s"]) if run["aggregate"] else "-"
+        row = f"| {run['params']['queue']} | {p} | {c} | {median} |"
+        assert row in md, row
+
+
+def test_the_fastest_queue_per_configuration_is_the_best_median(md):
+    best = {}
+    for run in fixture_doc("throughput.json")["runs"]:
+        if run["aggregate"]:
+            key = (run["params"]["producers"], run["params"]["consumers"])
+            if run["aggregate"]["median_items_per_s"] > best.get(key, (0, ""))[0]:
+                best[key] = (run["aggregate"]["median_items_per_s"], run["params"]["queue"])
+    for (p, c), (_, queue) in best.items():
+        assert f"| p{p}c{c} | {queue} |" in md
+
+
+def test_invalid_failed_and_skipped_points_are_listed_with_reasons(md):
+    for run in fixture_doc("throughput.json")["runs"]:
+        if run["status"] == "skipped":
+            assert f"| {run['id']} | skipped | {run['skip_reason']} |" in md
+        elif run["status"] == "failed":
+            failure = next(r["failure"] for r in run["repetitions"] if r["status"] == "failed")
+            assert re.search(rf"\| {re.escape(run['id'])} \| failed \| [^|]*{re.escape(failure)}", md)
+        elif run["status"] == "invalid":
+            lost = next(r["validation"]["lost"] for r in run["repetitions"] if r["status"] == "invalid")
+            assert re.search(rf"\| {re.escape(run['id'])} \| invalid \| [^|]*lost {lost}", md)
+
+
+def test_unsupported_counters_are_named_with_their_reason(md, page):
+    reason = fixture_doc("throughput.json")["runs"][1]["counters"]["events"]["cycles"]["reason"]
+    assert "Not counted on this machine: cycles (not_supported" in md
+    assert reason in md
+    assert "Not counted on this machine: cycles (not_supported" in page
+    assert re.search(r"\| cycles \| not_supported in \d+ runs", md)
+
+
+def test_figures_that_do_not_apply_are_listed(md):
+    run_section = md.split("## Scenario 'run'")[1].split("## Scenario")[0]
+    assert "- paced_rate: no paced run" in run_section
+    assert "- priority_lanes: no priority_lanes run" in run_section
+    lanes_section = md.split("## Scenario 'lanes'")[1].split("## Scenario")[0]
+    assert "priority_lanes:" not in lanes_section.split("### Figures not applicable")[1]
+
+
+def test_workload_tables_show_the_workload_metrics(md):
+    run = fixture_doc("producer_sweep.json")["runs"][-1]
+    assert qbformat.pct(run["workload_metrics"]["success_rate"], 2) in md
+    for run in fixture_doc("lanes.json")["runs"]:
+        m, p = run["workload_metrics"], run["params"]
+        for lane in m["lanes"]:
+            row = (f"| {p['queue']} | {p['producers']} | {p['consumers']} | {m['policy']} | {lane['name']} | "
+                   f"{qbformat.si(lane['soft_capacity'])} | {qbformat.si(lane['offered'])} | "
+                   f"{qbformat.si(lane['rejected'])} | {qbformat.si(lane['delivered'])} | "
+                   f"{'yes' if lane['starved'] else 'no'} |")
+            assert row in md, row
+    pp = fixture_doc("pingpong.json")["runs"][0]["pingpong"]
+    assert qbformat.ns(pp["one_way_estimate_ns"]) in md
+
+
+def test_claims_sit_beside_the_measured_figures(md):
+    doc = claims.load_claims()
+    runs = {r["id"]: r for r in fixture_doc("throughput.json")["runs"]}
+    mutex = runs["run/mutex_deque/p4c4"]["aggregate"]["median_items_per_s"]
+    segmented = runs["run/segmented/p4c4"]["aggregate"]["median_items_per_s"]
+    for claim in doc["claims"]:
+        assert claim["wording"] in md, claim["id"]
+    mutex_claim = next(c for c in doc["claims"] if c["id"] == "000-mutex-4p4c")
+    assert f"| {qbformat.si(mutex)} items/s | {mutex / mutex_claim['value']:.3g} |" in md
+    ratio_claim = next(c for c in doc["claims"] if c["id"] == "000-speedup-4p4c")
+    assert f"| {segmented / mutex:.3g}x | {segmented / mutex / ratio_claim['value']:.3g} |" in md
+    eight = next(c for c in doc["claims"] if c["id"] == "003-throughput-locked-p8c8")
+    assert re.search(re.escape(eight["wording"]) + r" \| [^|]+ \| not measured in these results \|", md)
+
+
+def test_the_html_page_is_self_contained(report_dir, page):
+    pngs = sorted(report_dir.glob("*.png"))
+    sources = re.findall(r'<img src="([^"]*)"', page)
+    assert len(sources) == len(pngs) > 0
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    assert not re.search(r'(src|href)="(?!data:)', page)
+    assert "<script" not in page
+
+
+def test_claims_file_is_complete_data():
+    doc = json.loads((FIXTURES.parents[2] / "scripts" / "claims.json").read_text())
+    for claim in doc["claims"]:
+        assert claim["source"] in doc["sources"]
+        assert ("match" in claim) != ("ratio_of" in claim)
+        if "match" in claim:
+            assert {"queue", "producers", "consumers", "metric"} <= set(claim["match"])

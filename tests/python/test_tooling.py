@@ -1,0 +1,37 @@
+"""The fixture files match their generator, and qb wraps the scripts."""
+
+from __future__ import annotations
+
+import subprocess
+
+import make_fixtures
+from conftest import FIXTURES, ROOT
+
+
+def test_fixtures_are_up_to_date():
+    for name, data in make_fixtures.all_files().items():
+        assert (FIXTURES / name).read_bytes() == data, f"{name}: run tests/python/fixtures/make_fixtures.py"
+
+
+def _qb(*args):
+    return subprocess.run([str(ROOT / "scripts" / "qb"), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_qb_documents_report_and_compare():
+    assert "report RESULTS..." in _qb("--help").stdout
+    for command in ("report", "compare"):
+        proc = _qb(command, "--help")
+        assert proc.returncode == 0 and proc.stdout.startswith(f"usage: ./scripts/qb {command}")
+
+
+def test_qb_compare_passes_arguments_and_exit_status_through():
+    proc = _qb("compare", str(FIXTURES / "compare_base.json"), str(FIXTURES / "compare_slower.json"),
+               "--threshold", "5")
+    assert proc.returncode == 1 and "WORSE" in proc.stdout
+    assert _qb("compare", str(FIXTURES / "compare_base.json")).returncode == 2
+
+
+def test_qb_report_refuses_a_bad_file_with_exit_2(tmp_path):
+    proc = _qb("report", str(FIXTURES / "bad_old_schema.json"), "-o", str(tmp_path / "r"))
+    assert proc.returncode == 2 and proc.stdout == "" and len(proc.stderr.splitlines()) == 1
+    assert not (tmp_path / "r").exists()
