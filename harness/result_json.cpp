@@ -16,6 +16,8 @@
 //     libraries {name: version string}; topology {pus, cores, packages, numa_nodes int;
 //     smt bool; pu_order_compact [int]; caches [{level int, type string, size_bytes
 //     int (bytes), line_bytes int (bytes), shared_by_pus int, count int}]}
+//   scenario        object    present when the run came from a scenario file: name,
+//                             description (its formula), source, file: string
 //   notes           [string]  one line per skipped point, for people
 //   runs            [run]     one per point, skipped ones included, in sweep order
 //
@@ -38,6 +40,22 @@
 //                             seed int; timeout_ns int (ns; a longer repetition fails);
 //                             latency "off" | "e2e" | "ops" | "all"; op_sample_period int;
 //                             counters string (the counter selection)
+//                             elastic object, when the point set an elastic config:
+//                             initial_capacity, min_capacity, max_capacity int;
+//                             growth_factor, shrink_threshold number
+//   workload        object    kind string ("throughput" | "paced" | "admission" |
+//                             "priority_lanes" | "give_up" | "burst" | "pingpong"); label
+//                             string (variants); and the kind's parameters, as in
+//                             workloads/workload.cpp: rate_per_s (items/s), consumer_work_ns,
+//                             sample_interval_ns, soft_capacity, backpressure_threshold,
+//                             policy, fair_k, lanes [{name, soft_capacity, weight}],
+//                             give_up_after, burst_items, idle_ns, round_trips, warmup_trips,
+//                             pairs
+//   workload_metrics object   absent for throughput: the medians over valid repetitions of
+//                             the repetitions' numbers (below), flags true if true in any,
+//                             lanes' latency merged; series only in repetitions
+//   pingpong        object    pingpong points: pair, cpus, round_trips, status, and
+//                             round_trip (histogram summary, ns), buckets, one_way_estimate_ns
 //   aggregate       object | null   null unless every repetition is "ok": samples int;
 //                             median_items_per_s, min_items_per_s, max_items_per_s,
 //                             mean_items_per_s, stddev_items_per_s number (items/s; the
@@ -67,6 +85,21 @@
 //   unexpected); order_checked bool (the traits promise per-producer order, so it
 //   was checked); pushed, popped int (every item, warm-up and drain included);
 //   lost, duplicated, misordered, unexpected int (items)
+//
+// rep.workload_metrics (workloads/engine_support.cpp), by kind:
+//   paced (and admission or lanes with a rate): target_rate_per_s, offered_rate_per_s,
+//     achieved_rate_per_s number (items/s, each side over its own window); max_lag_ns
+//     number (ns); saturated bool (achieved < 99% of target); rate_series {t_s [s],
+//     target_per_s, achieved_per_s [items/s]}
+//   admission: soft_capacity, rejections, attempted, max_depth int (items);
+//     backpressure_threshold, backpressure_fraction number (fractions); depth_series
+//     {t_s [s], depth [items]}
+//   priority_lanes: policy string, fair_k int, lanes [{name, soft_capacity, weight,
+//     offered, rejected, delivered (items, in the window), starved bool, latency
+//     (histogram summary, ns, with "histogram" in full)}]
+//   give_up: give_up_after, attempted, given_up, delivered int; success_rate number
+//   burst: burst_items int, idle_ms number, capacity_series {t_s [s], capacity [items,
+//     -1 when the queue has none], depth [items]}
 //
 // thread: role "producer" | "consumer"; index int; cpu int (-1: not pinned);
 //   items int (pushed or popped in the window); failed_ops int (try_push found it
