@@ -130,6 +130,10 @@ CommandLine::CommandLine() {
       ->capture_default_str()->check(CLI::Range(1u, 1u << 20));
   run->add_option("--counters", b.counters, "perf_event counters: default, none, or a comma list (cycles,instructions,task-clock,...)")
       ->capture_default_str();
+  run->add_option("--wait", b.wait,
+                  "How threads wait on a full or empty queue: spin (try_*, spin then yield) or block (the queue's "
+                  "own push/pop with a timeout; queues without one are skipped)")
+      ->capture_default_str();
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
   run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
@@ -195,6 +199,9 @@ void CommandLine::finish() {
   if (std::find(kPayloadSizes.begin(), kPayloadSizes.end(), b.payload_bytes) == kPayloadSizes.end()) {
     throw UsageError(fmt::format("{}: '{}' is not offered (8, 64 or 256)", label("--payload-bytes"), b.payload_bytes));
   }
+  if (b.wait != "spin" && b.wait != "block") {
+    throw UsageError(fmt::format("{}: '{}' is not spin or block", label("--wait"), b.wait));
+  }
   if (!parse_latency_mode(b.latency)) {
     throw UsageError(fmt::format("{}: '{}' is not one of off, e2e, ops, all", label("--latency"), b.latency));
   }
@@ -259,6 +266,7 @@ void CommandLine::apply_scenario() {
   take("--placement", "placement", placement, sc.placement);
   take("--latency", "latency", b.latency, sc.latency);
   take("--counters", "counters", b.counters, sc.counters);
+  take("--wait", "wait", b.wait, sc.wait);
   take("--repetitions", "repetitions", s.repetitions, sc.repetitions);
   take("--payload-bytes", "payload_bytes", b.payload_bytes, sc.payload_bytes);
   take("--seed", "seed", b.seed, sc.seed);

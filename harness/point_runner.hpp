@@ -58,6 +58,34 @@ inline constexpr std::chrono::milliseconds kDrainGrace{500};
 
 namespace detail {
 
+// --wait block: how long one blocking push or pop may wait before its thread
+// looks at the phase again.
+inline constexpr std::chrono::milliseconds kBlockSlice{5};
+
+template <class Q>
+inline constexpr bool kHasBlockingOps = requires(Q& q, typename Q::value_type& v, std::chrono::nanoseconds t) {
+  { q.push(std::move(v), t) } -> std::same_as<bool>;
+  { q.pop(v, t) } -> std::same_as<bool>;
+};
+
+// One push or pop as --wait asks: try_* (the harness spins, then yields,
+// between attempts), or the queue's own blocking call for at most kBlockSlice.
+template <class Q>
+bool push_once(Q& q, typename Q::value_type&& item, bool block) {
+  if constexpr (kHasBlockingOps<Q>) {
+    if (block) return q.push(std::move(item), kBlockSlice);
+  }
+  return q.try_push(std::move(item));
+}
+
+template <class Q>
+bool pop_once(Q& q, typename Q::value_type& item, bool block) {
+  if constexpr (kHasBlockingOps<Q>) {
+    if (block) return q.pop(item, kBlockSlice);
+  }
+  return q.try_pop(item);
+}
+
 enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
 using Clock = std::chrono::steady_clock;
 
@@ -125,6 +153,7 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
   const LatencyMode mode = parse_latency_mode(params.latency).value_or(LatencyMode::off);
   const bool stamp_e2e = kStamped && wants_e2e(mode);
   const bool time_ops = wants_ops(mode);
+  const bool block = params.wait == "block" && detail::kHasBlockingOps<Q>;
   const std::uint32_t period = std::max<std::uint32_t>(1, params.op_sample_period);
   const CounterSelection selection = parse_counter_selection(params.counters).value_or(CounterSelection{});
   // One record per thread; latency only when asked for (each is ~650 KiB).
@@ -188,18 +217,18 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
         if (time_ops && --op_countdown == 0) {
           op_countdown = period;
           const auto t0 = clock.now();
-          pushed = queue.try_push(std::move(item));
+          pushed = detail::push_once(queue, std::move(item), block);
           const auto dt = clock.to_ns(clock.now() - t0);
           if (seen == detail::kMeasure) (pushed ? lat->op_ok : lat->op_failed).record(dt);
         } else {
-          pushed = queue.try_push(std::move(item));
+          pushed = detail::push_once(queue, std::move(item), block);
         }
         if (pushed) {
           ++w.total;
           backoff.reset();
         } else {
           ++w.failed;
-          backoff.snooze();
+          if (!block) backoff.snooze();  // a blocking push has already waited
         }
       }
     } catch (const std::exception& e) {
@@ -245,11 +274,11 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
         if (time_ops && --op_countdown == 0) {
           op_countdown = period;
           const auto t0 = clock.now();
-          popped = queue.try_pop(item);
+          popped = detail::pop_once(queue, item, block);
           const auto dt = clock.to_ns(clock.now() - t0);
           if (seen == detail::kMeasure) (popped ? lat->op_ok : lat->op_failed).record(dt);
         } else {
-          popped = queue.try_pop(item);
+          popped = detail::pop_once(queue, item, block);
         }
         if (popped) {
           if constexpr (kStamped) {
@@ -281,7 +310,7 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
             }
           }
         }
-        backoff.snooze();
+        if (!block) backoff.snooze();
       }
     } catch (const std::exception& e) {
       w.error = e.what();

@@ -31,6 +31,7 @@ QueueEntry make_entry() {
       .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },
       .run_workload = &run_workload<Q16>,
       .takes_elastic_config = kTakesElasticConfig<Q8>,
+      .blocking_ops = detail::kHasBlockingOps<Q8>,
       .pingpong = &run_pingpong<Q8>,
   };
 }

@@ -30,6 +30,7 @@ struct QueueEntry {
   // 16-byte items.
   RepetitionFn run_workload;
   bool takes_elastic_config;  // built from an ElasticConfig when the point has one
+  bool blocking_ops;          // has push/pop with a timeout, for --wait block
   PingpongFn pingpong;
 
   // `stamped`: the run records end-to-end latency, so items need room for a

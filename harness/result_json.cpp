@@ -39,7 +39,8 @@
 //                             warmup_ns int (ns); placement "none" | "compact" | "scatter";
 //                             seed int; timeout_ns int (ns; a longer repetition fails);
 //                             latency "off" | "e2e" | "ops" | "all"; op_sample_period int;
-//                             counters string (the counter selection)
+//                             counters string (the counter selection); wait "spin" | "block"
+//                             (block: the queue's blocking push/pop, 5 ms at a time)
 //                             elastic object, when the point set an elastic config:
 //                             initial_capacity, min_capacity, max_capacity int;
 //                             growth_factor, shrink_threshold number
@@ -168,7 +169,7 @@ void to_json(json& j, const PointParams& p) {
            {"duration_ns", p.duration.count()}, {"warmup_ns", p.warmup.count()},
            {"placement", to_string(p.placement)}, {"seed", p.seed},
            {"timeout_ns", p.timeout.count()}, {"latency", p.latency},
-           {"op_sample_period", p.op_sample_period}, {"counters", p.counters}};
+           {"op_sample_period", p.op_sample_period}, {"counters", p.counters}, {"wait", p.wait}};
   if (p.elastic.set) {
     j["elastic"] = {{"initial_capacity", p.elastic.initial_capacity}, {"min_capacity", p.elastic.min_capacity},
                     {"max_capacity", p.elastic.max_capacity}, {"growth_factor", p.elastic.growth_factor},

@@ -47,6 +47,7 @@ struct PointParams {
   std::string latency = "e2e";        // off, e2e, ops or all (harness/latency.hpp)
   std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
   std::string counters = "default";   // default, none or a comma list (harness/counters.hpp)
+  std::string wait = "spin";          // spin: try_* with spin-then-yield; block: the queue's push/pop with a timeout
   ElasticParams elastic;
   WorkloadParams workload;            // throughput unless a scenario says otherwise
 };

@@ -267,8 +267,8 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
   if (!doc.is_object()) r.fail("(top level)", fmt::format("expected an object, got {}", type_name(doc)));
   r.only_keys(doc, "", {"name", "description", "source", "queues", "producers", "consumers", "duration", "items",
                         "items_per_producer", "warmup", "timeout", "repetitions", "capacity", "payload_bytes",
-                        "placement", "seed", "latency", "op_sample_period", "counters", "elastic", "workload",
-                        "workloads"},
+                        "placement", "seed", "latency", "op_sample_period", "counters", "wait", "elastic",
+                        "workload", "workloads"},
               "in a scenario");
   Scenario s;
   s.info.file = file;
@@ -319,6 +319,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     s.op_sample_period = static_cast<std::uint32_t>(r.count(doc["op_sample_period"], "op_sample_period", 1));
   }
   if (doc.contains("counters")) s.counters = r.string(doc["counters"], "counters");
+  if (doc.contains("wait")) s.wait = r.string(doc["wait"], "wait");
   if (doc.contains("elastic")) s.elastic = parse_elastic(r, doc["elastic"]);
 
   if (doc.contains("workload") && doc.contains("workloads")) r.fail("workloads", "give either workload or workloads");

@@ -13,6 +13,7 @@
 //   duration string ("2s") | number (s), items int, warmup, timeout (as
 //   duration), items_per_producer int, repetitions int, capacity int, payload_bytes int, placement
 //   string, seed int, latency string, op_sample_period int, counters string,
+//   wait string (spin | block),
 //   elastic {initial_capacity, min_capacity, max_capacity int; growth_factor,
 //   shrink_threshold number}, workload {kind, ...} or workloads [{kind,
 //   label, ...}] (variants run side by side).
@@ -37,7 +38,8 @@ struct ScenarioInfo {
 struct Scenario {
   ScenarioInfo info;
   // Command-line text for the options the file sets; nullopt: not set.
-  std::optional<std::string> queues, producers, consumers, duration, warmup, timeout, placement, latency, counters;
+  std::optional<std::string> queues, producers, consumers, duration, warmup, timeout, placement, latency, counters,
+      wait;
   std::optional<std::uint64_t> items, items_per_producer, seed;
   std::optional<int> repetitions, payload_bytes;
   std::optional<std::size_t> capacity;

@@ -82,6 +82,12 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
         if (const char* why = unsupported_reason(entry->traits, p, c)) {
           point.status = "skipped";
           point.skip_reason = why;
+        } else if (point.params.wait == "block" && !entry->blocking_ops) {
+          point.status = "skipped";
+          point.skip_reason = "--wait block: the queue has no blocking push/pop";
+        } else if (point.params.wait == "block" && workload.kind != WorkloadKind::throughput) {
+          point.status = "skipped";
+          point.skip_reason = "--wait block: only throughput runs wait in the queue";
         }
         return point;
       };
