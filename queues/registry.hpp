@@ -3,6 +3,7 @@
 // Adding a queue is one header and one line here.
 #pragma once
 
+#include "queues/locked_ring.hpp"
 #include "queues/mpsc_elastic.hpp"
 #include "queues/mutex_deque.hpp"
 #include "queues/segmented.hpp"
@@ -17,6 +18,7 @@ using apply_registry = List<
     MutexDeque<T>,
     Segmented<T>,
     SequenceRing<T>,
+    LockedRing<T>,
     MpscElastic<T>>;
 
 }  // namespace qb

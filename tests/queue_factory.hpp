@@ -89,6 +89,39 @@ constexpr std::size_t tiny_capacity() {
   }
 }
 
+// The registered queues, for element T, that satisfy Pred, as List<...>:
+// registry_where<::testing::Types, IsBlocking, Item> types the suites that
+// only some queues can run, chosen by what each queue is, never by its name.
+template <class Q>
+struct IsBlocking : std::bool_constant<BlockingQueue<Q>> {};
+
+template <class... Tuples>
+struct Concat;
+template <class... A>
+struct Concat<std::tuple<A...>> {
+  using type = std::tuple<A...>;
+};
+template <class... A, class... B, class... Rest>
+struct Concat<std::tuple<A...>, std::tuple<B...>, Rest...> {
+  using type = typename Concat<std::tuple<A..., B...>, Rest...>::type;
+};
+
+template <template <class> class Pred>
+struct Keep {
+  template <class... Qs>
+  using list = typename Concat<std::tuple<>, std::conditional_t<Pred<Qs>::value, std::tuple<Qs>, std::tuple<>>...>::type;
+};
+
+template <template <class...> class List, class Tuple>
+struct Rewrap;
+template <template <class...> class List, class... Qs>
+struct Rewrap<List, std::tuple<Qs...>> {
+  using type = List<Qs...>;
+};
+
+template <template <class...> class List, template <class> class Pred, class T>
+using registry_where = typename Rewrap<List, apply_registry<Keep<Pred>::template list, T>>::type;
+
 // The registry's queue at Q's position, instantiated for element U instead:
 // rebind_t<SequenceRing<Item>, Tracked> is SequenceRing<Tracked>. Typed
 // suites run over apply_registry<::testing::Types, Item>, and a test that
