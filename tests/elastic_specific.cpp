@@ -63,8 +63,8 @@ TEST(ElasticSpecific, rejects_each_invalid_config_with_its_documented_message) {
   };
   for (const auto& [config, message] : cases) {
     SCOPED_TRACE(message);
-    EXPECT_THROW(config.validate(), std::invalid_argument);
-    EXPECT_EQ(rejection([&] { config.validate(); }), message);
+    EXPECT_THROW(config.validate("mpsc_elastic"), std::invalid_argument);
+    EXPECT_EQ(rejection([&] { config.validate("mpsc_elastic"); }), message);
     EXPECT_EQ(rejection([&] { Elastic q(config); }), message) << "the constructor must validate too";
   }
 }
@@ -81,7 +81,7 @@ TEST(ElasticSpecific, accepts_valid_configs) {
   };
   for (const auto& config : cases) {
     SCOPED_TRACE("initial " + std::to_string(config.initial_capacity));
-    EXPECT_NO_THROW(config.validate());
+    EXPECT_NO_THROW(config.validate("mpsc_elastic"));
     Elastic q(config);
     EXPECT_EQ(q.approx_capacity(), config.initial_capacity);
     EXPECT_EQ(q.grow_count(), 0u);
