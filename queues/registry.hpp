@@ -3,6 +3,7 @@
 // Adding a queue is one header and one line here.
 #pragma once
 
+#include "queues/elastic_locked.hpp"
 #include "queues/locked_ring.hpp"
 #include "queues/mpsc_elastic.hpp"
 #include "queues/mutex_deque.hpp"
@@ -19,6 +20,7 @@ using apply_registry = List<
     Segmented<T>,
     SequenceRing<T>,
     LockedRing<T>,
+    ElasticLocked<T>,
     MpscElastic<T>>;
 
 }  // namespace qb

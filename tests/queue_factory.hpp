@@ -28,7 +28,8 @@ inline constexpr bool kHonoursOptionalCap = false;
 template <class T>
 inline constexpr bool kHonoursOptionalCap<MutexDeque<T>> = true;
 
-// Built from an ElasticConfig: its capacity moves between a min and a max.
+// Built from an ElasticConfig (mpsc_elastic, elastic_locked): its capacity
+// moves between a min and a max.
 template <class Q>
 inline constexpr bool kElastic = std::is_constructible_v<Q, const ElasticConfig&>;
 
@@ -36,14 +37,14 @@ inline constexpr bool kElastic = std::is_constructible_v<Q, const ElasticConfig&
 template <class Q>
 inline constexpr bool kHasCapacity = Q::traits.bounded || kHonoursOptionalCap<Q>;
 
-// The queue as `Q(capacity)` builds it. For mpsc_elastic the capacity is the
-// max: it starts small and grows (and shrinks) on the way.
+// The queue as `Q(capacity)` builds it. For an elastic queue the capacity is
+// the max: it starts small and grows (and shrinks) on the way.
 template <class Q>
 std::unique_ptr<Q> make(std::size_t capacity) {
   return std::make_unique<Q>(capacity);
 }
 
-// A queue that holds exactly `capacity` items: for mpsc_elastic, min =
+// A queue that holds exactly `capacity` items: for an elastic queue, min =
 // initial = max, so it never resizes and "full" means `capacity` items.
 template <class Q>
 std::unique_ptr<Q> make_fixed(std::size_t capacity) {
@@ -94,6 +95,8 @@ constexpr std::size_t tiny_capacity() {
 // only some queues can run, chosen by what each queue is, never by its name.
 template <class Q>
 struct IsBlocking : std::bool_constant<BlockingQueue<Q>> {};
+template <class Q>
+struct IsElastic : std::bool_constant<kElastic<Q>> {};
 
 template <class... Tuples>
 struct Concat;
