@@ -9,6 +9,7 @@
 #include "queues/mutex_deque.hpp"
 #include "queues/segmented.hpp"
 #include "queues/sequence_ring.hpp"
+#include "queues/spinlock_deque.hpp"
 
 namespace qb {
 
@@ -21,6 +22,7 @@ using apply_registry = List<
     SequenceRing<T>,
     LockedRing<T>,
     ElasticLocked<T>,
+    SpinlockDeque<T>,
     MpscElastic<T>>;
 
 }  // namespace qb

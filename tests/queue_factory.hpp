@@ -27,6 +27,8 @@ template <class Q>
 inline constexpr bool kHonoursOptionalCap = false;
 template <class T>
 inline constexpr bool kHonoursOptionalCap<MutexDeque<T>> = true;
+template <class T>
+inline constexpr bool kHonoursOptionalCap<SpinlockDeque<T>> = true;
 
 // Built from an ElasticConfig (mpsc_elastic, elastic_locked): its capacity
 // moves between a min and a max.
