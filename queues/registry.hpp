@@ -4,6 +4,7 @@
 #pragma once
 
 #include "queues/elastic_locked.hpp"
+#include "queues/linked_cas.hpp"
 #include "queues/locked_ring.hpp"
 #include "queues/mpsc_elastic.hpp"
 #include "queues/mutex_deque.hpp"
@@ -23,6 +24,7 @@ using apply_registry = List<
     LockedRing<T>,
     ElasticLocked<T>,
     SpinlockDeque<T>,
+    LinkedCas<T>,
     MpscElastic<T>>;
 
 }  // namespace qb
