@@ -187,6 +187,12 @@ class LinkedCas {
     }
   }
 
+  // Popped nodes not yet freed (retired, waiting for a scan or pinned by a
+  // hazard); stale as soon as it returns.
+  std::size_t approx_retired() const noexcept {
+    return retired_.count.load(std::memory_order_relaxed);  // relaxed: a statistic
+  }
+
  private:
   // Retired nodes between scans; below it a scan rarely frees enough to pay.
   static constexpr std::size_t kReclaimBatch = 64;
