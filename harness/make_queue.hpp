@@ -6,7 +6,7 @@
 #include <type_traits>
 
 #include "harness/run_types.hpp"
-#include "queues/mpsc_elastic.hpp"
+#include "queues/elastic_config.hpp"
 
 namespace qb {
 

@@ -63,10 +63,7 @@ namespace detail {
 inline constexpr std::chrono::milliseconds kBlockSlice{5};
 
 template <class Q>
-inline constexpr bool kHasBlockingOps = requires(Q& q, typename Q::value_type& v, std::chrono::nanoseconds t) {
-  { q.push(std::move(v), t) } -> std::same_as<bool>;
-  { q.pop(v, t) } -> std::same_as<bool>;
-};
+inline constexpr bool kHasBlockingOps = BlockingQueue<Q>;
 
 // One push or pop as --wait asks: try_* (the harness spins, then yields,
 // between attempts), or the queue's own blocking call for at most kBlockSlice.

@@ -19,7 +19,7 @@ namespace qb {
 
 enum class Placement { none, compact, scatter };
 
-// An elastic queue's config (queues/mpsc_elastic.hpp's ElasticConfig), for
+// An elastic queue's config (queues/elastic_config.hpp's ElasticConfig), for
 // the queues that take one; `set` false: each queue's default from capacity.
 struct ElasticParams {
   bool set = false;

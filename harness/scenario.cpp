@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/usage_error.hpp"
-#include "queues/mpsc_elastic.hpp"
+#include "queues/elastic_config.hpp"
 
 namespace qb {
 
@@ -251,7 +251,7 @@ ElasticParams parse_elastic(const Reader& r, const json& v) {
   if (v.contains("growth_factor")) c.growth_factor = r.number(v["growth_factor"], "elastic.growth_factor");
   if (v.contains("shrink_threshold")) c.shrink_threshold = r.number(v["shrink_threshold"], "elastic.shrink_threshold");
   try {
-    c.validate();
+    c.validate("elastic");
   } catch (const std::invalid_argument& e) {
     r.fail("elastic", e.what());
   }

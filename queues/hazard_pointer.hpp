@@ -1,27 +1,44 @@
-// A minimal hazard-pointer domain: one slot per thread, shared by every queue
-// that needs it (today mpsc_elastic's producers).
+// A minimal hazard-pointer domain shared by every queue that needs one: each
+// thread has one record with a slot that it keeps set between operations
+// (mpsc_elastic's producers) and kOpSlots slots that hold pointers only for
+// the length of one operation (linked_cas).
 //
 // Invariants:
 // - records are only ever added to the list, never removed or freed, so a
 //   scan can always walk it (the memory is reclaimed at process exit);
 // - a record is owned by at most one live thread (in_use), and only its owner
-//   writes its pointer;
-// - a pointer that a scan sees in some record must not be freed.
+//   writes its slots;
+// - a pointer that a scan sees in some slot of some record must not be freed;
+// - `pointer` belongs to mpsc_elastic alone: it stays set after an operation;
+//   op_slots are null between operations, so every queue that clears them
+//   before returning may use them (an operation never runs inside another on
+//   the same thread).
 //
-// A thread keeps its hazard set between operations on purpose: a producer
-// that finds its hazard already equal to the ring it loads needs no fence on
-// its fast path (see MpscElastic::protect_current). The cost is that an idle
-// thread pins one retired ring until it next operates or exits.
+// A thread keeps its `pointer` hazard set between operations on purpose: a
+// producer that finds its hazard already equal to the ring it loads needs no
+// fence on its fast path (see MpscElastic::protect_current). The cost is that
+// an idle thread pins one retired ring until it next operates or exits.
+//
+// Protocol, for every slot: a reader stores the pointer (seq_cst), then
+// re-loads the place it read it from (seq_cst) and uses it only if it is
+// still there; a reclaimer makes the pointer unreachable from that place with
+// a seq_cst operation, then scans (seq_cst loads). In the single total order
+// of seq_cst operations either the re-load follows the unlink (the reader
+// retries) or the hazard store precedes the scan (the scan sees it).
 #pragma once
 
 #include <atomic>
+#include <cstddef>
+#include <vector>
 
 #include "queues/cache_line.hpp"
 
 namespace qb::detail {
 
 struct alignas(kFalseSharingRange) HazardRecord {
+  static constexpr std::size_t kOpSlots = 2;
   std::atomic<const void*> pointer{nullptr};
+  std::atomic<const void*> op_slots[kOpSlots] = {};
   std::atomic<bool> in_use{false};
   HazardRecord* next = nullptr;  // immutable once the record is in the list
 };
@@ -61,6 +78,9 @@ class HazardDomain {
   void release(HazardRecord* r) {
     // seq_cst: clearing a hazard is an ordinary hazard store (see protect).
     r->pointer.store(nullptr, std::memory_order_seq_cst);
+    // relaxed: the op slots are already null between operations; (4) orders
+    // these stores before the next owner in any case.
+    for (auto& slot : r->op_slots) slot.store(nullptr, std::memory_order_relaxed);
     // (4) release: our nullptr store happens before the next owner's (3).
     r->in_use.store(false, std::memory_order_release);
   }
@@ -74,8 +94,24 @@ class HazardDomain {
     for (HazardRecord* r = head_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
       // seq_cst: the scan half of the store-then-load pairing described above.
       if (r->pointer.load(std::memory_order_seq_cst) == p) return true;
+      for (const auto& slot : r->op_slots) {
+        if (slot.load(std::memory_order_seq_cst) == p) return true;  // seq_cst: as above
+      }
     }
     return false;
+  }
+
+  // Appends every non-null hazard to `out` (unsorted), with the same contract
+  // as is_protected: a reclaimer with many pointers to check scans once.
+  void collect(std::vector<const void*>& out) const {
+    // (6) acquire: as (1).
+    for (HazardRecord* r = head_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
+      // seq_cst, all: the scan half of the pairing, as in is_protected.
+      if (const void* p = r->pointer.load(std::memory_order_seq_cst)) out.push_back(p);
+      for (const auto& slot : r->op_slots) {
+        if (const void* p = slot.load(std::memory_order_seq_cst)) out.push_back(p);
+      }
+    }
   }
 
  private:

@@ -9,8 +9,12 @@
 // Construction is `explicit Q(std::size_t capacity)`: bounded queues take it
 // as their size, unbounded queues as an optional cap (0 = none) or ignore it,
 // as their traits say.
+//
+// A queue that can also wait (for space, for an item) up to a timeout models
+// BlockingQueue as well; the harness's `--wait block` mode needs it.
 #pragma once
 
+#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <string_view>
@@ -54,6 +58,16 @@ concept Queue = requires(Q& q, typename Q::value_type v) {
   { q.try_pop(v) } -> std::same_as<bool>;
   { Q::traits } -> std::convertible_to<QueueTraits>;
 };
+
+// push and pop wait up to `timeout` for space or for an item and return false
+// if it passes first (a failed push leaves its argument alone, a failed pop its
+// output); a zero or negative timeout makes them try_push and try_pop.
+template <class Q>
+concept BlockingQueue =
+    Queue<Q> && requires(Q& q, typename Q::value_type v, std::chrono::nanoseconds timeout) {
+      { q.push(std::move(v), timeout) } -> std::same_as<bool>;
+      { q.pop(v, timeout) } -> std::same_as<bool>;
+    };
 
 constexpr std::string_view to_string(Multiplicity m) {
   return m == Multiplicity::one ? "one" : "many";

@@ -3,10 +3,14 @@
 // Adding a queue is one header and one line here.
 #pragma once
 
+#include "queues/elastic_locked.hpp"
+#include "queues/linked_cas.hpp"
+#include "queues/locked_ring.hpp"
 #include "queues/mpsc_elastic.hpp"
 #include "queues/mutex_deque.hpp"
 #include "queues/segmented.hpp"
 #include "queues/sequence_ring.hpp"
+#include "queues/spinlock_deque.hpp"
 
 namespace qb {
 
@@ -17,6 +21,10 @@ using apply_registry = List<
     MutexDeque<T>,
     Segmented<T>,
     SequenceRing<T>,
+    LockedRing<T>,
+    ElasticLocked<T>,
+    SpinlockDeque<T>,
+    LinkedCas<T>,
     MpscElastic<T>>;
 
 }  // namespace qb

@@ -1,6 +1,8 @@
-// mpsc_elastic beyond the common suites: config validation and its messages,
-// where try_push may fail, and capacity that grows and shrinks within
-// [min, max] during a concurrent run without losing an item.
+// The elastic queues (every registered queue built from an ElasticConfig:
+// mpsc_elastic, elastic_locked) beyond the common suites: config validation
+// and its messages, where try_push may fail, and capacity that grows and
+// shrinks within [min, max] during a concurrent run without losing an item.
+// elastic_locked's own resize steps are in unit_elastic_locked.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,16 +14,21 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
-#include "queues/mpsc_elastic.hpp"
+#include "queues/registry.hpp"
 #include "tests/stress_driver.hpp"
 #include "tests/test_support.hpp"
 
 namespace qb::test {
 namespace {
 
-using Elastic = MpscElastic<Item>;
+template <class Q>
+class ElasticSpecific : public ::testing::Test {};
+
+using ElasticQueues = registry_where<::testing::Types, IsElastic, Item>;
+TYPED_TEST_SUITE(ElasticSpecific, ElasticQueues);
 
 // What `attempt` threw as std::invalid_argument, or "<accepted>".
 template <class F>
@@ -39,15 +46,20 @@ struct BadConfig {
   std::string message;
 };
 
-TEST(ElasticSpecific, rejects_each_invalid_config_with_its_documented_message) {
+// Each message starts with the queue's own name: "mpsc_elastic config: ...",
+// "elastic_locked config: ...".
+TYPED_TEST(ElasticSpecific, rejects_each_invalid_config_with_its_documented_message) {
+  using Elastic = TypeParam;
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  const std::string order = "mpsc_elastic config: need min_capacity <= initial_capacity <= max_capacity";
-  const std::string growth = "mpsc_elastic config: growth_factor must be > 1";
-  const std::string shrink = "mpsc_elastic config: shrink_threshold must be in (0, 1)";
+  const std::string name(Elastic::traits.name);
+  const std::string prefix = name + " config: ";
+  const std::string order = prefix + "need min_capacity <= initial_capacity <= max_capacity";
+  const std::string growth = prefix + "growth_factor must be > 1";
+  const std::string shrink = prefix + "shrink_threshold must be in (0, 1)";
   const std::vector<BadConfig> cases = {
-      {{.initial_capacity = 0}, "mpsc_elastic config: initial_capacity must be > 0 (got 0)"},
-      {{.min_capacity = 0}, "mpsc_elastic config: min_capacity must be > 0 (got 0)"},
-      {{.max_capacity = 0}, "mpsc_elastic config: max_capacity must be > 0 (got 0)"},
+      {{.initial_capacity = 0}, prefix + "initial_capacity must be > 0 (got 0)"},
+      {{.min_capacity = 0}, prefix + "min_capacity must be > 0 (got 0)"},
+      {{.max_capacity = 0}, prefix + "max_capacity must be > 0 (got 0)"},
       {{.initial_capacity = 4, .min_capacity = 8, .max_capacity = 16}, order + " (got 8 <= 4 <= 16)"},
       {{.initial_capacity = 32, .min_capacity = 8, .max_capacity = 16}, order + " (got 8 <= 32 <= 16)"},
       {{.initial_capacity = 8, .min_capacity = 32, .max_capacity = 16}, order + " (got 32 <= 8 <= 16)"},
@@ -63,13 +75,14 @@ TEST(ElasticSpecific, rejects_each_invalid_config_with_its_documented_message) {
   };
   for (const auto& [config, message] : cases) {
     SCOPED_TRACE(message);
-    EXPECT_THROW(config.validate(), std::invalid_argument);
-    EXPECT_EQ(rejection([&] { config.validate(); }), message);
+    EXPECT_THROW(config.validate(name), std::invalid_argument);
+    EXPECT_EQ(rejection([&] { config.validate(name); }), message);
     EXPECT_EQ(rejection([&] { Elastic q(config); }), message) << "the constructor must validate too";
   }
 }
 
-TEST(ElasticSpecific, accepts_valid_configs) {
+TYPED_TEST(ElasticSpecific, accepts_valid_configs) {
+  using Elastic = TypeParam;
   const std::vector<ElasticConfig> cases = {
       {},
       {.initial_capacity = 1, .min_capacity = 1, .max_capacity = 1},
@@ -81,7 +94,7 @@ TEST(ElasticSpecific, accepts_valid_configs) {
   };
   for (const auto& config : cases) {
     SCOPED_TRACE("initial " + std::to_string(config.initial_capacity));
-    EXPECT_NO_THROW(config.validate());
+    EXPECT_NO_THROW(config.validate(Elastic::traits.name));
     Elastic q(config);
     EXPECT_EQ(q.approx_capacity(), config.initial_capacity);
     EXPECT_EQ(q.grow_count(), 0u);
@@ -91,13 +104,29 @@ TEST(ElasticSpecific, accepts_valid_configs) {
 }
 
 // Fills `q` with no consumer until try_push fails; returns how many fit.
+template <class Elastic>
 std::uint64_t fill(Elastic& q, std::uint64_t limit) {
   std::uint64_t n = 0;
   while (n < limit && q.try_push(Item{0, n})) ++n;
   return n;
 }
 
-TEST(ElasticSpecific, try_push_fails_only_when_full_at_max_capacity) {
+// How many items fit, with no consumer, in a queue growing by 2 from 4 to
+// 1024. mpsc_elastic seals each full ring and links a bigger one; the sealed
+// rings keep their items until the consumer drains them, so each ring, 4 to
+// 1024, fills before the next is made. elastic_locked copies its items into
+// the bigger buffer, so it holds max_capacity items at most.
+template <class Elastic>
+std::uint64_t expected_fill_4_to_1024() {
+  if constexpr (std::is_same_v<Elastic, MpscElastic<Item>>) {
+    return 4u + 8 + 16 + 32 + 64 + 128 + 256 + 512 + 1024;
+  } else {
+    return 1024;
+  }
+}
+
+TYPED_TEST(ElasticSpecific, try_push_fails_only_when_full_at_max_capacity) {
+  using Elastic = TypeParam;
   // Fixed at 8: exactly 8 fit.
   Elastic fixed(ElasticConfig{.initial_capacity = 8, .min_capacity = 8, .max_capacity = 8});
   EXPECT_EQ(fill(fixed, 100), 8u);
@@ -117,8 +146,7 @@ TEST(ElasticSpecific, try_push_fails_only_when_full_at_max_capacity) {
     EXPECT_GE(fitted, config.max_capacity);
     EXPECT_LT(fitted, 100 * config.max_capacity) << "try_push never failed";
     if (config.growth_factor == 2.0) {
-      EXPECT_EQ(fitted, 4u + 8 + 16 + 32 + 64 + 128 + 256 + 512 + 1024)
-          << "each ring, 4 to 1024, should fill before the next one is made";
+      EXPECT_EQ(fitted, expected_fill_4_to_1024<Elastic>());
     }
     EXPECT_EQ(q.approx_capacity(), config.max_capacity) << "failed below max capacity";
     EXPECT_GT(q.grow_count(), 0u);
@@ -137,7 +165,8 @@ TEST(ElasticSpecific, try_push_fails_only_when_full_at_max_capacity) {
   EXPECT_EQ(sized.approx_capacity(), 64u);
 }
 
-TEST(ElasticSpecific, shrinks_back_to_min_once_drained) {
+TYPED_TEST(ElasticSpecific, shrinks_back_to_min_once_drained) {
+  using Elastic = TypeParam;
   const ElasticConfig config{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024};
   Elastic q(config);
   ASSERT_EQ(fill(q, 1000), 1000u);
@@ -172,7 +201,8 @@ bool wait_until(F done, std::chrono::milliseconds limit) {
   return true;
 }
 
-TEST(ElasticSpecific, grows_and_shrinks_within_bounds_during_a_concurrent_run) {
+TYPED_TEST(ElasticSpecific, grows_and_shrinks_within_bounds_during_a_concurrent_run) {
+  using Elastic = TypeParam;
   const ElasticConfig config{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024,
                              .growth_factor = 2.0, .shrink_threshold = 0.25};
   Elastic queue(config);

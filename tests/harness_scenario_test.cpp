@@ -97,7 +97,7 @@ std::vector<Malformed> malformed_cases() {
       {"pingpong_bad_pair", with({{"workload", {{"kind", "pingpong"}, {"pairs", json::array({"middle"})}}}}),
        "workload.pairs[0]: 'middle' is not near or far"},
       {"elastic_min_above_max", with({{"elastic", {{"min_capacity", 100}, {"initial_capacity", 100}, {"max_capacity", 10}}}}),
-       "elastic: mpsc_elastic config: need min_capacity <= initial_capacity <= max_capacity"},
+       "elastic: elastic config: need min_capacity <= initial_capacity <= max_capacity"},
       {"elastic_unknown_key", with({{"elastic", {{"grow", 2}}}}), "elastic.grow: unknown key in an elastic config"},
       {"both_workload_and_workloads", with({{"workload", {{"kind", "throughput"}}}, {"workloads", json::array()}}),
        "workloads: give either workload or workloads"},

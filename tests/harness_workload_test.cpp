@@ -6,12 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "harness/payload.hpp"
 #include "harness/workloads/engine.hpp"
+#include "queues/locked_ring.hpp"
+#include "queues/mpsc_elastic.hpp"
 #include "queues/mutex_deque.hpp"
 #include "queues/segmented.hpp"
 #include "queues/sequence_ring.hpp"
@@ -45,17 +49,29 @@ RepResult run(const PointParams& p) {
 
 std::uint64_t e2e_p50(const RepResult& rep) { return rep.latency.at("e2e").at("p50_ns").get<std::uint64_t>(); }
 
+// The rates are read off a timed window, so a producer or consumer that the
+// scheduler parks for 20 ms across the window's end (tests run two at a time
+// on two cores) moves them by 1%. Up to three attempts: a pacer that misses
+// its rate misses it every time.
 TEST(Pacer, keeps_the_target_rate_within_one_percent_on_an_unloaded_queue) {
   PointParams p = base(1, 1, 2s);
   p.workload.kind = WorkloadKind::paced;
   p.workload.rate_per_s = 10'000;
-  const RepResult rep = run<Segmented<Item>>(p);
-  auto m = rep.workload_metrics;
-  m.erase("rate_series");
-  EXPECT_NEAR(m.at("achieved_rate_per_s").get<double>(), 10'000, 100) << m.dump();
-  EXPECT_FALSE(m.at("saturated").get<bool>());
-  EXPECT_EQ(m.at("target_rate_per_s").get<double>(), 10'000);
-  EXPECT_FALSE(rep.workload_metrics.at("rate_series").at("t_s").empty());
+  std::string attempts;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const RepResult rep = run<Segmented<Item>>(p);
+    auto m = rep.workload_metrics;
+    EXPECT_FALSE(m.at("rate_series").at("t_s").empty());
+    EXPECT_EQ(m.at("target_rate_per_s").get<double>(), 10'000);
+    m.erase("rate_series");
+    const double offered = m.at("offered_rate_per_s").get<double>();
+    const double achieved = m.at("achieved_rate_per_s").get<double>();
+    if (std::abs(offered - 10'000) <= 100 && std::abs(achieved - 10'000) <= 100 && !m.at("saturated").get<bool>()) {
+      return;
+    }
+    attempts += m.dump() + "\n";
+  }
+  ADD_FAILURE() << "offered or achieved rate off by more than 1% in all three attempts:\n" << attempts;
 }
 
 TEST(Pacer, a_slow_consumer_saturates_the_run_and_the_paced_latency_grows) {
@@ -158,6 +174,20 @@ TEST(Burst, samples_the_elastic_capacity_as_it_grows) {
     high = std::max(high, c.get<std::int64_t>());
   }
   EXPECT_GT(high, 64) << "the capacity never grew";
+}
+
+// --wait block: threads wait inside the queue's own push/pop; the run is
+// as valid as a spinning one, and a queue without them is not run that way.
+TEST(WaitBlock, runs_a_blocking_queue_through_its_own_push_and_pop) {
+  PointParams p = base(2, 2, 300ms);
+  p.capacity = 4;
+  p.wait = "block";
+  const RepResult rep = run_repetition<LockedRing<Payload<8>>>(p, unpinned(p));
+  EXPECT_EQ(rep.status, "ok") << rep.failure;
+  EXPECT_TRUE(rep.validation.valid());
+  EXPECT_GT(rep.items, 0u);
+  static_assert(detail::kHasBlockingOps<LockedRing<Payload<8>>>);
+  static_assert(!detail::kHasBlockingOps<SequenceRing<Payload<8>>>);
 }
 
 }  // namespace

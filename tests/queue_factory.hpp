@@ -27,8 +27,11 @@ template <class Q>
 inline constexpr bool kHonoursOptionalCap = false;
 template <class T>
 inline constexpr bool kHonoursOptionalCap<MutexDeque<T>> = true;
+template <class T>
+inline constexpr bool kHonoursOptionalCap<SpinlockDeque<T>> = true;
 
-// Built from an ElasticConfig: its capacity moves between a min and a max.
+// Built from an ElasticConfig (mpsc_elastic, elastic_locked): its capacity
+// moves between a min and a max.
 template <class Q>
 inline constexpr bool kElastic = std::is_constructible_v<Q, const ElasticConfig&>;
 
@@ -36,14 +39,14 @@ inline constexpr bool kElastic = std::is_constructible_v<Q, const ElasticConfig&
 template <class Q>
 inline constexpr bool kHasCapacity = Q::traits.bounded || kHonoursOptionalCap<Q>;
 
-// The queue as `Q(capacity)` builds it. For mpsc_elastic the capacity is the
-// max: it starts small and grows (and shrinks) on the way.
+// The queue as `Q(capacity)` builds it. For an elastic queue the capacity is
+// the max: it starts small and grows (and shrinks) on the way.
 template <class Q>
 std::unique_ptr<Q> make(std::size_t capacity) {
   return std::make_unique<Q>(capacity);
 }
 
-// A queue that holds exactly `capacity` items: for mpsc_elastic, min =
+// A queue that holds exactly `capacity` items: for an elastic queue, min =
 // initial = max, so it never resizes and "full" means `capacity` items.
 template <class Q>
 std::unique_ptr<Q> make_fixed(std::size_t capacity) {
@@ -88,6 +91,41 @@ constexpr std::size_t tiny_capacity() {
     return 0;
   }
 }
+
+// The registered queues, for element T, that satisfy Pred, as List<...>:
+// registry_where<::testing::Types, IsBlocking, Item> types the suites that
+// only some queues can run, chosen by what each queue is, never by its name.
+template <class Q>
+struct IsBlocking : std::bool_constant<BlockingQueue<Q>> {};
+template <class Q>
+struct IsElastic : std::bool_constant<kElastic<Q>> {};
+
+template <class... Tuples>
+struct Concat;
+template <class... A>
+struct Concat<std::tuple<A...>> {
+  using type = std::tuple<A...>;
+};
+template <class... A, class... B, class... Rest>
+struct Concat<std::tuple<A...>, std::tuple<B...>, Rest...> {
+  using type = typename Concat<std::tuple<A..., B...>, Rest...>::type;
+};
+
+template <template <class> class Pred>
+struct Keep {
+  template <class... Qs>
+  using list = typename Concat<std::tuple<>, std::conditional_t<Pred<Qs>::value, std::tuple<Qs>, std::tuple<>>...>::type;
+};
+
+template <template <class...> class List, class Tuple>
+struct Rewrap;
+template <template <class...> class List, class... Qs>
+struct Rewrap<List, std::tuple<Qs...>> {
+  using type = List<Qs...>;
+};
+
+template <template <class...> class List, template <class> class Pred, class T>
+using registry_where = typename Rewrap<List, apply_registry<Keep<Pred>::template list, T>>::type;
 
 // The registry's queue at Q's position, instantiated for element U instead:
 // rebind_t<SequenceRing<Item>, Tracked> is SequenceRing<Tracked>. Typed
