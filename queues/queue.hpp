@@ -8,7 +8,9 @@
 //
 // Construction is `explicit Q(std::size_t capacity)`: bounded queues take it
 // as their size, unbounded queues as an optional cap (0 = none) or ignore it,
-// as their traits say.
+// as their traits say. A queue that requires a capacity but refuses the
+// harness's default of 1024 names the one to use instead in
+// `static constexpr std::size_t kDefaultCapacity`.
 #pragma once
 
 #include <concepts>
@@ -54,6 +56,14 @@ concept Queue = requires(Q& q, typename Q::value_type v) {
   { q.try_pop(v) } -> std::same_as<bool>;
   { Q::traits } -> std::convertible_to<QueueTraits>;
 };
+
+// Why Q cannot be built for its value_type, or nullptr when it can. A peer
+// whose library refuses some element types at compile time (boost's
+// lockfree::queue takes only trivially copyable ones) specialises this by
+// template match next to its adapter, so asking never instantiates Q; typed
+// tests that rebind a queue to another element skip, printing the reason.
+template <class Q>
+inline constexpr const char* kUnsupportedElementReason = nullptr;
 
 constexpr std::string_view to_string(Multiplicity m) {
   return m == Multiplicity::one ? "one" : "many";

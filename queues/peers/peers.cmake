@@ -1,0 +1,42 @@
+# Peers: other libraries' queues, measured through the adapters in this
+# folder. Each is compiled when its Debian package is installed and skipped
+# with a notice otherwise, so that a machine missing one still builds and
+# tests everything else; qbench names the package when asked for a peer that
+# was left out (queues/peers/catalog.hpp). Included from the top-level
+# CMakeLists.txt, not added as a subdirectory, because imported targets
+# (TBB::tbb, PkgConfig::...) are visible only in the directory that found
+# them and below, and qb_queues hands them on to harness/ and tests/.
+
+# Marks a peer library as present: qb_queues and everything that links it
+# get QB_HAS_<name> (queues/peers/peers.hpp lists the peer under it) and
+# link `libs`, if any.
+function(qb_peer_found name package)
+  target_compile_definitions(qb_queues INTERFACE QB_HAS_${name})
+  if(ARGN)
+    target_link_libraries(qb_queues INTERFACE ${ARGN})
+  endif()
+  message(STATUS "qbench peer ${name}: found (${package})")
+endfunction()
+
+function(qb_peer_missing name package)
+  message(STATUS "qbench peer ${name}: skipped, Debian package ${package} not found")
+endfunction()
+
+# A header-only library: present when its header is.
+function(qb_peer_header name header package)
+  find_path(QB_PEER_${name}_INCLUDE_DIR ${header})
+  if(QB_PEER_${name}_INCLUDE_DIR)
+    qb_peer_found(${name} ${package})
+  else()
+    qb_peer_missing(${name} ${package})
+  endif()
+endfunction()
+
+# TSan cannot check some peers (fences, libraries not built with TSan, inline
+# assembly; boost_lockfree_queue's pool races by design), so a tsan build
+# leaves them out, as queues/peers/catalog.hpp lists; release and asan test
+# them.
+if(QB_SANITIZER STREQUAL "thread")
+  message(STATUS "qbench peers: this ThreadSanitizer build leaves out the peers TSan cannot check "
+                 "(queues/peers/catalog.hpp says why for each)")
+endif()
