@@ -15,6 +15,15 @@ namespace {
 template <int kBytes>
 using Registered = apply_registry<std::tuple, Payload<kBytes>>;
 
+template <class Q>
+constexpr std::size_t default_capacity_of() {
+  if constexpr (requires { Q::kDefaultCapacity; }) {
+    return Q::kDefaultCapacity;
+  } else {
+    return Q::traits.capacity_required ? 1024 : 0;
+  }
+}
+
 template <std::size_t I>
 QueueEntry make_entry() {
   using Q8 = std::tuple_element_t<I, Registered<8>>;
@@ -29,6 +38,7 @@ QueueEntry make_entry() {
       .run_256 = &run_repetition<Q256>,
       .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },
       .pingpong = &run_pingpong<Q8>,
+      .default_capacity = default_capacity_of<Q8>(),
   };
 }
 
@@ -50,10 +60,6 @@ const QueueEntry* find_queue(std::string_view name) {
     if (entry.traits.name == name) return &entry;
   }
   return nullptr;
-}
-
-std::size_t default_capacity(const QueueTraits& traits) {
-  return traits.capacity_required ? 1024 : 0;
 }
 
 }  // namespace qb

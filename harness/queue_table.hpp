@@ -27,6 +27,11 @@ struct QueueEntry {
   // with the queue's own message when the capacity is not allowed.
   void (*check_capacity)(std::size_t capacity);
   PingpongFn pingpong;
+  // The capacity a point uses when the user gave none: 0 (the queue's own
+  // default) unless the queue requires one; then 1024, or the queue's
+  // kDefaultCapacity where it does not accept 1024 (atomic_queue's rings
+  // start at 4096, ck_ring holds 2^k - 1).
+  std::size_t default_capacity;
 
   // `stamped`: the run records end-to-end latency, so items need room for a
   // stamp and an 8-byte payload becomes 16 bytes.
@@ -39,9 +44,5 @@ struct QueueEntry {
 
 const std::vector<QueueEntry>& queue_table();
 const QueueEntry* find_queue(std::string_view name);
-
-// The capacity a point uses when the user gave none: bounded queues that need
-// one get 1024, the others their own default (0).
-std::size_t default_capacity(const QueueTraits& traits);
 
 }  // namespace qb

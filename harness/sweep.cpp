@@ -69,7 +69,7 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
         point.params.queue = name;
         point.params.producers = p;
         point.params.consumers = c;
-        point.params.capacity = request.capacity.value_or(default_capacity(entry->traits));
+        point.params.capacity = request.capacity.value_or(entry->default_capacity);
         point.id = fmt::format("{}/{}/p{}c{}", request.id_prefix, name, p, c);
         if (const char* why = unsupported_reason(entry->traits, p, c)) {
           point.status = "skipped";
