@@ -32,6 +32,8 @@ function(qb_peer_header name header package)
   endif()
 endfunction()
 
+qb_peer_header(MOODYCAMEL concurrentqueue/concurrentqueue.h libconcurrentqueue-dev)
+
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build
 # leaves them out, as queues/peers/catalog.hpp lists; release and asan test

@@ -11,6 +11,10 @@
 
 #include "queues/peers/catalog.hpp"
 
+#if defined(QB_HAS_MOODYCAMEL)
+#include "queues/peers/moodycamel.hpp"
+#endif
+
 namespace qb::peers {
 
 template <class... Qs>
@@ -36,6 +40,10 @@ struct Concat<TypeList<As...>, Rest...> {
 // Every peer whose library was found, instantiated for element T.
 template <class T>
 using FoundPeers = typename Concat<
+#if defined(QB_HAS_MOODYCAMEL)
+    TypeList<MoodycamelQueue<T>>,
+    TypeList<MoodycamelTokens<T>>,
+#endif
     TypeList<>>::type;
 
 // FoundPeers<T> less those this build leaves out. Whether to keep a peer is
