@@ -33,6 +33,7 @@ function(qb_peer_header name header package)
 endfunction()
 
 qb_peer_header(MOODYCAMEL concurrentqueue/concurrentqueue.h libconcurrentqueue-dev)
+qb_peer_header(READERWRITERQUEUE readerwriterqueue/readerwriterqueue.h libreaderwriterqueue-dev)
 
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build

@@ -14,6 +14,9 @@
 #if defined(QB_HAS_MOODYCAMEL)
 #include "queues/peers/moodycamel.hpp"
 #endif
+#if defined(QB_HAS_READERWRITERQUEUE)
+#include "queues/peers/readerwriterqueue.hpp"
+#endif
 
 namespace qb::peers {
 
@@ -43,6 +46,9 @@ using FoundPeers = typename Concat<
 #if defined(QB_HAS_MOODYCAMEL)
     TypeList<MoodycamelQueue<T>>,
     TypeList<MoodycamelTokens<T>>,
+#endif
+#if defined(QB_HAS_READERWRITERQUEUE)
+    TypeList<MoodycamelRwq<T>>,
 #endif
     TypeList<>>::type;
 
