@@ -34,6 +34,8 @@ endfunction()
 
 qb_peer_header(MOODYCAMEL concurrentqueue/concurrentqueue.h libconcurrentqueue-dev)
 qb_peer_header(READERWRITERQUEUE readerwriterqueue/readerwriterqueue.h libreaderwriterqueue-dev)
+# Boost.Lockfree is header-only (it uses std::atomic on a C++11 compiler).
+qb_peer_header(BOOST_LOCKFREE boost/lockfree/queue.hpp libboost-dev)
 
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build

@@ -17,6 +17,9 @@
 #if defined(QB_HAS_READERWRITERQUEUE)
 #include "queues/peers/readerwriterqueue.hpp"
 #endif
+#if defined(QB_HAS_BOOST_LOCKFREE)
+#include "queues/peers/boost_lockfree.hpp"
+#endif
 
 namespace qb::peers {
 
@@ -49,6 +52,10 @@ using FoundPeers = typename Concat<
 #endif
 #if defined(QB_HAS_READERWRITERQUEUE)
     TypeList<MoodycamelRwq<T>>,
+#endif
+#if defined(QB_HAS_BOOST_LOCKFREE)
+    TypeList<BoostLockfreeQueue<T>>,
+    TypeList<BoostSpscQueue<T>>,
 #endif
     TypeList<>>::type;
 
