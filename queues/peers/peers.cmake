@@ -37,6 +37,14 @@ qb_peer_header(READERWRITERQUEUE readerwriterqueue/readerwriterqueue.h libreader
 # Boost.Lockfree is header-only (it uses std::atomic on a C++11 compiler).
 qb_peer_header(BOOST_LOCKFREE boost/lockfree/queue.hpp libboost-dev)
 
+# oneTBB ships a CMake package; its queues' headers call into libtbb.
+find_package(TBB CONFIG QUIET)
+if(TARGET TBB::tbb)
+  qb_peer_found(TBB libtbb-dev TBB::tbb)
+else()
+  qb_peer_missing(TBB libtbb-dev)
+endif()
+
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build
 # leaves them out, as queues/peers/catalog.hpp lists; release and asan test

@@ -20,6 +20,9 @@
 #if defined(QB_HAS_BOOST_LOCKFREE)
 #include "queues/peers/boost_lockfree.hpp"
 #endif
+#if defined(QB_HAS_TBB)
+#include "queues/peers/tbb.hpp"
+#endif
 
 namespace qb::peers {
 
@@ -56,6 +59,10 @@ using FoundPeers = typename Concat<
 #if defined(QB_HAS_BOOST_LOCKFREE)
     TypeList<BoostLockfreeQueue<T>>,
     TypeList<BoostSpscQueue<T>>,
+#endif
+#if defined(QB_HAS_TBB)
+    TypeList<TbbQueue<T>>,
+    TypeList<TbbBoundedQueue<T>>,
 #endif
     TypeList<>>::type;
 
