@@ -28,10 +28,18 @@ template <class Q>
 inline constexpr CapacityRule kCapacityRule = CapacityRule::any;
 template <class T, Padding kPadding>
 inline constexpr CapacityRule kCapacityRule<SequenceRing<T, kPadding>> = CapacityRule::power_of_two;
+#if defined(QB_HAS_ATOMIC_QUEUE)
+template <class T, AtomicQueueMode kMode>
+inline constexpr CapacityRule kCapacityRule<AtomicB2Queue<T, kMode>> = CapacityRule::power_of_two;
+#endif
 
 // The smallest capacity it accepts.
 template <class Q>
 inline constexpr std::size_t kMinCapacity = kCapacityRule<Q> == CapacityRule::power_of_two ? 2 : 1;
+#if defined(QB_HAS_ATOMIC_QUEUE)
+template <class T, AtomicQueueMode kMode>
+inline constexpr std::size_t kMinCapacity<AtomicB2Queue<T, kMode>> = AtomicB2Queue<T, kMode>::kMinCapacity;
+#endif
 
 template <class Q>
 constexpr bool accepts_capacity(std::size_t n) {

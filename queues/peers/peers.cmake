@@ -45,6 +45,8 @@ else()
   qb_peer_missing(TBB libtbb-dev)
 endif()
 
+qb_peer_header(ATOMIC_QUEUE atomic_queue/atomic_queue.h libatomic-queue-dev)
+
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build
 # leaves them out, as queues/peers/catalog.hpp lists; release and asan test

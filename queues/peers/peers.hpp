@@ -23,6 +23,9 @@
 #if defined(QB_HAS_TBB)
 #include "queues/peers/tbb.hpp"
 #endif
+#if defined(QB_HAS_ATOMIC_QUEUE)
+#include "queues/peers/atomic_queue.hpp"
+#endif
 
 namespace qb::peers {
 
@@ -63,6 +66,10 @@ using FoundPeers = typename Concat<
 #if defined(QB_HAS_TBB)
     TypeList<TbbQueue<T>>,
     TypeList<TbbBoundedQueue<T>>,
+#endif
+#if defined(QB_HAS_ATOMIC_QUEUE)
+    TypeList<AtomicB2Queue<T, AtomicQueueMode::mpmc>>,
+    TypeList<AtomicB2Queue<T, AtomicQueueMode::spsc>>,
 #endif
     TypeList<>>::type;
 
