@@ -32,6 +32,10 @@ inline constexpr CapacityRule kCapacityRule<SequenceRing<T, kPadding>> = Capacit
 template <class T, AtomicQueueMode kMode>
 inline constexpr CapacityRule kCapacityRule<AtomicB2Queue<T, kMode>> = CapacityRule::power_of_two;
 #endif
+#if defined(QB_HAS_XENIUM)
+template <class T>
+inline constexpr CapacityRule kCapacityRule<XeniumVyukovBounded<T>> = CapacityRule::power_of_two;
+#endif
 
 // The smallest capacity it accepts.
 template <class Q>

@@ -46,6 +46,7 @@ else()
 endif()
 
 qb_peer_header(ATOMIC_QUEUE atomic_queue/atomic_queue.h libatomic-queue-dev)
+qb_peer_header(XENIUM xenium/michael_scott_queue.hpp libxenium-dev)
 
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build

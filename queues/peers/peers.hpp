@@ -26,6 +26,9 @@
 #if defined(QB_HAS_ATOMIC_QUEUE)
 #include "queues/peers/atomic_queue.hpp"
 #endif
+#if defined(QB_HAS_XENIUM)
+#include "queues/peers/xenium.hpp"
+#endif
 
 namespace qb::peers {
 
@@ -70,6 +73,11 @@ using FoundPeers = typename Concat<
 #if defined(QB_HAS_ATOMIC_QUEUE)
     TypeList<AtomicB2Queue<T, AtomicQueueMode::mpmc>>,
     TypeList<AtomicB2Queue<T, AtomicQueueMode::spsc>>,
+#endif
+#if defined(QB_HAS_XENIUM)
+    TypeList<XeniumMsQueue<T>>,
+    TypeList<XeniumRamalheteQueue<T>>,
+    TypeList<XeniumVyukovBounded<T>>,
 #endif
     TypeList<>>::type;
 
