@@ -48,6 +48,18 @@ endif()
 qb_peer_header(ATOMIC_QUEUE atomic_queue/atomic_queue.h libatomic-queue-dev)
 qb_peer_header(XENIUM xenium/michael_scott_queue.hpp libxenium-dev)
 
+# liburcu ships pkg-config files only; wfcqueue's functions live in
+# liburcu-common, which liburcu-cds.pc links.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(QB_URCU_CDS QUIET IMPORTED_TARGET liburcu-cds)
+endif()
+if(TARGET PkgConfig::QB_URCU_CDS)
+  qb_peer_found(URCU liburcu-dev PkgConfig::QB_URCU_CDS)
+else()
+  qb_peer_missing(URCU liburcu-dev)
+endif()
+
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build
 # leaves them out, as queues/peers/catalog.hpp lists; release and asan test

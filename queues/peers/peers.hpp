@@ -29,6 +29,9 @@
 #if defined(QB_HAS_XENIUM)
 #include "queues/peers/xenium.hpp"
 #endif
+#if defined(QB_HAS_URCU)
+#include "queues/peers/urcu.hpp"
+#endif
 
 namespace qb::peers {
 
@@ -78,6 +81,9 @@ using FoundPeers = typename Concat<
     TypeList<XeniumMsQueue<T>>,
     TypeList<XeniumRamalheteQueue<T>>,
     TypeList<XeniumVyukovBounded<T>>,
+#endif
+#if defined(QB_HAS_URCU)
+    TypeList<UrcuWfcqueue<T>>,
 #endif
     TypeList<>>::type;
 
