@@ -36,6 +36,10 @@ inline constexpr CapacityRule kCapacityRule<AtomicB2Queue<T, kMode>> = CapacityR
 template <class T>
 inline constexpr CapacityRule kCapacityRule<XeniumVyukovBounded<T>> = CapacityRule::power_of_two;
 #endif
+#if defined(QB_HAS_CK)
+template <class T>
+inline constexpr CapacityRule kCapacityRule<CkRingMpmc<T>> = CapacityRule::power_of_two_minus_one;
+#endif
 
 // The smallest capacity it accepts.
 template <class Q>
@@ -79,6 +83,10 @@ inline constexpr bool kElastic = std::is_constructible_v<Q, const ElasticConfig&
 // 150 items/s with 4 or 8 producers on two CPUs, against 12M/s with 2.
 template <class Q>
 inline constexpr bool kProducersSpinInTurn = false;
+#if defined(QB_HAS_CK)
+template <class T>
+inline constexpr bool kProducersSpinInTurn<CkRingMpmc<T>> = true;
+#endif
 
 // Whether Q can be built at all (its library may refuse the element type).
 // Tests put what needs Q in the `else` of an `if constexpr`, so a refused Q

@@ -60,6 +60,35 @@ else()
   qb_peer_missing(URCU liburcu-dev)
 endif()
 
+# ck ships ck.pc. ck_ring.h is C that C++ rejects, so its ring operations are
+# compiled as C in a small static library (queues/peers/ck_ring_shim.c) that
+# the adapter calls.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(QB_CK QUIET IMPORTED_TARGET ck)
+endif()
+if(TARGET PkgConfig::QB_CK)
+  set(_qb_ck_link PkgConfig::QB_CK)
+else()
+  # Older libck-dev packages have no ck.pc: look for the header and library.
+  find_path(QB_PEER_CK_INCLUDE_DIR ck_ring.h)
+  find_library(QB_PEER_CK_LIBRARY ck)
+  if(QB_PEER_CK_INCLUDE_DIR AND QB_PEER_CK_LIBRARY)
+    set(_qb_ck_link ${QB_PEER_CK_LIBRARY})
+  endif()
+endif()
+if(_qb_ck_link)
+  enable_language(C)
+  add_library(qb_peer_ck_shim STATIC ${CMAKE_CURRENT_LIST_DIR}/ck_ring_shim.c)
+  target_include_directories(qb_peer_ck_shim PRIVATE ${PROJECT_SOURCE_DIR} ${QB_PEER_CK_INCLUDE_DIR})
+  set_target_properties(qb_peer_ck_shim PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON)
+  # qb_options: the same warnings and sanitizer as the C++ that calls it.
+  target_link_libraries(qb_peer_ck_shim PUBLIC ${_qb_ck_link} PRIVATE qb_options)
+  qb_peer_found(CK libck-dev qb_peer_ck_shim)
+else()
+  qb_peer_missing(CK libck-dev)
+endif()
+
 # TSan cannot check some peers (fences, libraries not built with TSan, inline
 # assembly; boost_lockfree_queue's pool races by design), so a tsan build
 # leaves them out, as queues/peers/catalog.hpp lists; release and asan test

@@ -32,6 +32,9 @@
 #if defined(QB_HAS_URCU)
 #include "queues/peers/urcu.hpp"
 #endif
+#if defined(QB_HAS_CK)
+#include "queues/peers/ck.hpp"
+#endif
 
 namespace qb::peers {
 
@@ -84,6 +87,9 @@ using FoundPeers = typename Concat<
 #endif
 #if defined(QB_HAS_URCU)
     TypeList<UrcuWfcqueue<T>>,
+#endif
+#if defined(QB_HAS_CK)
+    TypeList<CkRingMpmc<T>>,
 #endif
     TypeList<>>::type;
 
