@@ -8,6 +8,7 @@
 #include "harness/counters.hpp"
 #include "harness/latency.hpp"
 #include "harness/payload.hpp"
+#include "harness/peer_catalog.hpp"
 #include "harness/queue_table.hpp"
 
 namespace qb {
@@ -89,7 +90,7 @@ std::vector<std::string> parse_queue_names(std::string_view text) {
   }
   for (auto part : split(text, ',')) {
     if (find_queue(part) == nullptr) {
-      throw UsageError(fmt::format("--queue: unknown queue '{}' (known: {})", part, known_queues()));
+      throw UsageError(missing_queue_message("--queue", part, known_queues()));
     }
     names.emplace_back(part);
   }
@@ -119,7 +120,7 @@ CommandLine::CommandLine() {
   run->add_option("--warmup", warmup, "Warm-up before each window; not measured")->capture_default_str();
   run->add_option("--repetitions,-r", command.sweep.repetitions, "Repetitions per point, interleaved across points")
       ->capture_default_str()->check(CLI::Range(1, 1000));
-  run->add_option("--capacity", capacity, "Queue capacity (default: 1024 where a queue needs one, else the queue's own)");
+  run->add_option("--capacity", capacity, "Queue capacity (default: 1024, or what 'qbench list' shows, where a queue needs one; else the queue's own)");
   run->add_option("--placement", placement, "Thread pinning: compact, scatter or none")->capture_default_str();
   run->add_option("--payload-bytes", b.payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
   run->add_option("--seed", b.seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
@@ -157,7 +158,10 @@ void CommandLine::finish() {
   if (command.kind == Command::Kind::pingpong) {
     auto& q = command.pingpong;
     const QueueEntry* e = find_queue(pp_queue);
-    if (e == nullptr) throw UsageError(fmt::format("--queue: unknown queue '{}' (known: {})", pp_queue, known_queues()));
+    if (e == nullptr) throw UsageError(missing_queue_message("--queue", pp_queue, known_queues()));
+    if (e->reference) {
+      throw UsageError(fmt::format("--queue: '{}' is a reference ceiling, not a queue; it cannot bounce an item", pp_queue));
+    }
     q.queue = pp_queue;
     if (!pp_cpus.empty()) {
       const auto parts = split(pp_cpus, ',');
@@ -171,7 +175,7 @@ void CommandLine::finish() {
     }
     q.timeout = parse_duration("--timeout", pp_timeout);
     q.capacity = capacity;
-    const std::size_t cap = q.capacity.value_or(default_capacity(e->traits));
+    const std::size_t cap = q.capacity.value_or(e->default_capacity);
     try {
       e->check_capacity(cap);
     } catch (const std::invalid_argument& err) {
@@ -228,7 +232,7 @@ void CommandLine::finish() {
   s.capacity = capacity;
   for (const auto& name : s.queues) {
     const QueueEntry* e = find_queue(name);
-    const std::size_t cap = capacity.value_or(default_capacity(e->traits));
+    const std::size_t cap = capacity.value_or(e->default_capacity);
     if (cap == 0 && e->traits.capacity_required) {
       throw UsageError(fmt::format("--capacity: '0' is not allowed for {} (it needs a capacity)", name));
     }

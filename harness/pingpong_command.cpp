@@ -41,7 +41,7 @@ int pingpong_command(const PingpongRequest& request, const std::optional<std::fi
   params.cpu_b = cpus[1];
   params.round_trips = request.round_trips;
   params.warmup = request.warmup;
-  params.capacity = request.capacity.value_or(default_capacity(entry->traits));
+  params.capacity = request.capacity.value_or(entry->default_capacity);
   const Clock clock = Clock::calibrate();
   if (const auto warning = build_warning(); !warning.empty()) fmt::print(stderr, "{}\n", warning);
 

@@ -32,6 +32,14 @@ struct QueueEntry {
   bool takes_elastic_config;  // built from an ElasticConfig when the point has one
   bool blocking_ops;          // has push/pop with a timeout, for --wait block
   PingpongFn pingpong;
+  // The capacity a point uses when the user gave none: 0 (the queue's own
+  // default) unless the queue requires one; then 1024, or the queue's
+  // kDefaultCapacity where it does not accept 1024 (atomic_queue's rings
+  // start at 4096, ck_ring holds 2^k - 1).
+  std::size_t default_capacity;
+  // A reference ceiling (harness/ceiling.hpp), not a queue: it runs
+  // throughput points only and moves no items.
+  bool reference = false;
 
   // `stamped`: the run records end-to-end latency, so items need room for a
   // stamp and an 8-byte payload becomes 16 bytes.
@@ -44,9 +52,5 @@ struct QueueEntry {
 
 const std::vector<QueueEntry>& queue_table();
 const QueueEntry* find_queue(std::string_view name);
-
-// The capacity a point uses when the user gave none: bounded queues that need
-// one get 1024, the others their own default (0).
-std::size_t default_capacity(const QueueTraits& traits);
 
 }  // namespace qb

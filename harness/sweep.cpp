@@ -76,12 +76,15 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
         point.params.queue = name;
         point.params.producers = p;
         point.params.consumers = c;
-        point.params.capacity = request.capacity.value_or(default_capacity(entry->traits));
+        point.params.capacity = request.capacity.value_or(entry->default_capacity);
         if (request.items_per_producer > 0) point.params.items = request.items_per_producer * static_cast<std::uint64_t>(p);
         point.id = std::move(id);
         if (const char* why = unsupported_reason(entry->traits, p, c)) {
           point.status = "skipped";
           point.skip_reason = why;
+        } else if (entry->reference && workload.kind != WorkloadKind::throughput) {
+          point.status = "skipped";
+          point.skip_reason = "a reference ceiling runs throughput points only";
         } else if (point.params.wait == "block" && !entry->blocking_ops) {
           point.status = "skipped";
           point.skip_reason = "--wait block: the queue has no blocking push/pop";
@@ -92,6 +95,7 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
         return point;
       };
       if (workload.kind == WorkloadKind::pingpong) {  // one point per core pair
+        if (entry->reference) continue;
         for (const auto& pair : workload.pairs) {
           PointResult point = make_point(1, 1, fmt::format("{}/{}/{}", prefix, name, pair));
           point.params.workload.pairs = {pair};

@@ -8,7 +8,9 @@
 //
 // Construction is `explicit Q(std::size_t capacity)`: bounded queues take it
 // as their size, unbounded queues as an optional cap (0 = none) or ignore it,
-// as their traits say.
+// as their traits say. A queue that requires a capacity but refuses the
+// harness's default of 1024 names the one to use instead in
+// `static constexpr std::size_t kDefaultCapacity`.
 //
 // A queue that can also wait (for space, for an item) up to a timeout models
 // BlockingQueue as well; the harness's `--wait block` mode needs it.
@@ -68,6 +70,14 @@ concept BlockingQueue =
       { q.push(std::move(v), timeout) } -> std::same_as<bool>;
       { q.pop(v, timeout) } -> std::same_as<bool>;
     };
+
+// Why Q cannot be built for its value_type, or nullptr when it can. A peer
+// whose library refuses some element types at compile time (boost's
+// lockfree::queue takes only trivially copyable ones) specialises this by
+// template match next to its adapter, so asking never instantiates Q; typed
+// tests that rebind a queue to another element skip, printing the reason.
+template <class Q>
+inline constexpr const char* kUnsupportedElementReason = nullptr;
 
 constexpr std::string_view to_string(Multiplicity m) {
   return m == Multiplicity::one ? "one" : "many";

@@ -12,12 +12,15 @@
 #include "queues/sequence_ring.hpp"
 #include "queues/spinlock_deque.hpp"
 
+// Then the peers, other libraries' queues, those whose packages were found.
+#include "queues/peers/peers.hpp"
+
 namespace qb {
 
 // Applies a variadic template to every registered queue instantiated for T:
 // `apply_registry<::testing::Types, Item>`, `apply_registry<std::tuple, Item>`.
 template <template <class...> class List, class T>
-using apply_registry = List<
+using apply_registry = typename peers::ThenPeers<T>::template apply<List,
     MutexDeque<T>,
     Segmented<T>,
     SequenceRing<T>,
