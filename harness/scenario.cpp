@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/cli.hpp"
 #include "harness/usage_error.hpp"
 #include "queues/elastic_config.hpp"
 
@@ -96,6 +97,9 @@ class Reader {
     fail(path, fmt::format("expected a duration like \"2s\" or a number of seconds, got {}", type_name(v)));
   }
 
+  // "FILE: PATH", the prefix of this reader's messages.
+  std::string where(std::string_view path) const { return fmt::format("{}: {}", file_, path); }
+
   static std::string join(std::string_view path, std::string_view key) {
     return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
   }
@@ -104,28 +108,9 @@ class Reader {
   std::string file_;
 };
 
+// The command line's duration grammar (cli.cpp), its errors naming the file and key.
 std::chrono::nanoseconds to_ns(const Reader& r, const json& v, std::string_view path) {
-  // The same grammar as the command line's durations: digits then a unit.
-  const std::string text = r.duration(v, path);
-  std::size_t unit_at = 0;
-  while (unit_at < text.size() && (std::isdigit(static_cast<unsigned char>(text[unit_at])) || text[unit_at] == '.')) {
-    ++unit_at;
-  }
-  double value = 0;
-  try {
-    value = std::stod(text.substr(0, unit_at));
-  } catch (const std::exception&) {
-    r.fail(path, fmt::format("'{}' is not a duration (e.g. 2s, 200ms, 500us)", text));
-  }
-  const std::string unit = text.substr(unit_at);
-  double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1e9;
-  else if (unit == "ms") scale = 1e6;
-  else if (unit == "us") scale = 1e3;
-  else if (unit == "ns") scale = 1;
-  else if (unit == "m" || unit == "min") scale = 60e9;
-  else r.fail(path, fmt::format("'{}' has an unknown unit (use ns, us, ms, s or m)", text));
-  return std::chrono::nanoseconds(static_cast<long long>(std::llround(value * scale)));
+  return parse_duration(r.where(path), r.duration(v, path));
 }
 
 WorkloadParams parse_workload(const Reader& r, const json& v, const std::string& path, bool needs_label) {
