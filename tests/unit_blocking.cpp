@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -29,10 +30,33 @@ constexpr auto kLongWait = 10s;
 
 // The timeout whose length is measured, and how late its return may be: the
 // issue asks for "within twice its length". The slack this leaves (50 ms) is
-// the scheduler's: a timed-out waiter must be woken by the kernel and then
+// the scheduler's: a timed-out waiter must be woken by the kernel, run, and
 // win the queue's mutex.
 constexpr auto kTimeout = 50ms;
 constexpr auto kLateBound = 2 * kTimeout;
+
+// Returning early is the queue's fault alone, so every try checks it. How late
+// a timed-out thread runs again is also the scheduler's: under TSan on a
+// loaded two-core machine one try in a few hundred came back after 127 ms. A
+// queue that overshoots by design (a second wait after a spurious wake-up, a
+// deadline computed twice) is late on every try; a preemption hits one. So
+// "within twice its length" must hold on at least one of kTries tries, and
+// the message lists them all.
+constexpr int kTries = 3;
+
+// `timed_wait` makes one wait that must time out (checking its own result)
+// and returns how long it took.
+template <class F>
+void expect_timely_timeouts(F timed_wait) {
+  std::ostringstream took;
+  for (int i = 0; i < kTries; ++i) {
+    const Clock::duration elapsed = timed_wait();
+    EXPECT_GE(elapsed, kTimeout) << "returned before its timeout";
+    took << " " << std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() << " us";
+    if (elapsed < kLateBound) return;
+  }
+  ADD_FAILURE() << "took more than twice its timeout on every one of " << kTries << " tries:" << took.str();
+}
 
 template <class Q>
 class UnitBlocking : public ::testing::Test {};
@@ -88,14 +112,15 @@ TYPED_TEST(UnitBlocking, a_blocked_push_wakes_when_another_thread_pops) {
 
 TYPED_TEST(UnitBlocking, pop_times_out_on_an_empty_queue_not_early_and_within_twice_its_timeout) {
   auto q = make<TypeParam>(roomy_capacity<TypeParam>());
-  Item out{5, 5};
-  const auto start = Clock::now();
-  const bool popped = q->pop(out, kTimeout);
-  const auto elapsed = Clock::now() - start;
-  EXPECT_FALSE(popped);
-  EXPECT_EQ(out, (Item{5, 5})) << "a timed-out pop must leave its argument alone";
-  EXPECT_GE(elapsed, kTimeout) << "returned before its timeout";
-  EXPECT_LT(elapsed, kLateBound) << "took more than twice its timeout";
+  expect_timely_timeouts([&] {
+    Item out{5, 5};
+    const auto start = Clock::now();
+    const bool popped = q->pop(out, kTimeout);
+    const auto elapsed = Clock::now() - start;
+    EXPECT_FALSE(popped);
+    EXPECT_EQ(out, (Item{5, 5})) << "a timed-out pop must leave its argument alone";
+    return elapsed;
+  });
 }
 
 TYPED_TEST(UnitBlocking, push_times_out_on_a_full_queue_and_leaves_its_argument_intact) {
@@ -106,14 +131,18 @@ TYPED_TEST(UnitBlocking, push_times_out_on_a_full_queue_and_leaves_its_argument_
     auto q = make_fixed<Q>(1);
     ASSERT_TRUE(q->try_push(std::make_unique<int>(1)));
     auto extra = std::make_unique<int>(2);
-    const auto start = Clock::now();
-    const bool pushed = q->push(std::move(extra), kTimeout);
-    const auto elapsed = Clock::now() - start;
-    EXPECT_FALSE(pushed);
-    ASSERT_NE(extra, nullptr) << "a timed-out push must not consume its argument";
-    EXPECT_EQ(*extra, 2);
-    EXPECT_GE(elapsed, kTimeout) << "returned before its timeout";
-    EXPECT_LT(elapsed, kLateBound) << "took more than twice its timeout";
+    expect_timely_timeouts([&] {
+      const auto start = Clock::now();
+      const bool pushed = q->push(std::move(extra), kTimeout);
+      const auto elapsed = Clock::now() - start;
+      EXPECT_FALSE(pushed);
+      EXPECT_NE(extra, nullptr) << "a timed-out push must not consume its argument";
+      if (extra != nullptr) {
+        EXPECT_EQ(*extra, 2);
+      }
+      return elapsed;
+    });
+    ASSERT_NE(extra, nullptr);
   }
 }
 
