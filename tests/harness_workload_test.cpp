@@ -26,6 +26,14 @@ namespace {
 using namespace std::chrono_literals;
 using Item = Payload<16>;
 
+// Sanitizers slow the producers 5-20x; the tests that need a consumer slower
+// than its producers slow it down as much.
+#if defined(QB_UNDER_SANITIZER)
+constexpr std::uint64_t kSlower = 10;
+#else
+constexpr std::uint64_t kSlower = 1;
+#endif
+
 PointParams base(int producers, int consumers, std::chrono::nanoseconds duration) {
   PointParams p;
   p.producers = producers;
@@ -93,7 +101,7 @@ TEST(Admission, counts_rejections_and_keeps_depth_within_capacity_plus_producers
   PointParams p = base(2, 1, 400ms);
   p.workload.kind = WorkloadKind::admission;
   p.workload.soft_capacity = 1000;
-  p.workload.consumer_work_ns = 10'000;
+  p.workload.consumer_work_ns = 10'000 * kSlower;
   p.workload.sample_interval = 1ms;
   const RepResult rep = run<Segmented<Item>>(p);
   const auto& m = rep.workload_metrics;
@@ -111,8 +119,8 @@ PointParams lanes(LanePolicy policy) {
   p.workload.fair_k = 4;
   // The consumer is the bottleneck, so every lane backs up; each lane holds
   // 100 ms of work, longer than a descheduled producer stays away.
-  p.workload.consumer_work_ns = 5'000;
-  for (auto& lane : p.workload.lanes) lane = LaneParams{.soft_capacity = 20'000, .weight = 1.0};
+  p.workload.consumer_work_ns = 5'000 * kSlower;
+  for (auto& lane : p.workload.lanes) lane = LaneParams{.soft_capacity = 20'000 / kSlower, .weight = 1.0};
   return p;
 }
 
@@ -162,7 +170,7 @@ TEST(Burst, samples_the_elastic_capacity_as_it_grows) {
   p.workload.kind = WorkloadKind::burst;
   p.workload.burst_items = 5000;
   p.workload.idle = 100ms;
-  p.workload.consumer_work_ns = 2'000;
+  p.workload.consumer_work_ns = 2'000 * kSlower;
   p.workload.sample_interval = 2ms;
   const RepResult rep = run<MpscElastic<Item>>(p);
   const auto& caps = rep.workload_metrics.at("capacity_series").at("capacity");
