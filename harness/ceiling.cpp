@@ -34,6 +34,7 @@ std::uint64_t claim(CeilingOp op, std::atomic<std::uint64_t>& counter) {
   }
   std::uint64_t seen = counter.load(std::memory_order_relaxed);  // relaxed: as above
   Backoff backoff;
+  // relaxed: as for the fetch-add, only the counter's own atomicity is at stake.
   while (!counter.compare_exchange_weak(seen, seen + 1, std::memory_order_relaxed)) backoff.spin();
   return seen;
 }
