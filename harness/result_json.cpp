@@ -32,6 +32,8 @@
 //                             producers, consumers "one" | "many"; progress "blocking" |
 //                             "slot_blocking" | "lock_free" | "wait_free"; order "fifo" |
 //                             "per_producer_fifo" | "none"; capacity_required bool
+//   reference       bool      true for a reference ceiling (faa_ceiling, cas_ceiling): a
+//                             limit of the machine measured like a queue, never ranked as one
 //   params          object    queue string; producers, consumers int; capacity int (0: the
 //                             queue's default); payload_bytes int (bytes); items int (> 0:
 //                             a fixed-count run of that many items in all; 0: duration
@@ -250,7 +252,7 @@ void to_json(json& j, const QueueTraits& t) {
 
 void to_json(json& j, const PointResult& p) {
   j = json{{"id", p.id}, {"status", p.status}, {"skip_reason", p.skip_reason},
-           {"traits", p.traits}, {"params", p.params},
+           {"traits", p.traits}, {"reference", p.reference}, {"params", p.params},
            {"aggregate", p.aggregate ? json(*p.aggregate) : json(nullptr)},
            {"warnings", p.warnings}, {"latency", p.latency}, {"counters", p.counters},
            {"workload", workload_json(p.params.workload)}, {"repetitions", p.repetitions}};
@@ -307,7 +309,7 @@ nlohmann::ordered_json in_reading_order(const json& doc) {
   if (!o.contains("runs")) return o;
   for (auto& run : o["runs"]) {
     if (run.is_object()) {
-      run = reorder(json(run), {"id", "status", "skip_reason", "traits", "params", "workload", "aggregate",
+      run = reorder(json(run), {"id", "status", "skip_reason", "traits", "reference", "params", "workload", "aggregate",
                                 "workload_metrics", "warnings", "repetitions"});
     }
   }

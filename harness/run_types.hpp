@@ -103,6 +103,7 @@ struct Aggregate {
 struct PointResult {
   PointParams params;
   QueueTraits traits{};
+  bool reference = false;          // a ceiling (faa_ceiling, cas_ceiling), not a queue
   std::string id;                  // "run/sequence_ring/p4c4"
   std::string status = "ok";       // "ok", "invalid", "failed", "skipped"
   std::string skip_reason;

@@ -71,6 +71,7 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
       auto make_point = [&](int p, int c, std::string id) {
         PointResult point;
         point.traits = entry->traits;
+        point.reference = entry->reference;
         point.params = request.base;
         point.params.workload = workload;
         point.params.queue = name;

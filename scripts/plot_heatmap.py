@@ -5,7 +5,8 @@ Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-heatmap_items_pe
 and -heatmap_ratio_to_fastest, .png and .svg: one panel per queue, producers
 down, consumers across. Items/s share one colour scale across the panels; the
 ratio is the queue's median over the best median of any queue at the same
-P x C (1.00: the fastest there). Cells without a valid median say why
+P x C (1.00: the fastest there); reference ceilings have no ratio panel and
+are never the fastest. Cells without a valid median say why
 (skipped, failed, invalid) or stay blank when the point was not in the sweep.
 """
 
@@ -45,8 +46,9 @@ def _matrix(rows, queue, ps, cs, value):
     return m, labels
 
 
-def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: bool):
+def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: bool, skip=frozenset()):
     rows, ps, cs, queues = _cells(group)
+    queues = [q for q in queues if q not in skip]
     fig, axes = qbfigure.grid(len(queues), ncols=4, panel=(3.0, 2.6))
     image = None
     for ax, queue in zip(axes, queues):
@@ -78,18 +80,24 @@ def make(group, outdir):
     if not valid:
         why = "no throughput point with every repetition ok"
         return [qbfigure.not_applicable(k, group, t, why) for k, t in zip(KINDS, titles)]
+    references = frozenset(r.queue for r in rows if r.reference)  # limits, not contenders
     best = {}
     for r in valid:
-        best[(r.producers, r.consumers)] = max(best.get((r.producers, r.consumers), 0.0), r.median)
+        if r.queue not in references:
+            best[(r.producers, r.consumers)] = max(best.get((r.producers, r.consumers), 0.0), r.median)
     medians = [r.median for r in valid]
     rate_norm = Normalize(0, max(medians))
+    rates = _draw(group, outdir, KINDS[0], titles[0], lambda r: r.median, rate_norm,
+                  lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)", rates=True)
+    if not best:
+        return [rates, qbfigure.not_applicable(KINDS[1], group, titles[1], "only reference ceilings were measured")]
     return [
-        _draw(group, outdir, KINDS[0], titles[0], lambda r: r.median, rate_norm,
-              lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)", rates=True),
+        rates,
         _draw(group, outdir, KINDS[1], titles[1],
-              lambda r: None if r.median is None else r.median / best[(r.producers, r.consumers)],
+              lambda r: None if r.median is None or (r.producers, r.consumers) not in best
+              else r.median / best[(r.producers, r.consumers)],
               Normalize(0, 1), lambda v: f"{v:.2f}", "magma",
-              "ratio to the fastest median (1 = fastest)", rates=False),
+              "ratio to the fastest median (1 = fastest)", rates=False, skip=references),
     ]
 
 

@@ -4,7 +4,7 @@
 Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-throughput_vs_producers
 and -throughput_vs_consumers, .png and .svg: one panel per count of the other
 side, one line per queue at the median over repetitions, with a band from the
-slowest to the fastest repetition. Only throughput-workload points with an
+slowest to the fastest repetition; reference ceilings are dashed. Only throughput-workload points with an
 aggregate (every repetition ok) are drawn.
 """
 
@@ -33,6 +33,7 @@ def _figure(group, outdir, axis: str, log_y: bool):
     panels = sorted({getattr(r, other) for r in rows})
     fig, axes = qbfigure.grid(len(panels))
     queues = list(dict.fromkeys(r.queue for r in rows))
+    references = {r.queue for r in rows if r.reference}
     for ax, fixed in zip(axes, panels):
         for queue in queues:
             pts = sorted((getattr(r, axis), r.aggregate) for r in rows
@@ -41,7 +42,8 @@ def _figure(group, outdir, axis: str, log_y: bool):
                 continue
             xs = [x for x, _ in pts]
             colour = qbfigure.queue_colour(queue)
-            ax.plot(xs, [a["median_items_per_s"] for _, a in pts], "o-", color=colour, ms=3, label=queue)
+            style = "--" if queue in references else "o-"  # a ceiling is a limit, not a contender
+            ax.plot(xs, [a["median_items_per_s"] for _, a in pts], style, color=colour, ms=3, label=queue)
             ax.fill_between(xs, [a["min_items_per_s"] for _, a in pts], [a["max_items_per_s"] for _, a in pts],
                             color=colour, alpha=0.18, lw=0)
         ax.set_title(f"{fixed} {other[:-1] if fixed == 1 else other}")

@@ -48,6 +48,17 @@ class Row:
         return agg if isinstance(agg, dict) else None
 
     @property
+    def reference(self) -> bool:
+        """A reference ceiling (faa_ceiling, cas_ceiling): a machine limit run
+        like a queue, drawn and tabled beside the queues but never ranked."""
+        return self.raw.get("reference") is True
+
+    @property
+    def payload_bytes(self):
+        params = self.raw.get("params")
+        return params.get("payload_bytes") if isinstance(params, dict) else None
+
+    @property
     def median(self) -> float | None:
         return self.aggregate.get("median_items_per_s") if self.aggregate else None
 

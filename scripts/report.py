@@ -54,6 +54,11 @@ def _scenario_blocks(group, made, many_files: bool) -> list:
         blocks.append(rr.Para("this sweep was interrupted: the points that had not run are listed as not_run.",
                               warning=True))
     blocks += [rr.Heading(3, "Points"), tables.scenario_table(group)]
+    if tables.ceiling_fractions(group):
+        blocks.append(rr.Para(f"% of {tables.CEILING}: the point's median items/s over the median of "
+                              f"{tables.CEILING} at the same producers and consumers in this sweep, where producers "
+                              "fetch-add one shared counter and consumers another: the most any queue whose push "
+                              "and pop each claim a position from one shared counter per side can move. A reference ceiling is never ranked as fastest."))
     extra = tables.workload_tables(group)
     if extra:
         blocks += [rr.Heading(3, "Workload figures")] + extra

@@ -11,6 +11,7 @@ import qbformat
 from report_render import Para, Table
 
 HEADLINE_SOURCES = ("e2e", "pop")  # as qbench's own table: end-to-end, else sampled try_pop
+CEILING = "faa_ceiling"  # the ceiling every queue is read against (issue: peers)
 
 
 def _context_facts(ctx: dict) -> list[tuple[str, str]]:
@@ -66,9 +67,24 @@ def headline(row) -> tuple[str, dict] | None:
     return None
 
 
+def ceiling_fractions(group) -> dict[str, float]:
+    """Each run's median items/s as a fraction of the FAA ceiling's median at
+    the same producers, consumers, payload and workload, measured in the same
+    results file (so on the same machine, in the same sweep)."""
+    ceilings = {(r.producers, r.consumers, r.payload_bytes, r.workload): r.median for r in group.rows
+                if r.queue == CEILING and r.median}
+    out = {}
+    for r in group.rows:
+        ceiling = ceilings.get((r.producers, r.consumers, r.payload_bytes, r.workload))
+        if ceiling and r.median is not None:
+            out[r.id] = r.median / ceiling
+    return out
+
+
 def scenario_table(group) -> Table:
     sources = {h[0] for h in map(headline, group.rows) if h}
     label = "/".join(sorted(sources, key=HEADLINE_SOURCES.index)) or "e2e"
+    fractions = ceiling_fractions(group)
     rows = []
     for r in group.rows:
         agg = r.aggregate or {}
@@ -78,8 +94,13 @@ def scenario_table(group) -> Table:
         rows.append([r.queue, str(r.producers), str(r.consumers), qbformat.si(r.median),
                      f"{qbformat.si(agg.get('min_items_per_s'))} - {qbformat.si(agg.get('max_items_per_s'))}"
                      if agg else "-", qbformat.pct(agg.get("cv")) if agg else "-", lat, status])
-    return Table(["queue", "P", "C", "median items/s", "min - max items/s", "CV",
-                  f"p50 / p99 / p99.9 {label} latency (ns)", "status"], rows, align_right={1, 2, 3, 4, 5, 6})
+        if fractions:
+            rows[-1].insert(4, qbformat.pct(fractions.get(r.id), 0))
+    head = ["queue", "P", "C", "median items/s", "min - max items/s", "CV",
+            f"p50 / p99 / p99.9 {label} latency (ns)", "status"]
+    if fractions:
+        head.insert(4, f"% of {CEILING} (same P, C)")
+    return Table(head, rows, align_right=set(range(1, len(head) - 1)))
 
 
 # Scalar workload_metrics keys, in table order, with their heading and format.
@@ -156,10 +177,11 @@ def _pingpong_table(group) -> list:
 
 def fastest_table(group) -> list:
     """Per P x C, the queue with the best median, and whether its slowest
-    repetition still beat the runner-up's fastest (else the ranges overlap)."""
+    repetition still beat the runner-up's fastest (else the ranges overlap).
+    Reference ceilings are limits, not queues: they are not ranked."""
     by_config: dict[tuple[int, int], list] = {}
     for r in group.rows:
-        if r.median is not None:
+        if r.median is not None and not r.reference:
             by_config.setdefault((r.producers, r.consumers), []).append(r)
     body = []
     for (p, c), rows in sorted(by_config.items()):

@@ -44,12 +44,43 @@ def test_every_point_has_a_row_with_its_median_and_status(md):
 def test_the_fastest_queue_per_configuration_is_the_best_median(md):
     best = {}
     for run in fixture_doc("throughput.json")["runs"]:
-        if run["aggregate"]:
+        if run["aggregate"] and not run.get("reference"):
             key = (run["params"]["producers"], run["params"]["consumers"])
             if run["aggregate"]["median_items_per_s"] > best.get(key, (0, ""))[0]:
                 best[key] = (run["aggregate"]["median_items_per_s"], run["params"]["queue"])
     for (p, c), (_, queue) in best.items():
         assert f"| p{p}c{c} | {queue} |" in md
+
+
+def test_a_reference_ceiling_is_never_ranked_fastest(md):
+    runs = fixture_doc("throughput.json")["runs"]
+    assert any(r.get("reference") and r["aggregate"] for r in runs)  # the fixture has one to rank
+    fastest = md.split("### Fastest queue per configuration")[1].split("###")[0]
+    assert "| faa_ceiling |" not in fastest
+
+
+def test_every_point_shows_its_fraction_of_the_faa_ceiling_at_the_same_p_and_c(md):
+    runs = fixture_doc("throughput.json")["runs"]
+    ceiling = {(r["params"]["producers"], r["params"]["consumers"]): r["aggregate"]["median_items_per_s"]
+               for r in runs if r["params"]["queue"] == "faa_ceiling" and r["aggregate"]}
+    section = md.split("## Scenario 'run'")[1].split("## Scenario")[0]
+    assert "% of faa_ceiling (same P, C)" in section
+    checked = 0
+    for run in runs:
+        p, c = run["params"]["producers"], run["params"]["consumers"]
+        if not run["aggregate"] or (p, c) not in ceiling:
+            continue
+        median = run["aggregate"]["median_items_per_s"]
+        fraction = qbformat.pct(median / ceiling[(p, c)], 0)
+        row = f"| {run['params']['queue']} | {p} | {c} | {qbformat.si(median)} | {fraction} |"
+        assert row in section, row
+        checked += 1
+    assert checked >= 9 * 4  # every valid point of four queues and the ceiling itself
+
+
+def test_no_fraction_column_without_a_ceiling(md):
+    section = md.split("## Scenario 'backpressure'")[1].split("## Scenario")[0]
+    assert "faa_ceiling" not in section
 
 
 def test_invalid_failed_and_skipped_points_are_listed_with_reasons(md):
@@ -126,3 +157,43 @@ def test_claims_file_is_complete_data():
         assert ("match" in claim) != ("ratio_of" in claim)
         if "match" in claim:
             assert {"queue", "producers", "consumers", "metric"} <= set(claim["match"])
+
+
+def _locked_vs_lock_free(tmp_path, locked_p50: float, lock_free_p50: float):
+    """A results file with seed 003's two rings at 4P4C, their throughput and
+    sampled push p50 set, as the claims read them."""
+    import random
+
+    import qbresults
+    from fixture_parts import document, run
+
+    rng = random.Random(11)
+    runs = []
+    for queue, rate, p50 in (("locked_ring", 2e6, locked_p50), ("sequence_ring", 7e6, lock_free_p50)):
+        r = run(rng, "mpmc-balanced-heavy", queue, 4, 4, [rate] * 3, latency=("push",))
+        r["latency"]["push"]["p50_ns"] = p50
+        runs.append(r)
+    path = tmp_path / "rings.json"
+    path.write_text(json.dumps(document(runs)))
+    return {m.claim["id"]: m for m in claims.measure(claims.load_claims(), [qbresults.load(path)])}
+
+
+def test_seed_003_improvements_divide_in_the_articles_direction(tmp_path):
+    measured = _locked_vs_lock_free(tmp_path, locked_p50=900.0, lock_free_p50=100.0)
+    # throughput: lock-free over locked; latency: locked over lock-free; both > 1 when lock-free wins
+    assert measured["003-throughput-improvement-p4c4"].value == pytest.approx(7e6 / 2e6)
+    assert measured["003-latency-improvement-p4c4-p50"].value == pytest.approx(9.0)
+    assert measured["003-latency-improvement-p4c4-p50"].where == (
+        "mpmc-balanced-heavy/locked_ring/p4c4 / mpmc-balanced-heavy/sequence_ring/p4c4")
+    assert measured["003-throughput-improvement-p8c8"].value is None  # not in these results
+    assert measured["002-speedup-single"].value is None
+
+
+def test_every_seed_003_improvement_and_seed_002_speedup_is_a_claim():
+    ids = {c["id"] for c in claims.load_claims()["claims"]}
+    for cfg in ("p4c4", "p8c4", "p4c8", "p8c8"):
+        assert f"003-throughput-improvement-{cfg}" in ids
+    for cfg in ("p4c4", "p8c8"):
+        for stat in ("mean", "p50", "p90", "p99", "p99.9"):
+            assert f"003-latency-improvement-{cfg}-{stat}" in ids
+    assert {"002-lockbased-single", "002-speedup-single"} <= ids
