@@ -24,12 +24,13 @@
 #include <gnu/libc-version.h>
 #endif
 
+#include "harness/build_info.hpp"
 #include "harness/topology.hpp"
 
 // The build defines these (harness/CMakeLists.txt and qb_options); a result
 // that cannot say how its binary was built is worse than no result.
-#if !defined(QB_GIT_SHA) || !defined(QB_CXX_FLAGS) || !defined(QB_BUILD_TYPE) || !defined(QB_SANITIZER_NAME)
-#error "context.cpp needs QB_GIT_SHA, QB_CXX_FLAGS, QB_BUILD_TYPE and QB_SANITIZER_NAME"
+#if !defined(QB_CXX_FLAGS) || !defined(QB_BUILD_TYPE) || !defined(QB_SANITIZER_NAME)
+#error "context.cpp needs QB_CXX_FLAGS, QB_BUILD_TYPE and QB_SANITIZER_NAME"
 #endif
 
 namespace qb {
@@ -163,7 +164,7 @@ nlohmann::json machine_context(const std::vector<std::string>& command_line) {
       {"build_type", QB_BUILD_TYPE},
       {"sanitizer", QB_SANITIZER_NAME},
       {"libraries", libraries()},
-      {"git_sha", QB_GIT_SHA},
+      {"git_sha", kGitRevision},
       {"date_utc", date_utc()},
       {"command_line", command_line},
   };

@@ -37,6 +37,7 @@
 #include "harness/run_types.hpp"
 #include "harness/seq_bitmap.hpp"
 #include "harness/topology.hpp"
+#include "harness/worker.hpp"
 #include "queues/backoff.hpp"
 #include "queues/cache_line.hpp"
 #include "queues/queue.hpp"
@@ -51,10 +52,6 @@ inline constexpr std::uint64_t kSequenceLimit = std::uint64_t{1} << 24;
 #else
 inline constexpr std::uint64_t kSequenceLimit = std::uint64_t{1} << 32;
 #endif
-
-// How long consumers keep polling an empty queue after every producer has
-// finished before they conclude that the missing items are lost.
-inline constexpr std::chrono::milliseconds kDrainGrace{500};
 
 namespace detail {
 
@@ -82,41 +79,6 @@ bool pop_once(Q& q, typename Q::value_type& item, bool block) {
   }
   return q.try_pop(item);
 }
-
-enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
-using Clock = std::chrono::steady_clock;
-
-struct alignas(kFalseSharingRange) Worker {
-  std::atomic<std::uint64_t> published{0};  // total items so far, published for the stop test
-  // Other consumers poll `published` (all_delivered) while this thread bumps
-  // `total` on every item: they must not share a line.
-  alignas(kFalseSharingRange) Clock::time_point start{}, stop{};
-  std::uint64_t total = 0, at_start = 0, at_stop = 0;
-  std::uint64_t failed = 0, failed_at_start = 0, failed_at_stop = 0;
-  std::uint64_t duplicated = 0, misordered = 0, unexpected = 0;
-  bool hit_limit = false;
-  std::string error;
-  std::optional<ThreadCounters>* counters = nullptr;  // this thread's, if counting
-
-  // Called by the worker whenever it sees a new phase. Counters run only
-  // inside the window: enabled just before its first clock read, disabled
-  // just after its last.
-  void observe(int phase, int& seen) {
-    if (phase >= kMeasure && seen < kMeasure) {
-      if (counters != nullptr && counters->has_value()) (*counters)->start();
-      start = Clock::now();
-      at_start = total;
-      failed_at_start = failed;
-    }
-    if (phase >= kStop && seen < kStop) {
-      stop = Clock::now();
-      if (counters != nullptr && counters->has_value()) (*counters)->stop();
-      at_stop = total;
-      failed_at_stop = failed;
-    }
-    seen = phase;
-  }
-};
 
 // Turns the workers' records into a RepResult: window, throughput, per-thread
 // figures, starvation, and the merged exactly-once validation. Bitmaps are
@@ -232,21 +194,9 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
       w.error = e.what();
     }
     if (seen < detail::kStop) w.observe(detail::kStop, seen);  // quota done, limit, or error
-    // (1) release: our final total happens before a consumer's acquire (2).
+    // (1) release: our final total happens before a consumer's acquire (2) in Drain.
     w.published.store(w.total, std::memory_order_release);
     producers_done.fetch_add(1, std::memory_order_acq_rel);  // (1') same pairing, via the counter
-  };
-
-  // True once every producer has finished and every pushed item is popped.
-  auto all_delivered = [&]() {
-    // (2) acquire: pairs with (1)/(1'), so every producer's final total is visible.
-    if (producers_done.load(std::memory_order_acquire) != np) return false;
-    std::uint64_t pushed = 0, popped = 0;
-    for (auto& w : producers) pushed += w.published.load(std::memory_order_acquire);
-    // relaxed: consumers' counts only need to be eventually seen; one that is
-    // stale makes us poll again, never stop early (counts only grow).
-    for (auto& w : consumers) popped += w.published.load(std::memory_order_relaxed);
-    return popped >= pushed;
   };
 
   auto consumer_body = [&](int c) {
@@ -262,7 +212,7 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
       std::uint32_t op_countdown = period;
       start_line.arrive_and_wait();
       Backoff backoff;
-      detail::Clock::time_point empty_since{};
+      detail::Drain drain(producers_done, np, producers, consumers);
       Item item{};
       for (;;) {
         const int ph = phase.load(std::memory_order_relaxed);  // relaxed: as in producers
@@ -283,29 +233,16 @@ RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus
           }
           ++w.total;
           backoff.reset();
-          empty_since = {};
+          drain.popped();
           runs.see(item.tag);
           continue;
         }
         ++w.failed;
-        // relaxed: read by all_delivered with the reasoning given there.
+        // relaxed: read by Drain::all_delivered with the reasoning given there.
         w.published.store(w.total, std::memory_order_relaxed);
-        if (fixed_count || seen >= detail::kStop) {
-          if (all_delivered()) {
-            if (seen < detail::kStop) w.observe(detail::kStop, seen);
-            break;
-          }
-          // A queue that loses items never lets the counts meet: once every
-          // producer is done and this consumer has found the queue empty for
-          // kDrainGrace, it stops and validation reports what was lost.
-          if (producers_done.load(std::memory_order_relaxed) == np) {  // relaxed: a hint only
-            const auto now = detail::Clock::now();
-            if (empty_since == detail::Clock::time_point{}) empty_since = now;
-            if (now - empty_since > kDrainGrace) {
-              if (seen < detail::kStop) w.observe(detail::kStop, seen);
-              break;
-            }
-          }
+        if ((fixed_count || seen >= detail::kStop) && drain.may_stop()) {
+          if (seen < detail::kStop) w.observe(detail::kStop, seen);
+          break;
         }
         if (!block) backoff.snooze();
       }

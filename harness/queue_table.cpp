@@ -1,21 +1,14 @@
 #include "harness/queue_table.hpp"
 
-#include <tuple>
-#include <utility>
-
 #include "harness/ceiling.hpp"
-#include "harness/payload.hpp"
-#include "harness/pingpong.hpp"
-#include "harness/point_runner.hpp"
-#include "harness/workloads/engine.hpp"
-#include "queues/registry.hpp"
+#include "harness/make_queue.hpp"
+#include "harness/queue_runners.hpp"
 
 namespace qb {
 
 namespace {
 
-template <int kBytes>
-using Registered = apply_registry<std::tuple, Payload<kBytes>>;
+using runners::Registered;
 
 template <class Q>
 constexpr std::size_t default_capacity_of() {
@@ -26,23 +19,20 @@ constexpr std::size_t default_capacity_of() {
   }
 }
 
-template <std::size_t I>
-QueueEntry make_entry() {
-  using Q8 = std::tuple_element_t<I, Registered<8>>;
-  using Q16 = std::tuple_element_t<I, Registered<16>>;
-  using Q64 = std::tuple_element_t<I, Registered<64>>;
-  using Q256 = std::tuple_element_t<I, Registered<256>>;
+// Everything of a row but its runners, which come from queue_runners.hpp.
+template <class Q8>
+QueueEntry describe() {
   return QueueEntry{
       .traits = Q8::traits,
-      .run_8 = &run_repetition<Q8>,
-      .run_16 = &run_repetition<Q16>,
-      .run_64 = &run_repetition<Q64>,
-      .run_256 = &run_repetition<Q256>,
+      .run_8 = nullptr,
+      .run_16 = nullptr,
+      .run_64 = nullptr,
+      .run_256 = nullptr,
       .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },
-      .run_workload = &run_workload<Q16>,
+      .run_workload = nullptr,
       .takes_elastic_config = kTakesElasticConfig<Q8>,
-      .blocking_ops = detail::kHasBlockingOps<Q8>,
-      .pingpong = &run_pingpong<Q8>,
+      .blocking_ops = BlockingQueue<Q8>,
+      .pingpong = nullptr,
       .default_capacity = default_capacity_of<Q8>(),
   };
 }
@@ -71,17 +61,32 @@ QueueEntry ceiling_entry(const QueueTraits& traits) {
 }
 
 // The registered queues, then the two reference ceilings.
-template <std::size_t... I>
-std::vector<QueueEntry> make_table(std::index_sequence<I...>) {
-  return {make_entry<I>()..., ceiling_entry<CeilingOp::faa>(kFaaCeilingTraits),
-          ceiling_entry<CeilingOp::cas>(kCasCeilingTraits)};
+std::vector<QueueEntry> make_table() {
+  std::vector<QueueEntry> table =
+      runners::for_each_queue<Registered<8>>([]<class Q>() -> QueueEntry { return describe<Q>(); });
+  const auto run_8 = runners::repetitions<8>();
+  const auto run_16 = runners::repetitions<16>();
+  const auto run_64 = runners::repetitions<64>();
+  const auto run_256 = runners::repetitions<256>();
+  const auto workload = runners::workloads();
+  const auto pingpong = runners::pingpongs();
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    table[i].run_8 = run_8.at(i);
+    table[i].run_16 = run_16.at(i);
+    table[i].run_64 = run_64.at(i);
+    table[i].run_256 = run_256.at(i);
+    table[i].run_workload = workload.at(i);
+    table[i].pingpong = pingpong.at(i);
+  }
+  table.push_back(ceiling_entry<CeilingOp::faa>(kFaaCeilingTraits));
+  table.push_back(ceiling_entry<CeilingOp::cas>(kCasCeilingTraits));
+  return table;
 }
 
 }  // namespace
 
 const std::vector<QueueEntry>& queue_table() {
-  static const std::vector<QueueEntry> table =
-      make_table(std::make_index_sequence<std::tuple_size_v<Registered<8>>>());
+  static const std::vector<QueueEntry> table = make_table();
   return table;
 }
 

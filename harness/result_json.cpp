@@ -9,7 +9,8 @@
 //   interrupted     bool      SIGINT stopped the sweep; runs keep what had finished
 //   context         object    the machine and the build, from machine_context() (context.hpp):
 //     host, cpu_model, clocksource, compiler, cxx_flags, build_type, sanitizer ("" for
-//     none), git_sha string; cpus_online int; date_utc string ("2026-01-31T12:00:00Z");
+//     none), git_sha string (the revision built; "-dirty" when tracked files differed);
+//     cpus_online int; date_utc string ("2026-01-31T12:00:00Z");
 //     command_line [string]; kernel {sysname, release, version, machine: string};
 //     clock object (Clock::describe(): source, fallback_reason, tsc_ghz, read_cost_ns, ...);
 //     cpu_flags_of_note {flag: bool} (constant_tsc, nonstop_tsc, invariant_tsc, ...);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -70,11 +71,27 @@ TEST(Qbench, refuses_to_overwrite_without_force) {
   EXPECT_EQ(content, "keep me");
 }
 
+// HEAD's 12-digit revision in the source tree, or "" where git cannot say.
+std::string git_head() {
+  const std::string cmd = "git -C '" + std::string(QB_SOURCE_DIR) + "' rev-parse --short=12 HEAD 2>/dev/null";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return {};
+  char buf[64] = {};
+  const bool got = std::fgets(buf, sizeof buf, pipe) != nullptr;
+  const int status = ::pclose(pipe);
+  if (!got || status != 0) return {};
+  std::string sha(buf);
+  while (!sha.empty() && (sha.back() == '\n' || sha.back() == '\r')) sha.pop_back();
+  return sha;
+}
+
 TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
   const auto out = scratch_dir() / "run.json";
   fs::remove(out);
+  // A fixed count, not a duration: on a loaded machine a short timed window
+  // can pass without a pop, and this test is about the file, not the timing.
   const auto r = run_qbench({"run", "--queue", "sequence_ring,mpsc_elastic", "--producers", "1", "--consumers", "1-2",
-                             "--duration", "30ms", "--warmup", "10ms", "--repetitions", "2", "--out", out.string()});
+                             "--items", "20000", "--warmup", "10ms", "--repetitions", "2", "--out", out.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   std::ifstream in(out);
   const auto doc = nlohmann::json::parse(in);
@@ -83,6 +100,12 @@ TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
   for (const char* key : {"host", "cpu_model", "topology", "kernel", "compiler", "build_type", "git_sha", "date_utc",
                           "command_line", "clock"}) {
     EXPECT_TRUE(doc.at("context").contains(key)) << key;
+  }
+  // The revision is the one checked out now (it was once frozen when CMake
+  // first configured the build directory, and went stale at the next commit).
+  const std::string head = git_head();
+  if (!head.empty()) {
+    EXPECT_EQ(doc.at("context").at("git_sha").get<std::string>().substr(0, 12), head);
   }
   const auto& runs = doc.at("runs");
   ASSERT_EQ(runs.size(), 4u);

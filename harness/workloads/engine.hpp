@@ -179,20 +179,10 @@ RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, 
       w.error = e.what();
     }
     if (seen < detail::kStop) w.observe(detail::kStop, seen);
-    // (1) release: our final totals happen before a consumer's acquire (2).
+    // (1) release: our final totals happen before a consumer's acquire (2) in Drain.
     w.published.store(w.total, std::memory_order_release);
     producers_done.fetch_add(1, std::memory_order_acq_rel);  // (1') same pairing, via the counter
     threads_done.fetch_add(1, std::memory_order_relaxed);    // relaxed: the controller only polls it
-  };
-
-  auto all_delivered = [&]() {
-    // (2) acquire: pairs with (1)/(1'), so every producer's final total is visible.
-    if (producers_done.load(std::memory_order_acquire) != np) return false;
-    std::uint64_t pushed = 0, popped = 0;
-    for (auto& w : producers) pushed += w.published.load(std::memory_order_acquire);
-    // relaxed: a stale count makes us poll again, never stop early (counts only grow).
-    for (auto& w : consumers) popped += w.published.load(std::memory_order_relaxed);
-    return popped >= pushed;
   };
 
   auto consumer_body = [&](int c) {
@@ -209,7 +199,7 @@ RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, 
       workload::LaneOrder order(wl.policy, wl.fair_k);
       start_line.arrive_and_wait();
       Backoff backoff;
-      detail::Clock::time_point empty_since{};
+      detail::Drain drain(producers_done, np, producers, consumers);
       Item item{};
       for (;;) {
         const int ph = phase.load(std::memory_order_relaxed);  // relaxed: as in producers
@@ -239,29 +229,17 @@ RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, 
           }
           if (work_ticks > 0) workload::busy_work(clock, work_ticks);
           ++w.total;
-          // relaxed: read by the sampler and by all_delivered (see there).
+          // relaxed: read by the sampler and by Drain::all_delivered (see there).
           w.published.store(w.total, std::memory_order_relaxed);
           backoff.reset();
-          empty_since = {};
+          drain.popped();
           runs.see(item.tag);
           continue;
         }
         ++w.failed;
-        if (fixed_count || seen >= detail::kStop) {
-          if (all_delivered()) {
-            if (seen < detail::kStop) w.observe(detail::kStop, seen);
-            break;
-          }
-          // As in the throughput runner: a queue that loses items is found
-          // out by a drain that stays empty for kDrainGrace.
-          if (producers_done.load(std::memory_order_relaxed) == np) {  // relaxed: a hint only
-            const auto now = detail::Clock::now();
-            if (empty_since == detail::Clock::time_point{}) empty_since = now;
-            if (now - empty_since > kDrainGrace) {
-              if (seen < detail::kStop) w.observe(detail::kStop, seen);
-              break;
-            }
-          }
+        if ((fixed_count || seen >= detail::kStop) && drain.may_stop()) {
+          if (seen < detail::kStop) w.observe(detail::kStop, seen);
+          break;
         }
         backoff.snooze();
       }

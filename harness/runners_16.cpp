@@ -1,0 +1,12 @@
+// The throughput runner for every registered queue on 16-byte items; see queue_runners.hpp.
+#include "harness/point_runner.hpp"
+#include "harness/queue_runners.hpp"
+
+namespace qb::runners {
+
+template <>
+std::vector<RepetitionFn> repetitions<16>() {
+  return for_each_queue<Registered<16>>([]<class Q>() -> RepetitionFn { return &run_repetition<Q>; });
+}
+
+}  // namespace qb::runners
