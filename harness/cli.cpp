@@ -15,6 +15,9 @@ namespace qb {
 
 namespace {
 
+// A sanity bound on consumer threads (producers are bounded by the item tag).
+constexpr int kMaxConsumers = 4096;
+
 std::vector<std::string_view> split(std::string_view text, char sep) {
   std::vector<std::string_view> parts;
   for (std::size_t start = 0;;) {
@@ -56,6 +59,27 @@ std::vector<int> parse_counts(std::string_view option, std::string_view text, in
     for (long long v = *lo; v <= *hi; ++v) values.push_back(static_cast<int>(v));
   }
   return values;
+}
+
+std::vector<std::pair<int, int>> parse_shapes(std::string_view option, std::string_view text, int max_producers,
+                                              int max_consumers) {
+  std::vector<std::pair<int, int>> shapes;
+  auto bad = [&](std::string_view part, std::string_view why) {
+    return UsageError(fmt::format("{}: '{}' has '{}', {}", option, text, part, why));
+  };
+  for (auto part : split(text, ',')) {
+    const auto x = part.find('x');
+    const auto p = x == std::string_view::npos ? std::nullopt : to_int(part.substr(0, x));
+    const auto c = x == std::string_view::npos ? std::nullopt : to_int(part.substr(x + 1));
+    if (!p || !c) throw bad(part, "which is not producers x consumers (e.g. 1x1,4x4,8x1)");
+    if (*p < 1 || *c < 1) throw bad(part, "with a count below 1");
+    if (*p > max_producers) throw bad(part, fmt::format("with more than {} producers", max_producers));
+    if (*c > max_consumers) throw bad(part, fmt::format("with more than {} consumers", max_consumers));
+    const std::pair<int, int> shape{static_cast<int>(*p), static_cast<int>(*c)};
+    if (std::find(shapes.begin(), shapes.end(), shape) != shapes.end()) throw bad(part, "twice");
+    shapes.push_back(shape);
+  }
+  return shapes;
 }
 
 std::chrono::nanoseconds parse_duration(std::string_view option, std::string_view text) {
@@ -113,6 +137,8 @@ CommandLine::CommandLine() {
   run->add_option("--queue,-q", queues, "Queues: 'all' or a comma list of names (see 'qbench list')")->capture_default_str();
   run->add_option("--producers,-p", producers, "Producer counts: a list and/or ranges, e.g. 1,2,4-8")->capture_default_str();
   run->add_option("--consumers,-c", consumers, "Consumer counts, same form")->capture_default_str();
+  run->add_option("--shapes", shapes,
+                  "Producer x consumer pairs to run, e.g. 1x1,4x4,8x1, instead of every --producers count with every --consumers count");
   run->add_option("--duration,-d", duration, "Measured window per repetition (ns/us/ms/s/m)")->capture_default_str();
   run->add_option("--items", b.items, "Fixed-count runs: items pushed in the window, in total (overrides --duration)");
   run->add_option("--items-per-producer", command.sweep.items_per_producer,
@@ -137,6 +163,7 @@ CommandLine::CommandLine() {
       ->capture_default_str();
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
+  run->add_flag("--plan", command.plan, "Print the points, repetitions and estimated time, then exit without running or writing anything");
   run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
   run->callback([this] { command.kind = Command::Kind::run; });
 
@@ -188,8 +215,15 @@ void CommandLine::finish() {
   PointParams& b = s.base;
   if (!scenario.empty()) apply_scenario();
   s.queues = parse_queue_names(queues);
-  s.producers = parse_counts(label("--producers"), producers, static_cast<int>(kMaxProducers) - 1);
-  s.consumers = parse_counts(label("--consumers"), consumers, 4096);
+  if (!shapes.empty()) {
+    if (run_->count("--producers") > 0 || run_->count("--consumers") > 0) {
+      throw UsageError(fmt::format("--shapes: '{}' cannot be given with --producers or --consumers", shapes));
+    }
+    s.shapes = parse_shapes(label("--shapes"), shapes, static_cast<int>(kMaxProducers) - 1, kMaxConsumers);
+  } else {
+    s.producers = parse_counts(label("--producers"), producers, static_cast<int>(kMaxProducers) - 1);
+    s.consumers = parse_counts(label("--consumers"), consumers, kMaxConsumers);
+  }
   b.duration = parse_duration(label("--duration"), duration);
   if (s.items_per_producer > 0) b.items = 0;  // set per point
   if (b.duration.count() == 0 && b.items == 0 && s.items_per_producer == 0) throw UsageError(fmt::format("{}: '{}' is zero", label("--duration"), duration));
@@ -263,8 +297,13 @@ void CommandLine::apply_scenario() {
     from_scenario_[option] = fmt::format("{}: {}", scenario, key);
   };
   take("--queue", "queues", queues, sc.queues);
-  take("--producers", "producers", producers, sc.producers);
-  take("--consumers", "consumers", consumers, sc.consumers);
+  // --producers or --consumers on the command line replaces the file's
+  // shapes; --shapes replaces its producers and consumers.
+  if (!given("--producers") && !given("--consumers")) take("--shapes", "shapes", shapes, sc.shapes);
+  if (!given("--shapes")) {
+    take("--producers", "producers", producers, sc.producers);
+    take("--consumers", "consumers", consumers, sc.consumers);
+  }
   take("--warmup", "warmup", warmup, sc.warmup);
   take("--timeout", "timeout", timeout, sc.timeout);
   take("--placement", "placement", placement, sc.placement);

@@ -33,6 +33,7 @@ struct Command {
   SweepRequest sweep;                        // run
   std::optional<std::filesystem::path> out;  // run: where the JSON goes
   bool force = false;                        // run: overwrite --out
+  bool plan = false;                         // run: describe the sweep, run nothing
   bool json = false;                         // list: machine-readable
   std::optional<ScenarioInfo> scenario;      // run: the scenario file it came from
 };
@@ -44,7 +45,7 @@ struct CommandLine {
   CLI::App app{"qbench: run concurrent queues through producer/consumer sweeps and validate every run"};
   Command command;
   // Raw strings, checked by finish().
-  std::string queues = "all", producers = "1", consumers = "1";
+  std::string queues = "all", producers = "1", consumers = "1", shapes;
   std::string duration = "1s", warmup = "200ms", timeout = "auto", placement = "compact";
   std::optional<std::size_t> capacity;
   std::string out;
@@ -63,6 +64,11 @@ struct CommandLine {
   CLI::App* run_ = nullptr;
   std::map<std::string, std::string> from_scenario_;  // option -> "FILE: key"
 };
+
+// "1x1,4x4,8x1" -> {(1,1), (4,4), (8,1)}: producers x consumers, each in
+// [1, max], no pair twice.
+std::vector<std::pair<int, int>> parse_shapes(std::string_view option, std::string_view text, int max_producers,
+                                              int max_consumers);
 
 // "1,2,4-8" -> {1,2,4,5,6,7,8}; every value in [1, max].
 std::vector<int> parse_counts(std::string_view option, std::string_view text, int max);

@@ -14,11 +14,16 @@
 #include "harness/list_command.hpp"
 #include "harness/pingpong_command.hpp"
 #include "harness/result_json.hpp"
+#include "harness/sweep.hpp"
 #include "harness/table.hpp"
 
 namespace {
 
 int run_command(const qb::Command& command, const std::vector<std::string>& argv) {
+  if (command.plan) {
+    fmt::print("{}", qb::describe_plan(command.sweep));
+    return 0;
+  }
   if (command.out) qb::check_output_path(*command.out, command.force);
   if (const auto warning = qb::build_warning(); !warning.empty()) fmt::print(stderr, "{}\n", warning);
 

@@ -250,7 +250,7 @@ ElasticParams parse_elastic(const Reader& r, const json& v) {
 Scenario parse_scenario(const json& doc, const std::string& file) {
   const Reader r(file);
   if (!doc.is_object()) r.fail("(top level)", fmt::format("expected an object, got {}", type_name(doc)));
-  r.only_keys(doc, "", {"name", "description", "source", "queues", "producers", "consumers", "duration", "items",
+  r.only_keys(doc, "", {"name", "description", "source", "queues", "producers", "consumers", "shapes", "duration", "items",
                         "items_per_producer", "warmup", "timeout", "repetitions", "capacity", "payload_bytes",
                         "placement", "seed", "latency", "op_sample_period", "counters", "wait", "elastic",
                         "workload", "workloads"},
@@ -284,6 +284,19 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
   }
   if (doc.contains("producers")) s.producers = r.counts(doc["producers"], "producers");
   if (doc.contains("consumers")) s.consumers = r.counts(doc["consumers"], "consumers");
+  if (doc.contains("shapes")) {
+    if (s.producers || s.consumers) r.fail("shapes", "a scenario gives shapes or producers/consumers, not both");
+    const json& v = doc["shapes"];
+    if (v.is_string()) {
+      s.shapes = v.get<std::string>();
+    } else if (v.is_array() && !v.empty()) {
+      std::string text;
+      for (std::size_t i = 0; i < v.size(); ++i) text += (i > 0 ? "," : "") + r.string(v[i], fmt::format("shapes[{}]", i));
+      s.shapes = text;
+    } else {
+      r.fail("shapes", "expected a non-empty array of \"PxC\" strings (e.g. [\"1x1\", \"4x4\"])");
+    }
+  }
   {
     int modes = 0;
     for (const char* key : {"duration", "items", "items_per_producer"}) modes += doc.contains(key) ? 1 : 0;

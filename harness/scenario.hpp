@@ -10,6 +10,7 @@
 // Keys (all optional but name and description; see README "Scenario files"):
 //   name string, description string (a one-line formula), source string,
 //   queues "all" | [string], producers / consumers int | [int] | "1,2,4-8",
+//   or instead of them shapes [string] | string ("1x1,4x4": those pairs only),
 //   duration string ("2s") | number (s), items int, warmup, timeout (as
 //   duration), items_per_producer int, repetitions int, capacity int, payload_bytes int, placement
 //   string, seed int, latency string, op_sample_period int, counters string,
@@ -38,8 +39,8 @@ struct ScenarioInfo {
 struct Scenario {
   ScenarioInfo info;
   // Command-line text for the options the file sets; nullopt: not set.
-  std::optional<std::string> queues, producers, consumers, duration, warmup, timeout, placement, latency, counters,
-      wait;
+  std::optional<std::string> queues, producers, consumers, shapes, duration, warmup, timeout, placement, latency,
+      counters, wait;
   std::optional<std::uint64_t> items, items_per_producer, seed;
   std::optional<int> repetitions, payload_bytes;
   std::optional<std::size_t> capacity;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/clock.hpp"
@@ -17,6 +18,9 @@ struct SweepRequest {
   std::vector<std::string> queues;   // registered names
   std::vector<int> producers;
   std::vector<int> consumers;
+  // Non-empty: exactly these (producers, consumers) pairs, in this order,
+  // instead of every producer count with every consumer count.
+  std::vector<std::pair<int, int>> shapes;
   PointParams base;                  // queue, producers, consumers and capacity are set per point
   std::optional<std::size_t> capacity;
   int repetitions = 5;
@@ -37,6 +41,10 @@ struct SweepOutcome {
 // Every point of the request, in order; the ones the queue's traits rule out
 // come back with status "skipped" and the reason.
 std::vector<PointResult> plan_points(const SweepRequest& request);
+
+// The plan in words (qbench run --plan): points to run and skipped,
+// repetitions, and the time the timed points will take at least.
+std::string describe_plan(const SweepRequest& request);
 
 // Runs the plan; progress goes to stderr. Stops early, keeping every finished
 // repetition, when SIGINT arrives (the outcome is then marked interrupted).

@@ -58,6 +58,10 @@ INSTANTIATE_TEST_SUITE_P(
                       std::vector<std::string>{"--payload-bytes", "100"},
                       std::vector<std::string>{"--placement", "diagonal"},
                       std::vector<std::string>{"--out", "/nonexistent-dir/x.json"},
+                      std::vector<std::string>{"--shapes", "4y4"},
+                      std::vector<std::string>{"--shapes", "2x0"},
+                      std::vector<std::string>{"--shapes", "1x1,2x2,1x1"},
+                      std::vector<std::string>{"--shapes", "1x1", "--producers", "2"},
                       std::vector<std::string>{"--bogus-option", "--bogus-option"}));
 
 TEST(Qbench, refuses_to_overwrite_without_force) {
@@ -143,6 +147,23 @@ TEST(Qbench, sigint_stops_the_sweep_and_keeps_finished_points) {
   const auto& reps = doc.at("runs")[0].at("repetitions");
   EXPECT_GE(reps.size(), 1u);
   EXPECT_LT(reps.size(), 100u);
+}
+
+TEST(Qbench, plan_counts_points_and_estimates_time_without_running_or_writing) {
+  const auto out = scratch_dir() / "plan.json";
+  fs::remove(out);
+  // mpsc_elastic cannot run two consumers: 4 points, 3 to run, 9 repetitions
+  // of 0.1 + 1 s + 0.05 s overhead = 10.35 s.
+  const auto r = run_qbench({"run", "--queue", "sequence_ring,mpsc_elastic", "--producers", "1", "--consumers", "1,2",
+                             "--duration", "1s", "--warmup", "100ms", "--repetitions", "3", "--plan", "--out",
+                             out.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("plan: 4 points: 3 to run, 1 skipped by their traits; 3 repetitions each"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("3 timed points: 9 repetitions"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("estimated time: 10s\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("qbench: ["), std::string::npos) << "no repetition may run: " << r.err;
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Qbench, help_is_offered_on_every_command) {

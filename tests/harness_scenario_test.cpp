@@ -58,6 +58,10 @@ std::vector<Malformed> malformed_cases() {
       {"producers_zero", with({{"producers", json::array({1, 0})}}), "producers[1]: expected an integer >= 1"},
       {"queues_empty", with({{"queues", json::array()}}), "queues: expected \"all\" or a non-empty array"},
       {"duration_and_items", with({{"duration", "1s"}, {"items", 10}}), "items: a scenario gives one of duration"},
+      {"shapes_and_producers", with({{"producers", 2}, {"shapes", json::array({"1x1"})}}),
+       "shapes: a scenario gives shapes or producers/consumers, not both"},
+      {"shapes_empty", with({{"shapes", json::array()}}), "shapes: expected a non-empty array of \"PxC\" strings"},
+      {"shapes_not_strings", with({{"shapes", json::array({1})}}), "shapes[0]: expected a string"},
       {"repetitions_negative", with({{"repetitions", -1}}), "repetitions: expected an integer >= 1, got -1"},
       {"unknown_workload", with({{"workload", {{"kind", "turbo"}}}}), "workload.kind: 'turbo' is not a workload"},
       {"workload_without_kind", with({{"workload", json::object()}}), "workload: missing key \"kind\""},
@@ -211,6 +215,36 @@ TEST(Scenario, command_line_flags_override_the_files_fields) {
   EXPECT_EQ(s.base.duration, std::chrono::milliseconds(300));
   EXPECT_EQ(s.repetitions, 5);                  // from the file
   EXPECT_EQ(s.id_prefix, "mutex-vs-segmented");
+}
+
+SweepRequest parsed(std::vector<std::string> args) {
+  CommandLine cli;
+  args.insert(args.begin(), {"qbench", "run"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  cli.app.parse(static_cast<int>(argv.size()), argv.data());
+  cli.finish();
+  return cli.command.sweep;
+}
+
+TEST(Scenario, shapes_run_exactly_those_pairs_in_order_and_the_command_line_replaces_them) {
+  const auto path = write_file("shapes.json", minimal_with({{"queues", json::array({"sequence_ring"})},
+                                                            {"shapes", json::array({"4x4", "1x1", "8x1"})}}).dump());
+  const SweepRequest s = parsed({"--scenario", path.string()});
+  const std::vector<std::pair<int, int>> want{{4, 4}, {1, 1}, {8, 1}};
+  EXPECT_EQ(s.shapes, want);
+  std::vector<std::string> ids;
+  for (const auto& point : plan_points(s)) ids.push_back(point.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"t/sequence_ring/p4c4", "t/sequence_ring/p1c1", "t/sequence_ring/p8c1"}));
+  // -p/-c on the command line replace the file's shapes, and --shapes a file's counts.
+  const SweepRequest counts = parsed({"--scenario", path.string(), "-p", "2", "-c", "3"});
+  EXPECT_TRUE(counts.shapes.empty());
+  EXPECT_EQ(counts.producers, std::vector<int>{2});
+  EXPECT_EQ(counts.consumers, std::vector<int>{3});
+  const auto path2 = write_file("counts.json", minimal_with({{"producers", "1-4"}}).dump());
+  const SweepRequest shaped = parsed({"--scenario", path2.string(), "--shapes", "2x2"});
+  EXPECT_EQ(shaped.shapes, (std::vector<std::pair<int, int>>{{2, 2}}));
+  EXPECT_EQ(plan_points(shaped).size(), plan_points(parsed({"--shapes", "2x2", "-q", "all"})).size());
 }
 
 // Each scenario, shrunk to one short point per queue, runs and writes

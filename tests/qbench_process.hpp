@@ -20,6 +20,7 @@ namespace qb::test {
 struct Outcome {
   int status = -1;
   std::string err;
+  std::string out;
 };
 
 inline std::filesystem::path scratch_dir() {
@@ -28,13 +29,14 @@ inline std::filesystem::path scratch_dir() {
   return dir;
 }
 
-// Runs qbench with `args`; stderr is captured through a file, stdout dropped.
+// Runs qbench with `args`; stderr and stdout are captured through files.
 // `interrupt_after` > 0 sends SIGINT after that long.
 inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {}) {
   const auto err_path = scratch_dir() / "stderr.txt";
+  const auto out_path = scratch_dir() / "stdout.txt";
   const pid_t pid = fork();
   if (pid == 0) {
-    freopen("/dev/null", "w", stdout);
+    freopen(out_path.c_str(), "w", stdout);
     freopen(err_path.c_str(), "w", stderr);
     std::vector<char*> argv{const_cast<char*>(QB_QBENCH_PATH)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -48,10 +50,13 @@ inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::mil
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  std::ifstream in(err_path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ss.str()};
+  const auto slurp = [](const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(err_path), slurp(out_path)};
 }
 
 }  // namespace qb::test

@@ -35,3 +35,21 @@ def test_qb_report_refuses_a_bad_file_with_exit_2(tmp_path):
     proc = _qb("report", str(FIXTURES / "bad_old_schema.json"), "-o", str(tmp_path / "r"))
     assert proc.returncode == 2 and proc.stdout == "" and len(proc.stderr.splitlines()) == 1
     assert not (tmp_path / "r").exists()
+
+
+def _reference_pack() -> list[str]:
+    text = _qb("reference", "--help").stdout
+    return [line.split()[0] for line in text.split("Budget flags, per scenario:\n")[1].splitlines() if line.strip()]
+
+
+def test_the_reference_pack_is_every_scenario_but_quick():
+    scenarios = {p.stem for p in (ROOT / "scenarios").glob("*.json")}
+    pack = _reference_pack()
+    assert len(pack) == len(set(pack))
+    assert set(pack) == scenarios - {"quick"}
+
+
+def test_qb_reference_refuses_a_name_outside_the_pack_with_exit_2(tmp_path):
+    proc = _qb("reference", "--out", str(tmp_path / "ref"), "quick")
+    assert proc.returncode == 2 and "'quick' is not in the pack" in proc.stderr
+    assert not (tmp_path / "ref").exists()
