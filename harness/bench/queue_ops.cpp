@@ -31,7 +31,14 @@ constexpr std::size_t kCapacity = 1024;
 
 template <class Q>
 std::size_t capacity_for() {
-  return Q::traits.bounded || Q::traits.capacity_required ? kCapacity : 0;
+  // A ring that refuses 1024 (atomic_queue starts at 4096; ck_ring holds
+  // 2^k - 1) names its own default, which still has room for 1000.
+  if constexpr (requires { Q::kDefaultCapacity; }) {
+    static_assert(Q::kDefaultCapacity >= 1000, "room for the largest batch");
+    return Q::kDefaultCapacity;
+  } else {
+    return Q::traits.bounded || Q::traits.capacity_required ? kCapacity : 0;
+  }
 }
 
 template <class Q>
