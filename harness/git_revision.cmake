@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)  # script mode: the policies of the project, CMP0053 included
 # Writes OUT, one C++ definition of the source tree's git revision, at build
 # time (not configure time, which went stale at the first commit after it).
 # The file is rewritten only when the text changes, so a build without a new
