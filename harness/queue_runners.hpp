@@ -19,8 +19,6 @@ namespace qb::runners {
 template <int kBytes>
 using Registered = apply_registry<std::tuple, Payload<kBytes>>;
 
-inline constexpr std::size_t kRegistered = std::tuple_size_v<Registered<8>>;
-
 // make.template operator()<Q>() for every queue type Q of Tuple, in order.
 template <class Tuple, class Make>
 auto for_each_queue(Make make) {
