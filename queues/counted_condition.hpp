@@ -25,6 +25,8 @@
 #include <cstddef>
 #include <mutex>
 
+#include "queues/cache_line.hpp"
+
 namespace qb::detail {
 
 using WaitClock = std::chrono::steady_clock;
@@ -69,5 +71,22 @@ class CountedCondition {
   std::condition_variable cv_;
   std::size_t waiting_ = 0;
 };
+
+// The lock and the two conditions of a locked ring (locked_ring,
+// elastic_locked), each group starting a kFalseSharingRange block and filling
+// whole blocks: threads queueing for the lock keep reading its word, so no
+// field the holder writes (the conditions' counts, the ring's indices) may
+// share its line, nor an adjacent-line prefetch pair.
+struct alignas(kFalseSharingRange) MutexLine {
+  mutable std::mutex mutex;
+};
+struct alignas(kFalseSharingRange) RingConditions {
+  CountedCondition not_full;
+  CountedCondition not_empty;
+};
+static_assert(alignof(MutexLine) == kFalseSharingRange && sizeof(MutexLine) % kFalseSharingRange == 0,
+              "the lock word must be kFalseSharingRange apart from the conditions and the ring");
+static_assert(alignof(RingConditions) == kFalseSharingRange && sizeof(RingConditions) % kFalseSharingRange == 0,
+              "the conditions must be kFalseSharingRange apart from the lock word and the ring");
 
 }  // namespace qb::detail

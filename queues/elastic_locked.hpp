@@ -216,13 +216,6 @@ class ElasticLocked {
     state_.head = 0;
   }
 
-  struct alignas(kFalseSharingRange) LockLine {
-    mutable std::mutex mutex;
-  };
-  struct alignas(kFalseSharingRange) ConditionLine {
-    detail::CountedCondition not_full;
-    detail::CountedCondition not_empty;
-  };
   struct alignas(kFalseSharingRange) State {
     std::unique_ptr<Slot[]> slots;
     std::size_t capacity = 0;
@@ -231,19 +224,14 @@ class ElasticLocked {
     std::uint64_t grows = 0;
     std::uint64_t shrinks = 0;
   };
-  // As in locked_ring: threads queueing for the lock must not pull the line
-  // that the holder's buffer fields live on.
-  static_assert(alignof(LockLine) == kFalseSharingRange && sizeof(LockLine) % kFalseSharingRange == 0,
-                "the lock word must be kFalseSharingRange apart from the conditions and the state");
-  static_assert(alignof(ConditionLine) == kFalseSharingRange &&
-                    sizeof(ConditionLine) % kFalseSharingRange == 0,
-                "the conditions must be kFalseSharingRange apart from the lock word and the state");
+  // As in locked_ring: the lock and the conditions keep lines of their own
+  // (counted_condition.hpp), the buffer's fields share one more.
   static_assert(alignof(State) == kFalseSharingRange && sizeof(State) == kFalseSharingRange,
                 "the buffer's fields must share one line, apart from the lock word");
 
   const ElasticConfig config_;
-  LockLine lock_;
-  ConditionLine conditions_;
+  detail::MutexLine lock_;
+  detail::RingConditions conditions_;
   State state_;
 };
 

@@ -145,13 +145,6 @@ class LockedRing {
     conditions_.not_full.notify_one_if_waiting();
   }
 
-  struct alignas(kFalseSharingRange) LockLine {
-    mutable std::mutex mutex;
-  };
-  struct alignas(kFalseSharingRange) ConditionLine {
-    detail::CountedCondition not_full;
-    detail::CountedCondition not_empty;
-  };
   struct alignas(kFalseSharingRange) RingLine {
     std::unique_ptr<Slot[]> slots;
     std::size_t capacity = 0;
@@ -159,18 +152,13 @@ class LockedRing {
     std::size_t tail = 0;
     std::size_t count = 0;
   };
-  // Each group starts a new kFalseSharingRange block and fills whole blocks,
-  // so no two groups share a line (nor an adjacent-line prefetch pair).
-  static_assert(alignof(LockLine) == kFalseSharingRange && sizeof(LockLine) % kFalseSharingRange == 0,
-                "the lock word must be kFalseSharingRange apart from the conditions and the ring");
-  static_assert(alignof(ConditionLine) == kFalseSharingRange &&
-                    sizeof(ConditionLine) % kFalseSharingRange == 0,
-                "the conditions must be kFalseSharingRange apart from the lock word and the ring");
+  // The lock and the conditions keep lines of their own (MutexLine,
+  // RingConditions); the ring's fields share one more.
   static_assert(alignof(RingLine) == kFalseSharingRange && sizeof(RingLine) == kFalseSharingRange,
                 "head, tail and count must share one line, apart from the lock word");
 
-  LockLine lock_;
-  ConditionLine conditions_;
+  detail::MutexLine lock_;
+  detail::RingConditions conditions_;
   RingLine ring_;
 };
 
