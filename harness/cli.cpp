@@ -151,14 +151,24 @@ CommandLine::CommandLine() {
   run->add_option("--payload-bytes", b.payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
   run->add_option("--seed", b.seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
   run->add_option("--timeout", timeout, "Per-repetition limit before the child is killed (default: 5 x (warmup + duration) + 30s)")->capture_default_str();
-  run->add_option("--latency", b.latency, "Latency recording: off, e2e (stamp at push, read at pop), ops (time 1 in N try_push/try_pop), all")
+  run->add_option("--latency", b.latency,
+                  "Latency recording: off, e2e (push-to-pop time of a sample of items, joined after the run), "
+                  "ops (time 1 in N try_push/try_pop), all")
+      ->capture_default_str();
+  run->add_option("--latency-sample-period", b.latency_sample_period,
+                  "e2e: sample about 1 in N items, chosen by a hash of (producer, sequence)")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
+  run->add_option("--payload-check", b.payload_check,
+                  "Bytes past the tag: all (every item checked; a mismatch makes the run invalid) or off "
+                  "(to measure what the check costs)")
       ->capture_default_str();
   run->add_option("--op-sample-period", b.op_sample_period, "ops: time one operation in this many")
       ->capture_default_str()->check(CLI::Range(1u, 1u << 20));
   run->add_option("--counters", b.counters, "perf_event counters: default, none, or a comma list (cycles,instructions,task-clock,...)")
       ->capture_default_str();
   run->add_option("--wait", b.wait,
-                  "How threads wait on a full or empty queue: spin (try_*, spin then yield) or block (the queue's "
+                  "How threads wait on a full or empty queue: spin (try_*; one PAUSE a try when each thread has a CPU, "
+                  "else backing off to yields) or block (the queue's "
                   "own push/pop with a timeout; queues without one are skipped)")
       ->capture_default_str();
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
@@ -240,6 +250,9 @@ void CommandLine::finish() {
   if (b.wait != "spin" && b.wait != "block") {
     throw UsageError(fmt::format("{}: '{}' is not spin or block", label("--wait"), b.wait));
   }
+  if (b.payload_check != "all" && b.payload_check != "off") {
+    throw UsageError(fmt::format("{}: '{}' is not all or off", label("--payload-check"), b.payload_check));
+  }
   if (!parse_latency_mode(b.latency)) {
     throw UsageError(fmt::format("{}: '{}' is not one of off, e2e, ops, all", label("--latency"), b.latency));
   }
@@ -249,7 +262,7 @@ void CommandLine::finish() {
   for (const auto& w : s.workloads) {
     if (w.kind == WorkloadKind::throughput || w.kind == WorkloadKind::pingpong) continue;
     if (b.payload_bytes != 8) {
-      throw UsageError(fmt::format("{}: '{}': a {} workload moves 16-byte stamped items; use 8", label("--payload-bytes"),
+      throw UsageError(fmt::format("{}: '{}': a {} workload moves 8-byte items; use 8", label("--payload-bytes"),
                                    b.payload_bytes, to_string(w.kind)));
     }
     if (b.latency != "off" && b.latency != "e2e") {
@@ -314,6 +327,8 @@ void CommandLine::apply_scenario() {
   take("--payload-bytes", "payload_bytes", b.payload_bytes, sc.payload_bytes);
   take("--seed", "seed", b.seed, sc.seed);
   take("--op-sample-period", "op_sample_period", b.op_sample_period, sc.op_sample_period);
+  take("--latency-sample-period", "latency_sample_period", b.latency_sample_period, sc.latency_sample_period);
+  take("--payload-check", "payload_check", b.payload_check, sc.payload_check);
   if (!given("--capacity") && sc.capacity) capacity = sc.capacity;
   // --duration or --items on the command line replaces whichever the file gives.
   // --duration, --items or --items-per-producer on the command line replaces

@@ -1,5 +1,7 @@
 #include "harness/latency.hpp"
 
+#include <algorithm>
+
 namespace qb {
 
 namespace {
@@ -35,19 +37,14 @@ std::optional<LatencyMode> parse_latency_mode(std::string_view text) {
 }
 
 nlohmann::json latency_json(LatencyMode mode, std::uint32_t sample_period, const std::vector<ThreadLatency>& producers,
-                            const std::vector<ThreadLatency>& consumers) {
+                            const std::vector<ThreadLatency>& consumers, const E2eSample* e2e) {
   nlohmann::json j{{"mode", to_string(mode)}};
   if (mode == LatencyMode::off) return j;
   j["unit"] = "ns";
-  if (wants_e2e(mode)) {
-    Histogram e2e;
-    std::uint64_t negative = 0;
-    for (const auto& t : consumers) {
-      e2e.merge(t.e2e);
-      negative += t.negative;
-    }
+  if (wants_e2e(mode) && e2e != nullptr) {
     j["note"] = kClosedLoopNote;
-    j["e2e"] = block(e2e, negative);
+    j["e2e"] = block(e2e->e2e, e2e->negative);
+    j["e2e"]["sample"] = sample_json(*e2e);
   }
   if (wants_ops(mode)) {
     Histogram push, push_failed, pop, pop_failed;
@@ -82,6 +79,24 @@ nlohmann::json merge_latency(const std::vector<const nlohmann::json*>& reps) {
     }
     nlohmann::json merged_block = merged.summary();
     if (value.contains("negative_clamped")) merged_block["negative_clamped"] = negative;
+    if (value.contains("sample")) {
+      // Counts add up; the periods are the widest any repetition thinned to.
+      nlohmann::json sample = value.at("sample");
+      std::uint64_t sampled = 0, unmatched = 0, effective = 0;
+      int thinned = 0;
+      for (const auto* rep : reps) {
+        const auto& s = rep->at(key).at("sample");
+        sampled += s.value("sampled", std::uint64_t{0});
+        unmatched += s.value("unmatched", std::uint64_t{0});
+        effective = std::max(effective, s.value("effective_period", std::uint64_t{0}));
+        thinned = std::max(thinned, s.value("thinned", 0));
+      }
+      sample["sampled"] = sampled;
+      sample["unmatched"] = unmatched;
+      sample["effective_period"] = effective;
+      sample["thinned"] = thinned;
+      merged_block["sample"] = sample;
+    }
     merged_block["buckets"] = merged.buckets();
     value = std::move(merged_block);
   }

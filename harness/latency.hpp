@@ -1,7 +1,8 @@
-// Per-thread latency recording for a run: end-to-end (stamp at push, read at
-// pop) and sampled per-operation cost (one try_push / try_pop in N timed,
-// successes and failures apart). Plain histograms, one set per thread, merged
-// after the threads join; nothing here is shared while a run is measuring.
+// Latency recording for a run: end-to-end, from a sample of items joined
+// after the threads (latency_sample.hpp), and the sampled per-operation cost
+// (one try_push / try_pop in N timed, successes and failures apart) in plain
+// histograms, one set per thread, merged after the threads join; nothing here
+// is shared while a run is measuring.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "harness/clock.hpp"
 #include "harness/histogram.hpp"
+#include "harness/latency_sample.hpp"
 #include "queues/cache_line.hpp"
 
 namespace qb {
@@ -30,34 +32,18 @@ inline bool wants_ops(LatencyMode m) { return m == LatencyMode::ops || m == Late
 // under 2% of a 20 ns operation while still giving ~10^5 samples a second.
 inline constexpr std::uint32_t kDefaultOpSamplePeriod = 64;
 
-// Aligned so that two consumers' records, adjacent in the runner's vector,
-// never share a line: each writes its histograms' count/min/max per item.
+// Aligned so that two threads' records, adjacent in the runner's vector,
+// never share a line: each writes its histograms' count/min/max per sample.
 struct alignas(kFalseSharingRange) ThreadLatency {
-  Histogram e2e;            // consumers: now - producer's stamp, ns
-  std::uint64_t negative = 0;  // e2e deltas below zero (cross-core clock skew), clamped to 0
   Histogram op_ok;          // sampled successful try_push (producers) or try_pop (consumers), ns
   Histogram op_failed;      // sampled failed ones (full / empty), ns
 };
 
-// Records one end-to-end latency, now - stamp, and returns it (ns). Stamps
-// come from another core's clock: a reading "before" the stamp is skew,
-// clamped to 0 and counted.
-inline std::uint64_t record_e2e(ThreadLatency& lat, const Clock& clock, std::uint64_t stamp) noexcept {
-  const auto now = clock.now_unfenced();
-  if (now < stamp) {
-    ++lat.negative;
-    lat.e2e.record(0);
-    return 0;
-  }
-  const std::uint64_t ns = clock.to_ns(now - stamp);
-  lat.e2e.record(ns);
-  return ns;
-}
-
 // The JSON block for one repetition (histograms included, so that the parent
 // can merge repetitions) or, via merge_latency, for a point.
+// `e2e`: the joined sample, or null when e2e latency was not recorded.
 nlohmann::json latency_json(LatencyMode mode, std::uint32_t sample_period, const std::vector<ThreadLatency>& producers,
-                            const std::vector<ThreadLatency>& consumers);
+                            const std::vector<ThreadLatency>& consumers, const E2eSample* e2e);
 
 // Merges the "histogram" members of several repetition blocks into one
 // point-level block of the same shape. Null if `reps` is empty.

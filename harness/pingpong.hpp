@@ -15,7 +15,7 @@
 #include "harness/histogram.hpp"
 #include "harness/payload.hpp"
 #include "harness/topology.hpp"
-#include "queues/backoff.hpp"
+#include "harness/wait.hpp"
 #include "queues/queue.hpp"
 
 namespace qb {
@@ -31,17 +31,20 @@ struct PingpongParams {
 
 namespace detail {
 
+// Waiting as in every run (wait.hpp): one PAUSE a try when the two threads
+// have a CPU each, so that the round trip is the queue's and not the
+// harness's reaction time.
 template <class Q>
-void push_waiting(Q& q, typename Q::value_type item) {
-  Backoff backoff;
-  while (!q.try_push(std::move(item))) backoff.snooze();
+void push_waiting(Q& q, typename Q::value_type item, WaitPolicy policy) {
+  Waiter waiter(policy);
+  while (!q.try_push(std::move(item))) waiter.wait();
 }
 
 template <class Q>
-typename Q::value_type pop_waiting(Q& q) {
+typename Q::value_type pop_waiting(Q& q, WaitPolicy policy) {
   typename Q::value_type item{};
-  Backoff backoff;
-  while (!q.try_pop(item)) backoff.snooze();
+  Waiter waiter(policy);
+  while (!q.try_pop(item)) waiter.wait();
   return item;
 }
 
@@ -54,9 +57,10 @@ nlohmann::json run_pingpong(const PingpongParams& params, const Clock& clock) {
   Q there(params.capacity);
   Q back(params.capacity);
   const std::uint64_t total = params.warmup + params.round_trips;
+  const WaitPolicy policy = choose_wait_policy({params.cpu_a, params.cpu_b});
   std::thread echo([&] {
     pin_current_thread(params.cpu_b);
-    for (std::uint64_t i = 0; i < total; ++i) detail::push_waiting(back, detail::pop_waiting(there));
+    for (std::uint64_t i = 0; i < total; ++i) detail::push_waiting(back, detail::pop_waiting(there, policy), policy);
   });
   pin_current_thread(params.cpu_a);
   Histogram round_trip;
@@ -65,8 +69,8 @@ nlohmann::json run_pingpong(const PingpongParams& params, const Clock& clock) {
     Item item{};
     item.tag = make_tag(0, i);
     const auto t0 = clock.now();
-    detail::push_waiting(there, std::move(item));
-    const Item got = detail::pop_waiting(back);
+    detail::push_waiting(there, std::move(item), policy);
+    const Item got = detail::pop_waiting(back, policy);
     const auto t1 = clock.now();
     if (got.tag != make_tag(0, i)) ++mismatches;
     if (i >= params.warmup) round_trip.record(clock.to_ns(t1 - t0));
@@ -77,6 +81,7 @@ nlohmann::json run_pingpong(const PingpongParams& params, const Clock& clock) {
   out["buckets"] = round_trip.buckets();
   out["mismatches"] = mismatches;
   out["valid"] = mismatches == 0;
+  out["wait_policy"] = to_string(policy);
   const auto p50 = round_trip.percentile(0.5);
   out["one_way_estimate_ns"] = p50 ? nlohmann::json(static_cast<double>(*p50) / 2) : nlohmann::json(nullptr);
   return out;

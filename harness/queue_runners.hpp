@@ -1,4 +1,4 @@
-// The registered queues' runners, by registry index, built in five
+// The registered queues' runners, by registry index, built in four
 // translation units (one per payload size, and the workload engine's) so
 // that a build compiles them side by side: a single file instantiating every
 // runner for every queue was the longest compile of the project, alone at
@@ -33,13 +33,11 @@ std::vector<RepetitionFn> repetitions();
 template <>
 std::vector<RepetitionFn> repetitions<8>();
 template <>
-std::vector<RepetitionFn> repetitions<16>();
-template <>
 std::vector<RepetitionFn> repetitions<64>();
 template <>
 std::vector<RepetitionFn> repetitions<256>();
 
-std::vector<RepetitionFn> workloads();  // on stamped 16-byte items (runners_workload.cpp)
+std::vector<RepetitionFn> workloads();  // on 8-byte items (runners_workload.cpp)
 std::vector<PingpongFn> pingpongs();    // on 8-byte items (runners_8.cpp)
 
 }  // namespace qb::runners

@@ -25,7 +25,6 @@ QueueEntry describe() {
   return QueueEntry{
       .traits = Q8::traits,
       .run_8 = nullptr,
-      .run_16 = nullptr,
       .run_64 = nullptr,
       .run_256 = nullptr,
       .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },
@@ -47,7 +46,6 @@ QueueEntry ceiling_entry(const QueueTraits& traits) {
   return QueueEntry{
       .traits = traits,
       .run_8 = &run_ceiling_point<kOp>,
-      .run_16 = &run_ceiling_point<kOp>,
       .run_64 = &run_ceiling_point<kOp>,
       .run_256 = &run_ceiling_point<kOp>,
       .check_capacity = [](std::size_t) {},
@@ -65,14 +63,12 @@ std::vector<QueueEntry> make_table() {
   std::vector<QueueEntry> table =
       runners::for_each_queue<Registered<8>>([]<class Q>() -> QueueEntry { return describe<Q>(); });
   const auto run_8 = runners::repetitions<8>();
-  const auto run_16 = runners::repetitions<16>();
   const auto run_64 = runners::repetitions<64>();
   const auto run_256 = runners::repetitions<256>();
   const auto workload = runners::workloads();
   const auto pingpong = runners::pingpongs();
   for (std::size_t i = 0; i < table.size(); ++i) {
     table[i].run_8 = run_8.at(i);
-    table[i].run_16 = run_16.at(i);
     table[i].run_64 = run_64.at(i);
     table[i].run_256 = run_256.at(i);
     table[i].run_workload = workload.at(i);

@@ -20,14 +20,12 @@ using PingpongFn = nlohmann::json (*)(const PingpongParams&, const Clock&);
 struct QueueEntry {
   QueueTraits traits;
   RepetitionFn run_8;
-  RepetitionFn run_16;
   RepetitionFn run_64;
   RepetitionFn run_256;
   // Builds the queue once with this capacity: throws std::invalid_argument
   // with the queue's own message when the capacity is not allowed.
   void (*check_capacity)(std::size_t capacity);
-  // The workloads other than throughput (workloads/engine.hpp), on stamped
-  // 16-byte items.
+  // The workloads other than throughput (workloads/engine.hpp), on 8-byte items.
   RepetitionFn run_workload;
   bool takes_elastic_config;  // built from an ElasticConfig when the point has one
   bool blocking_ops;          // has push/pop with a timeout, for --wait block
@@ -41,12 +39,10 @@ struct QueueEntry {
   // throughput points only and moves no items.
   bool reference = false;
 
-  // `stamped`: the run records end-to-end latency, so items need room for a
-  // stamp and an 8-byte payload becomes 16 bytes.
-  RepetitionFn runner(int payload_bytes, bool stamped) const {
+  RepetitionFn runner(int payload_bytes) const {
     if (payload_bytes == 256) return run_256;
     if (payload_bytes == 64) return run_64;
-    return stamped ? run_16 : run_8;
+    return run_8;
   }
 };
 

@@ -42,6 +42,8 @@
 //                             warmup_ns int (ns); placement "none" | "compact" | "scatter";
 //                             seed int; timeout_ns int (ns; a longer repetition fails);
 //                             latency "off" | "e2e" | "ops" | "all"; op_sample_period int;
+//                             latency_sample_period int (e2e: 1 in N items sampled);
+//                             payload_check "all" | "off" (bytes past the tag checked);
 //                             counters string (the counter selection); wait "spin" | "block"
 //                             (block: the queue's blocking push/pop, 5 ms at a time)
 //                             elastic object, when the point set an elastic config:
@@ -69,7 +71,10 @@
 //   latency         object    merged over valid repetitions (latency.cpp): mode string;
 //                             e2e / push / push_failed / pop / pop_failed histogram
 //                             summaries (ns; percentiles null below 1/(1-p) samples) with
-//                             buckets [[lowest_ns, count]]; e2e.negative_clamped int
+//                             buckets [[lowest_ns, count]]; e2e.negative_clamped int;
+//                             e2e.sample {period, effective_period (after thinning),
+//                             thinned (halvings), sampled (items in the sample),
+//                             unmatched (received sampled items sent before the window)}
 //   counters        object    counters_json() over valid repetitions (counters_totals.hpp):
 //                             selection, events {name: {status, reason, value, ...}}, per_item
 //   repetitions     [rep]     in the order they ran; [] when skipped or not run, and
@@ -83,12 +88,17 @@
 //   threads [thread] (producers first); cpu_map [int] (each thread's CPU, producers
 //   first; -1: not pinned); oversubscribed bool (more worker threads than CPUs);
 //   peak_rss_kib int (KiB, peak resident set of the child process); warnings [string];
-//   item_bytes int (sizeof the item moved); latency object (as above, each histogram in
+//   item_bytes int (sizeof the item moved: the payload size); wait_policy "pause" |
+//   "backoff" | "block" (how threads waited after a failed try: harness/wait.hpp);
+//   payload_checked bool (every item's bytes past the tag were checked); backlog null |
+//   {pushed_per_popped number} (producers pushed over 1.1x what consumers popped
+//   inside the window: its closed-loop latency measures queueing); latency object (as above, each histogram in
 //   full: to_json of histogram.hpp); counters {selection, readings [{role, reading}], totals};
 //   validation object: valid bool (nothing lost, duplicated, misordered or
 //   unexpected); order_checked bool (the traits promise per-producer order, so it
 //   was checked); pushed, popped int (every item, warm-up and drain included);
-//   lost, duplicated, misordered, unexpected int (items)
+//   lost, duplicated, misordered, unexpected, corrupted int (items; corrupted: popped
+//   with a byte past the tag other than its producer wrote)
 //
 // rep.workload_metrics (workloads/engine_support.cpp), by kind:
 //   paced (and admission or lanes with a rate): target_rate_per_s, offered_rate_per_s,
@@ -172,7 +182,8 @@ void to_json(json& j, const PointParams& p) {
            {"duration_ns", p.duration.count()}, {"warmup_ns", p.warmup.count()},
            {"placement", to_string(p.placement)}, {"seed", p.seed},
            {"timeout_ns", p.timeout.count()}, {"latency", p.latency},
-           {"op_sample_period", p.op_sample_period}, {"counters", p.counters}, {"wait", p.wait}};
+           {"op_sample_period", p.op_sample_period}, {"latency_sample_period", p.latency_sample_period},
+           {"payload_check", p.payload_check}, {"counters", p.counters}, {"wait", p.wait}};
   if (p.elastic.set) {
     j["elastic"] = {{"initial_capacity", p.elastic.initial_capacity}, {"min_capacity", p.elastic.min_capacity},
                     {"max_capacity", p.elastic.max_capacity}, {"growth_factor", p.elastic.growth_factor},
@@ -186,6 +197,8 @@ void from_json(const json& j, PointParams& p) {
             "duration_ns", p.duration, "warmup_ns", p.warmup, "placement", p.placement,
             "seed", p.seed, "timeout_ns", p.timeout, "latency", p.latency,
             "op_sample_period", p.op_sample_period, "counters", p.counters);
+  p.latency_sample_period = j.value("latency_sample_period", p.latency_sample_period);
+  p.payload_check = j.value("payload_check", p.payload_check);
 }
 
 void to_json(json& j, const ThreadStats& t) {
@@ -201,13 +214,14 @@ void from_json(const json& j, ThreadStats& t) {
 void to_json(json& j, const Validation& v) {
   j = json{{"valid", v.valid()}, {"order_checked", v.order_checked}, {"pushed", v.pushed},
            {"popped", v.popped}, {"lost", v.lost}, {"duplicated", v.duplicated},
-           {"misordered", v.misordered}, {"unexpected", v.unexpected}};
+           {"misordered", v.misordered}, {"unexpected", v.unexpected}, {"corrupted", v.corrupted}};
 }
 
 void from_json(const json& j, Validation& v) {  // "valid" is derived, so not read
   read_keys(j, "order_checked", v.order_checked, "pushed", v.pushed, "popped", v.popped,
             "lost", v.lost, "duplicated", v.duplicated, "misordered", v.misordered,
             "unexpected", v.unexpected);
+  v.corrupted = j.value("corrupted", std::uint64_t{0});
 }
 
 void to_json(json& j, const RepResult& r) {
@@ -216,7 +230,9 @@ void to_json(json& j, const RepResult& r) {
            {"ns_per_item", r.ns_per_item}, {"threads", r.threads}, {"validation", r.validation},
            {"cpu_map", r.cpu_map}, {"oversubscribed", r.oversubscribed},
            {"peak_rss_kib", r.peak_rss_kib}, {"warnings", r.warnings},
-           {"item_bytes", r.item_bytes}, {"latency", r.latency}, {"counters", r.counters}};
+           {"item_bytes", r.item_bytes}, {"wait_policy", to_string(r.wait_policy)},
+           {"payload_checked", r.payload_checked}, {"latency", r.latency}, {"counters", r.counters}};
+  j["backlog"] = r.backlog_ratio ? json{{"pushed_per_popped", *r.backlog_ratio}} : json(nullptr);
   if (!r.workload_metrics.is_null()) j["workload_metrics"] = r.workload_metrics;
 }
 
@@ -226,6 +242,14 @@ void from_json(const json& j, RepResult& r) {
             "ns_per_item", r.ns_per_item, "threads", r.threads, "validation", r.validation,
             "cpu_map", r.cpu_map, "oversubscribed", r.oversubscribed,
             "peak_rss_kib", r.peak_rss_kib, "warnings", r.warnings, "item_bytes", r.item_bytes);
+  const std::string policy = j.value("wait_policy", std::string("backoff"));
+  for (auto p : {WaitPolicy::pause, WaitPolicy::backoff, WaitPolicy::block}) {
+    if (policy == to_string(p)) r.wait_policy = p;
+  }
+  r.payload_checked = j.value("payload_checked", false);
+  if (j.contains("backlog") && j.at("backlog").is_object()) {
+    r.backlog_ratio = j.at("backlog").at("pushed_per_popped").get<double>();
+  }
   r.latency = j.at("latency");
   r.counters = j.at("counters");
   r.workload_metrics = j.value("workload_metrics", nlohmann::json());

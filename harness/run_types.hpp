@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/wait.hpp"
 #include "harness/workloads/workload.hpp"
 #include "queues/queue.hpp"
 
@@ -45,6 +46,8 @@ struct PointParams {
   std::uint64_t seed = 1;
   std::chrono::nanoseconds timeout{std::chrono::seconds(60)};
   std::string latency = "e2e";        // off, e2e, ops or all (harness/latency.hpp)
+  std::uint64_t latency_sample_period = 64;  // e2e: 1 in N items sampled (harness/latency_sample.hpp)
+  std::string payload_check = "all";  // all: every item's bytes past the tag checked; off: none (to measure the check)
   std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
   std::string counters = "default";   // default, none or a comma list (harness/counters.hpp)
   std::string wait = "spin";          // spin: try_* with spin-then-yield; block: the queue's push/pop with a timeout
@@ -70,7 +73,8 @@ struct Validation {
   std::uint64_t duplicated = 0;   // popped more than once
   std::uint64_t misordered = 0;   // a producer's item popped after a later one by the same consumer
   std::uint64_t unexpected = 0;   // a (producer, sequence) that was never pushed
-  bool valid() const { return lost == 0 && duplicated == 0 && misordered == 0 && unexpected == 0; }
+  std::uint64_t corrupted = 0;    // popped with a byte past the tag not what its producer wrote
+  bool valid() const { return lost == 0 && duplicated == 0 && misordered == 0 && unexpected == 0 && corrupted == 0; }
 };
 
 // One repetition of one point.
@@ -88,7 +92,12 @@ struct RepResult {
   bool oversubscribed = false;     // more worker threads than CPUs available
   long peak_rss_kib = 0;           // of the child process that ran it
   std::vector<std::string> warnings;
-  int item_bytes = 0;              // sizeof the item moved (an 8-byte payload grows to 16 to carry an e2e stamp)
+  int item_bytes = 0;              // sizeof the item moved: the payload size, nothing added
+  WaitPolicy wait_policy = WaitPolicy::backoff;  // how the threads waited (harness/wait.hpp)
+  bool payload_checked = false;    // every item's bytes past the tag were checked
+  // Producers outran consumers inside the window (pushed > 1.1 x popped): the
+  // closed-loop latency then measures queueing. Null when balanced.
+  std::optional<double> backlog_ratio;  // pushed / popped in the window
   nlohmann::json latency;          // latency_json(): histograms included, merged by the parent
   nlohmann::json counters;         // {"readings": [{"role", "reading"}...], "totals": counters_json()}
   nlohmann::json workload_metrics; // the workload's own figures (workloads/metrics.hpp); null for throughput

@@ -1,12 +1,12 @@
 // The workload engine (paced, admission, priority_lanes, give_up, burst) for
-// every registered queue on stamped 16-byte items; see queue_runners.hpp.
+// every registered queue on 8-byte items; see queue_runners.hpp.
 #include "harness/queue_runners.hpp"
 #include "harness/workloads/engine.hpp"
 
 namespace qb::runners {
 
 std::vector<RepetitionFn> workloads() {
-  return for_each_queue<Registered<16>>([]<class Q>() -> RepetitionFn { return &run_workload<Q>; });
+  return for_each_queue<Registered<8>>([]<class Q>() -> RepetitionFn { return &run_workload<Q>; });
 }
 
 }  // namespace qb::runners

@@ -252,7 +252,8 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
   if (!doc.is_object()) r.fail("(top level)", fmt::format("expected an object, got {}", type_name(doc)));
   r.only_keys(doc, "", {"name", "description", "source", "queues", "producers", "consumers", "shapes", "duration", "items",
                         "items_per_producer", "warmup", "timeout", "repetitions", "capacity", "payload_bytes",
-                        "placement", "seed", "latency", "op_sample_period", "counters", "wait", "elastic",
+                        "placement", "seed", "latency", "op_sample_period", "latency_sample_period", "payload_check",
+                        "counters", "wait", "elastic",
                         "workload", "workloads"},
               "in a scenario");
   Scenario s;
@@ -316,6 +317,10 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
   if (doc.contains("op_sample_period")) {
     s.op_sample_period = static_cast<std::uint32_t>(r.count(doc["op_sample_period"], "op_sample_period", 1));
   }
+  if (doc.contains("latency_sample_period")) {
+    s.latency_sample_period = r.count(doc["latency_sample_period"], "latency_sample_period", 1);
+  }
+  if (doc.contains("payload_check")) s.payload_check = r.string(doc["payload_check"], "payload_check");
   if (doc.contains("counters")) s.counters = r.string(doc["counters"], "counters");
   if (doc.contains("wait")) s.wait = r.string(doc["wait"], "wait");
   if (doc.contains("elastic")) s.elastic = parse_elastic(r, doc["elastic"]);
@@ -351,7 +356,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
       continue;
     }
     if (s.payload_bytes && *s.payload_bytes != 8) {
-      r.fail("payload_bytes", fmt::format("a {} workload moves 16-byte stamped items; payload_bytes must be 8 (got {})",
+      r.fail("payload_bytes", fmt::format("a {} workload moves 8-byte items; payload_bytes must be 8 (got {})",
                                           to_string(w.kind), *s.payload_bytes));
     }
     if (s.latency && (*s.latency == "ops" || *s.latency == "all")) {

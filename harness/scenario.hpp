@@ -13,7 +13,8 @@
 //   or instead of them shapes [string] | string ("1x1,4x4": those pairs only),
 //   duration string ("2s") | number (s), items int, warmup, timeout (as
 //   duration), items_per_producer int, repetitions int, capacity int, payload_bytes int, placement
-//   string, seed int, latency string, op_sample_period int, counters string,
+//   string, seed int, latency string, op_sample_period int, latency_sample_period
+//   int, payload_check string (all | off), counters string,
 //   wait string (spin | block),
 //   elastic {initial_capacity, min_capacity, max_capacity int; growth_factor,
 //   shrink_threshold number}, workload {kind, ...} or workloads [{kind,
@@ -40,8 +41,8 @@ struct Scenario {
   ScenarioInfo info;
   // Command-line text for the options the file sets; nullopt: not set.
   std::optional<std::string> queues, producers, consumers, shapes, duration, warmup, timeout, placement, latency,
-      counters, wait;
-  std::optional<std::uint64_t> items, items_per_producer, seed;
+      counters, wait, payload_check;
+  std::optional<std::uint64_t> items, items_per_producer, seed, latency_sample_period;
   std::optional<int> repetitions, payload_bytes;
   std::optional<std::size_t> capacity;
   std::optional<std::uint32_t> op_sample_period;

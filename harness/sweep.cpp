@@ -89,9 +89,12 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
         } else if (point.params.wait == "block" && !entry->blocking_ops) {
           point.status = "skipped";
           point.skip_reason = "--wait block: the queue has no blocking push/pop";
-        } else if (point.params.wait == "block" && workload.kind != WorkloadKind::throughput) {
+        } else if (point.params.wait == "block" &&
+                   (workload.kind == WorkloadKind::priority_lanes || workload.kind == WorkloadKind::give_up)) {
+          // Lanes poll three queues in turn, and give_up counts failed
+          // try_push calls: neither has one blocking call to make.
           point.status = "skipped";
-          point.skip_reason = "--wait block: only throughput runs wait in the queue";
+          point.skip_reason = "--wait block: priority_lanes and give_up need try_push/try_pop";
         }
         return point;
       };
@@ -247,10 +250,9 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
       const PointParams& params = point.params;
       const int threads = params.producers + params.consumers;
       const auto cpus = topology.cpu_map(params.placement, threads);
-      const bool stamped = wants_e2e(parse_latency_mode(params.latency).value_or(LatencyMode::off));
       const QueueEntry* entry = find_queue(params.queue);
       const RepetitionFn run = params.workload.kind == WorkloadKind::throughput
-                                   ? entry->runner(params.payload_bytes, stamped)
+                                   ? entry->runner(params.payload_bytes)
                                    : entry->run_workload;
       progress.before(point, rep, request.repetitions);
       RepResult result = request.isolate

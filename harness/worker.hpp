@@ -22,7 +22,9 @@ inline constexpr std::chrono::milliseconds kDrainGrace{500};
 
 namespace detail {
 
-enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
+// kSettle only in fixed-count runs: producers stop and consumers drain the
+// warm-up's items, so that the window holds exactly the counted items.
+enum Phase : int { kWarmup = 0, kSettle = 1, kMeasure = 2, kStop = 3 };
 using Clock = std::chrono::steady_clock;
 
 struct alignas(kFalseSharingRange) Worker {
@@ -32,7 +34,7 @@ struct alignas(kFalseSharingRange) Worker {
   alignas(kFalseSharingRange) Clock::time_point start{}, stop{};
   std::uint64_t total = 0, at_start = 0, at_stop = 0;
   std::uint64_t failed = 0, failed_at_start = 0, failed_at_stop = 0;
-  std::uint64_t duplicated = 0, misordered = 0, unexpected = 0;
+  std::uint64_t duplicated = 0, misordered = 0, unexpected = 0, corrupted = 0;
   bool hit_limit = false;
   std::string error;
   std::optional<ThreadCounters>* counters = nullptr;  // this thread's, if counting

@@ -16,7 +16,12 @@
 // Progress: try_push and try_pop are slot_blocking. Neither waits for space or
 // items, but a thread preempted between claiming a ticket and storing seq
 // makes the peer that needs that cell wait for it (spin, then yield): the
-// price of returning false only when the ring is really full or empty.
+// price of returning false only when the ring is really full or empty. A
+// thread preempted after reading its cell may come back to a ticket the
+// others have lapped; it retries with a fresh one, so a stale view never
+// reads as "full" or "empty".
+// Hooks (default NoRingHooks, empty) runs test code after each cell read,
+// to force that preemption deterministically.
 #pragma once
 
 #include <atomic>
@@ -39,7 +44,19 @@ enum class Padding {
   cache_line,  // one cell per 64-byte line: no false sharing between neighbours
 };
 
-template <class T, Padding kPadding = Padding::none>
+// SequenceRing's Hooks policy: called after an operation has read its cell's
+// seq and before it reads the other side's position, which is where a thread
+// preempted mid-operation comes back to a stale view. A test's Hooks plays
+// the other threads there (tests/unit_sequence_ring_preemption.cpp); this
+// default does nothing, so it compiles away.
+struct NoRingHooks {
+  template <class Ring>
+  static void after_cell_read_in_push(Ring&) noexcept {}
+  template <class Ring>
+  static void after_cell_read_in_pop(Ring&) noexcept {}
+};
+
+template <class T, Padding kPadding = Padding::none, class Hooks = NoRingHooks>
 class SequenceRing {
  public:
   using value_type = T;
@@ -89,6 +106,7 @@ class SequenceRing {
       // (2) acquire: pairs with the release (6) of the consumer that emptied
       // this cell on the previous lap, so our write below cannot race its read.
       const auto seq = cell.seq.load(std::memory_order_acquire);
+      Hooks::after_cell_read_in_push(*this);
       const auto diff = static_cast<std::int64_t>(seq - pos);
       if (diff == 0) {
         // (3) relaxed on both paths: winning the ticket publishes nothing;
@@ -104,11 +122,21 @@ class SequenceRing {
         backoff.spin();  // lost the ticket; pos now holds the current one
       } else if (diff < 0) {
         // The cell still holds last lap's item. Full, unless a consumer has
-        // already claimed that item and is still reading it.
+        // already claimed that item and is still reading it, or pos went stale
+        // while we were preempted after (2) and consumers have since passed
+        // it. Signed, because in that last case dequeue_pos_ > pos and the
+        // unsigned difference would wrap to "full" on an empty ring. A stale
+        // pos cannot fake "full": enqueue_pos_ only grows, so the real count
+        // is at least this one.
         // relaxed: only a count is compared; no data is read on its strength.
-        if (pos - dequeue_pos_.load(std::memory_order_relaxed) >= capacity()) return false;
-        backoff.snooze();
-        pos = enqueue_pos_.load(std::memory_order_relaxed);  // relaxed: as (1)
+        const auto claimed =
+            static_cast<std::int64_t>(pos - dequeue_pos_.load(std::memory_order_relaxed));
+        if (claimed >= static_cast<std::int64_t>(capacity())) return false;
+        // relaxed: as (1). Unchanged, pos is current and a consumer is still
+        // reading the cell: wait for its (6). Changed, pos was stale: retry now.
+        const auto fresh = enqueue_pos_.load(std::memory_order_relaxed);
+        if (fresh == pos) backoff.snooze();
+        pos = fresh;
       } else {
         pos = enqueue_pos_.load(std::memory_order_relaxed);  // stale ticket; as (1)
       }
@@ -123,6 +151,7 @@ class SequenceRing {
       Cell& cell = cells_[pos & mask_];
       // (5) acquire: pairs with the release (4), so the value is visible.
       const auto seq = cell.seq.load(std::memory_order_acquire);
+      Hooks::after_cell_read_in_pop(*this);
       const auto diff = static_cast<std::int64_t>(seq - (pos + 1));
       if (diff == 0) {
         // relaxed on both paths, as (3): (5) already ordered us after the write.
@@ -139,10 +168,18 @@ class SequenceRing {
         backoff.spin();
       } else if (diff < 0) {
         // Not published yet. Empty, unless a producer has claimed this ticket
-        // and is still writing it. relaxed: a count only, as in try_push.
+        // and is still writing it, or pos went stale while we were preempted
+        // after (5). No signed difference is needed here: a stale pos is only
+        // ever below the current positions, so it reads as "not empty" and we
+        // retry, and "empty" needs enqueue_pos_ <= pos <= dequeue_pos_, which
+        // with dequeue_pos_ <= enqueue_pos_ means there is nothing to take.
+        // relaxed: a count only, as in try_push.
         if (enqueue_pos_.load(std::memory_order_relaxed) <= pos) return false;
-        backoff.snooze();
-        pos = dequeue_pos_.load(std::memory_order_relaxed);
+        // relaxed: a guess, as (1). Unchanged, a producer is still writing
+        // ticket pos: wait for its (4). Changed, pos was stale: retry now.
+        const auto fresh = dequeue_pos_.load(std::memory_order_relaxed);
+        if (fresh == pos) backoff.snooze();
+        pos = fresh;
       } else {
         pos = dequeue_pos_.load(std::memory_order_relaxed);
       }

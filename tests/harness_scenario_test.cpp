@@ -92,7 +92,7 @@ std::vector<Malformed> malformed_cases() {
       {"burst_bad_idle", with({{"workload", {{"kind", "burst"}, {"burst_items", 5}, {"idle", "soon"}}}}),
        "workload.idle: 'soon' is not a duration"},
       {"paced_with_big_payload", with({{"payload_bytes", 64}, {"workload", {{"kind", "paced"}, {"rate_per_s", 10}}}}),
-       "payload_bytes: a paced workload moves 16-byte stamped items"},
+       "payload_bytes: a paced workload moves 8-byte items"},
       {"admission_with_ops_latency",
        with({{"latency", "ops"}, {"workload", {{"kind", "admission"}, {"soft_capacity", 10}}}}),
        "latency: a admission workload records e2e latency only"},

@@ -24,7 +24,7 @@ namespace qb::test {
 namespace {
 
 using namespace std::chrono_literals;
-using Item = Payload<16>;
+using Item = Payload<8>;
 
 // Sanitizers slow the producers 5-20x; the tests that need a consumer slower
 // than its producers slow it down as much.

@@ -1,8 +1,10 @@
-#include "harness/point_runner.hpp"
+#include "harness/timeline.hpp"
 
 #include <sys/resource.h>
 
 #include <fmt/format.h>
+
+#include "harness/counters_totals.hpp"
 
 namespace qb::detail {
 
@@ -60,6 +62,9 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
   for (const auto& w : consumers) popped_in_window += w.at_stop - w.at_start;
   rep.items = std::min(pushed_in_window, popped_in_window);
   const auto more = std::max(pushed_in_window, popped_in_window);
+  if (pushed_in_window > popped_in_window + popped_in_window / 10 && popped_in_window > 0) {
+    rep.backlog_ratio = static_cast<double>(pushed_in_window) / static_cast<double>(popped_in_window);
+  }
   if (more > rep.items + rep.items / 10) {
     rep.warnings.push_back(fmt::format("unbalanced window: {} pushed, {} popped; counted {}", pushed_in_window,
                                        popped_in_window, rep.items));
@@ -83,6 +88,7 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
     v.duplicated += w.duplicated;
     v.misordered += w.misordered;
     v.unexpected += w.unexpected;
+    v.corrupted += w.corrupted;
   }
   v.unexpected += left_over;
 
