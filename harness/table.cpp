@@ -47,10 +47,12 @@ std::string invalid_text(const PointResult& p) {
     sum.duplicated += r.validation.duplicated;
     sum.misordered += r.validation.misordered;
     sum.unexpected += r.validation.unexpected;
+    sum.corrupted += r.validation.corrupted;
   }
   std::string text = fmt::format("invalid (lost {}, dup {}, misordered {}", sum.lost,
                                  sum.duplicated, sum.misordered);
   if (sum.unexpected > 0) text += fmt::format(", unexpected {}", sum.unexpected);
+  if (sum.corrupted > 0) text += fmt::format(", corrupted {}", sum.corrupted);
   return text + ")";
 }
 

@@ -2,7 +2,7 @@
 """Latency percentile spectrum per queue, from the histogram buckets.
 
 Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-latency_spectrum_<source>,
-.png and .svg, for each latency source the runs recorded: e2e (push stamp to
+.png and .svg, for each latency source the runs recorded: e2e (a sample of items, push to
 pop), push and pop (one sampled try_push / try_pop that succeeded), and
 round_trip (pingpong runs). One panel per P x C, one line per queue: x is the
 percentile on the 1/(1-p) log scale (p50 at 2, p99 at 100, p99.9 at 1000),
@@ -18,7 +18,7 @@ import qbfigure
 import qbhist
 
 SOURCES = {
-    "e2e": "End-to-end latency (producer's stamp to consumer's pop)",
+    "e2e": "End-to-end latency (sampled items, push to pop)",
     "push": "Successful try_push latency (sampled)",
     "pop": "Successful try_pop latency (sampled)",
     "round_trip": "Ping-pong round trip (sender's clock)",

@@ -244,7 +244,7 @@ def _reason(run: dict) -> str:
         n = rep.get("repetition", "?")
         if rep.get("status") == "invalid":
             v = rep.get("validation") or {}
-            counts = ", ".join(f"{k} {v[k]}" for k in ("lost", "duplicated", "misordered", "unexpected") if v.get(k))
+            counts = ", ".join(f"{k} {v[k]}" for k in ("lost", "duplicated", "misordered", "unexpected", "corrupted") if v.get(k))
             why.append(f"rep {n}: invalid ({counts or 'validation failed'})")
         else:
             why.append(f"rep {n}: {rep.get('failure') or rep.get('status')}")
