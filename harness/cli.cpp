@@ -168,8 +168,9 @@ CommandLine::CommandLine() {
       ->capture_default_str();
   run->add_option("--wait", b.wait,
                   "How threads wait on a full or empty queue: spin (try_*; one PAUSE a try when each thread has a CPU, "
-                  "else backing off to yields) or block (the queue's "
-                  "own push/pop with a timeout; queues without one are skipped)")
+                  "else backing off to yields), pause or backoff (that policy whatever the placement, to measure "
+                  "what waiting costs), or block (the queue's own push/pop with a timeout; queues without one are "
+                  "skipped)")
       ->capture_default_str();
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
@@ -247,8 +248,8 @@ void CommandLine::finish() {
   if (std::find(kPayloadSizes.begin(), kPayloadSizes.end(), b.payload_bytes) == kPayloadSizes.end()) {
     throw UsageError(fmt::format("{}: '{}' is not offered (8, 64 or 256)", label("--payload-bytes"), b.payload_bytes));
   }
-  if (b.wait != "spin" && b.wait != "block") {
-    throw UsageError(fmt::format("{}: '{}' is not spin or block", label("--wait"), b.wait));
+  if (b.wait != "spin" && b.wait != "pause" && b.wait != "backoff" && b.wait != "block") {
+    throw UsageError(fmt::format("{}: '{}' is not spin, pause, backoff or block", label("--wait"), b.wait));
   }
   if (b.payload_check != "all" && b.payload_check != "off") {
     throw UsageError(fmt::format("{}: '{}' is not all or off", label("--payload-check"), b.payload_check));

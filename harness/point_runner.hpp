@@ -140,17 +140,14 @@ class ThroughputSteps {
 
 // Runs one repetition. `cpus` has one entry per thread (producers first), -1
 // for unpinned. Throws what the queue's constructor throws.
+// The second form, on a clock that needs no calibration, is for tests.
 template <Queue Q>
 RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus, const Clock& clock) {
-  ThroughputSteps<Q> steps(params, clock);
-  return run_timeline<typename Q::value_type>(params, Q::traits, cpus, clock, steps);
+  return run_with_steps<ThroughputSteps, Q>(params, cpus, clock);
 }
-
-// The same, on a clock that needs no calibration (tests).
 template <Queue Q>
 RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus) {
-  static const Clock clock = Clock::monotonic("tests: uncalibrated");
-  return run_repetition<Q>(params, cpus, clock);
+  return run_with_steps<ThroughputSteps, Q>(params, cpus, uncalibrated_clock());
 }
 
 }  // namespace qb

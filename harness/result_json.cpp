@@ -44,8 +44,9 @@
 //                             latency "off" | "e2e" | "ops" | "all"; op_sample_period int;
 //                             latency_sample_period int (e2e: 1 in N items sampled);
 //                             payload_check "all" | "off" (bytes past the tag checked);
-//                             counters string (the counter selection); wait "spin" | "block"
-//                             (block: the queue's blocking push/pop, 5 ms at a time)
+//                             counters string (the counter selection); wait "spin" | "pause" | "backoff" |
+//                             "block" (spin: pause or backoff by placement, harness/wait.hpp;
+//                             block: the queue's blocking push/pop, 5 ms at a time)
 //                             elastic object, when the point set an elastic config:
 //                             initial_capacity, min_capacity, max_capacity int;
 //                             growth_factor, shrink_threshold number

@@ -50,7 +50,8 @@ struct PointParams {
   std::string payload_check = "all";  // all: every item's bytes past the tag checked; off: none (to measure the check)
   std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
   std::string counters = "default";   // default, none or a comma list (harness/counters.hpp)
-  std::string wait = "spin";          // spin: try_* with spin-then-yield; block: the queue's push/pop with a timeout
+  std::string wait = "spin";          // spin: try_*, waiting by placement (harness/wait.hpp); pause or backoff: that
+                                      // policy always; block: the queue's push/pop with a timeout
   ElasticParams elastic;
   WorkloadParams workload;            // throughput unless a scenario says otherwise
 };

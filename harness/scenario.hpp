@@ -15,7 +15,7 @@
 //   duration), items_per_producer int, repetitions int, capacity int, payload_bytes int, placement
 //   string, seed int, latency string, op_sample_period int, latency_sample_period
 //   int, payload_check string (all | off), counters string,
-//   wait string (spin | block),
+//   wait string (spin | pause | backoff | block),
 //   elastic {initial_capacity, min_capacity, max_capacity int; growth_factor,
 //   shrink_threshold number}, workload {kind, ...} or workloads [{kind,
 //   label, ...}] (variants run side by side).

@@ -2,25 +2,8 @@
 // (point_runner.hpp) and every workload (workloads/engine.hpp) alike. It owns
 // the threads, pinning, the start barrier, the phases, the fixed-count quota,
 // the drain, the counters, the waiting, the validation bookkeeping, the
-// latency sample, the payload check, the leftovers and the summary. A
-// workload supplies only what differs, as a Steps object:
-//
-//   static constexpr bool kPublishEveryPop;   // its sampler reads pops as they happen
-//   int sources() const;                      // validation sources (producers, or producers x lanes)
-//   std::uint64_t e2e_sample_period() const;  // 1 in N items' latency; 0: none
-//   bool keep_pairs() const;                  // finish() wants every (tag, ns) of the sample
-//   bool blocks() const;                      // --wait block: the queue has blocking push/pop
-//   void before_start(const Clock&);          // just before the start barrier opens
-//   Sent produce(ProducerCtx<Item>&, const detail::Worker&);  // one try at sending
-//   int consume(ConsumerCtx&, Item&);         // one try at receiving: the lane, or -1
-//   void after_pop(ConsumerCtx&, int lane);   // after an item was received and checked
-//   bool samples() const;                     // the controller samples while the window is open
-//   std::chrono::nanoseconds sample_interval(std::chrono::nanoseconds window) const;
-//   void window_opened(const SampleView&);   // right after the window opens (the sampler's baseline)
-//   void sample(const SampleView&);
-//   std::uint64_t drain_left_over();          // pops what is left, once quiescent
-//   std::vector<std::uint64_t> pushed_per_source(const std::vector<detail::Worker>&) const;
-//   void finish(RepResult&, const TimelineRecord&);  // its own metrics
+// latency sample, the payload check, the leftovers and the summary; the steps
+// a workload supplies are described in timeline_steps.hpp.
 //
 // Timeline (phase is written by the controlling thread only):
 //   all threads start at a barrier -> kWarmup: everyone works, nothing counts
@@ -54,6 +37,7 @@
 #include "harness/run_tracker.hpp"
 #include "harness/run_types.hpp"
 #include "harness/seq_bitmap.hpp"
+#include "harness/timeline_steps.hpp"
 #include "harness/topology.hpp"
 #include "harness/wait.hpp"
 #include "harness/worker.hpp"
@@ -69,63 +53,6 @@ inline constexpr std::uint64_t kSequenceLimit = std::uint64_t{1} << 24;
 #else
 inline constexpr std::uint64_t kSequenceLimit = std::uint64_t{1} << 32;
 #endif
-
-// What one producer step did.
-enum class Sent {
-  pushed,     // an item went in: the skeleton counts it
-  full,       // try_push failed: a failed op, then the thread waits
-  retry,      // try_push failed and the step tries again at once (give_up): a failed op, no wait
-  held_back,  // nothing was tried (admission refused it): the thread waits, nothing is counted
-  none,       // nothing was tried and no wait is due (a paced or idle wait already happened)
-};
-
-template <class Item>
-struct ProducerCtx {
-  int index = 0;
-  bool counting = false;         // inside the measured window
-  bool block = false;            // --wait block
-  const Clock* clock = nullptr;
-  SampleLog* log = nullptr;      // null when e2e latency is off
-  ThreadLatency* ops = nullptr;  // null unless per-operation timing is on
-  const std::atomic<int>* phase = nullptr;  // for a step that waits (pacing, idling) to notice kStop
-
-  // The item of `source` numbered `seq`: its tag and the fill the consumer checks.
-  static Item make(std::uint32_t source, std::uint64_t seq) noexcept {
-    Item item;
-    item.tag = make_tag(source, seq);
-    fill_payload(item);
-    return item;
-  }
-  // Notes the send time of `tag` (now) when it is in the latency sample.
-  void note_send(std::uint64_t tag) const noexcept {
-    if (log != nullptr && counting && log->wants(tag)) log->note(tag, clock->now_unfenced());
-  }
-  // The same with an intended send time (paced workloads).
-  void note_send_at(std::uint64_t tag, std::uint64_t ticks) const noexcept {
-    if (log != nullptr && counting && log->wants(tag)) log->note(tag, ticks);
-  }
-};
-
-struct ConsumerCtx {
-  int index = 0;
-  bool counting = false;
-  bool block = false;
-  const Clock* clock = nullptr;
-  ThreadLatency* ops = nullptr;
-};
-
-// What the controller's sampler may read while the window is open.
-struct SampleView {
-  detail::Clock::time_point window_start;
-  const std::vector<detail::Worker>* consumers;  // `published`: items popped so far (kPublishEveryPop)
-};
-
-// What finish() is given.
-struct TimelineRecord {
-  const std::vector<detail::Worker>* producers;
-  const std::vector<detail::Worker>* consumers;
-  const E2eSample* e2e;  // null when e2e latency is off
-};
 
 namespace detail {
 
@@ -157,6 +84,17 @@ bool wait_for(std::chrono::nanoseconds d, Pred pred) {
 
 }  // namespace detail
 
+// Runs one repetition of the queue Q through the steps StepsOf<Q> (built from
+// the point and the clock). The runners' entry points are this.
+template <template <class> class StepsOf, class Q>
+RepResult run_with_steps(const PointParams& params, const std::vector<int>& cpus, const Clock& clock);
+
+// A clock that needs no calibration, for tests that call the runners.
+inline const Clock& uncalibrated_clock() {
+  static const Clock clock = Clock::monotonic("tests: uncalibrated");
+  return clock;
+}
+
 // Runs one repetition of `steps` on items of type Item. `cpus` has one entry
 // per thread (producers first), -1 for unpinned. Throws what the steps'
 // constructor of the queue throws, before any thread starts.
@@ -173,7 +111,10 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
   const LatencyMode mode = parse_latency_mode(params.latency).value_or(LatencyMode::off);
   const std::uint64_t period = wants_e2e(mode) ? steps.e2e_sample_period() : 0;
   const bool block = params.wait == "block" && steps.blocks();
-  const WaitPolicy policy = block ? WaitPolicy::block : choose_wait_policy(cpus);
+  const WaitPolicy policy = block                     ? WaitPolicy::block
+                            : params.wait == "pause"   ? WaitPolicy::pause
+                            : params.wait == "backoff" ? WaitPolicy::backoff
+                                                       : choose_wait_policy(cpus);
   const CounterSelection selection = parse_counter_selection(params.counters).value_or(CounterSelection{});
 
   // Every record a thread writes in the window is its own, allocated here.
@@ -209,7 +150,12 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
     w.counters = &mine;
   };
 
-  auto producer_body = [&](int p) {
+  // flatten, on both bodies: the steps and the queue's try_push / try_pop are
+  // inlined into the loop, as in a bare loop over the queue. Without it GCC
+  // left sequence_ring's try_push (then its try_pop) out of line behind this
+  // larger loop, a call per item that cost ~7-10% of 1P1C throughput against
+  // the runner before this skeleton (perf record -e cpu-clock; alternating runs).
+  auto producer_body = [&](int p) __attribute__((flatten)) {
     const auto pi = static_cast<std::size_t>(p);
     Worker& w = producers[pi];
     int seen = detail::kWarmup;
@@ -282,7 +228,7 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
     threads_done.fetch_add(1, std::memory_order_relaxed);    // relaxed: the controller only polls it
   };
 
-  auto consumer_body = [&](int c) {
+  auto consumer_body = [&](int c) __attribute__((flatten)) {
     const auto ci = static_cast<std::size_t>(c);
     Worker& w = consumers[ci];
     RunTracker runs(&bitmaps[ci * static_cast<std::size_t>(sources)], static_cast<std::uint32_t>(sources), check_order);
@@ -425,6 +371,12 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
   rep.counters = detail::counters_block(selection, counters, np, rep.items);
   steps.finish(rep, TimelineRecord{&producers, &consumers, e2e ? &*e2e : nullptr});
   return rep;
+}
+
+template <template <class> class StepsOf, class Q>
+RepResult run_with_steps(const PointParams& params, const std::vector<int>& cpus, const Clock& clock) {
+  StepsOf<Q> steps(params, clock);
+  return run_timeline<typename Q::value_type>(params, Q::traits, cpus, clock, steps);
 }
 
 }  // namespace qb

@@ -33,6 +33,8 @@ def figure(path, pingpong):
     """The one figure of a results file: median items/s of its only point, or p50 round trip (ns)."""
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
+    if pingpong and "pingpong" in doc:  # `qbench pingpong` writes one result, no runs
+        return float(doc["pingpong"]["round_trip"]["p50_ns"])
     runs = [r for r in doc["runs"] if r.get("status") != "skipped"]
     if len(runs) != 1:
         raise SystemExit(f"alternate.py: {path}: expected one point, got {len(runs)}")
@@ -44,9 +46,9 @@ def figure(path, pingpong):
     return float(run["aggregate"]["median_items_per_s"])
 
 
-def run_once(args_text, pingpong, tmp):
+def run_once(qbench, args_text, pingpong, tmp):
     out = os.path.join(tmp, "out.json")
-    cmd = [QBENCH] + shlex.split(args_text) + ["--out", out, "--force"]
+    cmd = [qbench] + shlex.split(args_text) + ["--out", out, "--force"]
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"alternate.py: {' '.join(cmd)}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
@@ -67,6 +69,8 @@ def main():
     ap.add_argument("--pairs", type=int, default=10, help="A, B pairs to run (default 10)")
     ap.add_argument("--pingpong", action="store_true", help="compare p50 round trip (ns) instead of items/s")
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--a-qbench", default=QBENCH, help="the qbench binary A runs (default: this tree's release build)")
+    ap.add_argument("--b-qbench", default=QBENCH, help="the qbench binary B runs (e.g. another revision's build)")
     args = ap.parse_args()
     if args.pairs < 1:
         print(f"alternate.py: --pairs: '{args.pairs}' is not a positive count", file=sys.stderr)
@@ -76,8 +80,8 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.pairs):
-            fa = run_once(a, args.pingpong, tmp)
-            fb = run_once(b, args.pingpong, tmp)
+            fa = run_once(args.a_qbench, a, args.pingpong, tmp)
+            fb = run_once(args.b_qbench, b, args.pingpong, tmp)
             rows.append((fa, fb, fb / fa))
             print(f"pair {i + 1:2d}: {la} {fa:,.0f} {unit}  {lb} {fb:,.0f} {unit}  {lb}/{la} {fb / fa:.3f}", flush=True)
     ma = statistics.median(r[0] for r in rows)

@@ -198,5 +198,17 @@ TEST(WaitBlock, runs_a_blocking_queue_through_its_own_push_and_pop) {
   static_assert(!detail::kHasBlockingOps<SequenceRing<Payload<8>>>);
 }
 
+// Workloads run through the same skeleton, so --wait block works for them too.
+TEST(WaitBlock, runs_a_paced_workload_through_the_queues_own_push_and_pop) {
+  PointParams p = base(2, 1, 300ms);
+  p.capacity = 4;
+  p.wait = "block";
+  p.workload.kind = WorkloadKind::paced;
+  p.workload.rate_per_s = 20000;
+  const RepResult rep = run<LockedRing<Payload<8>>>(p);
+  EXPECT_EQ(rep.wait_policy, WaitPolicy::block);
+  EXPECT_GT(rep.items, 0u);
+}
+
 }  // namespace
 }  // namespace qb::test

@@ -287,17 +287,14 @@ class WorkloadSteps {
   detail::Clock::time_point last_t_{};
 };
 
+// The second form, on a clock that needs no calibration, is for tests.
 template <Queue Q>
 RepResult run_workload(const PointParams& params, const std::vector<int>& cpus, const Clock& clock) {
-  WorkloadSteps<Q> steps(params, clock);
-  return run_timeline<typename Q::value_type>(params, Q::traits, cpus, clock, steps);
+  return run_with_steps<WorkloadSteps, Q>(params, cpus, clock);
 }
-
-// The same, on a clock that needs no calibration (tests).
 template <Queue Q>
 RepResult run_workload(const PointParams& params, const std::vector<int>& cpus) {
-  static const Clock clock = Clock::monotonic("tests: uncalibrated");
-  return run_workload<Q>(params, cpus, clock);
+  return run_with_steps<WorkloadSteps, Q>(params, cpus, uncalibrated_clock());
 }
 
 }  // namespace qb
