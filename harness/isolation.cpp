@@ -22,7 +22,14 @@ std::atomic<bool> g_interrupted{false};
 
 namespace {
 
-void on_sigint(int) { g_interrupted.store(true); }
+constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
+std::atomic<int> g_signal{SIGINT};
+
+// Async-signal-safe: two lock-free atomic stores.
+void on_interrupt(int signo) {
+  g_signal.store(signo);
+  g_interrupted.store(true);
+}
 
 RepResult failed(std::string why) {
   RepResult rep;
@@ -59,11 +66,21 @@ RepResult failed(std::string why) {
 
 void install_interrupt_handler() {
   struct sigaction sa {};
-  sa.sa_handler = on_sigint;
+  sa.sa_handler = on_interrupt;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: poll() must return EINTR so we stop at once
-  sigaction(SIGINT, &sa, nullptr);
+  for (int s : kInterruptSignals) sigaction(s, &sa, nullptr);
 }
+
+const char* interrupt_signal_name() {
+  switch (g_signal.load()) {
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "SIGINT";
+  }
+}
+
+int interrupt_exit_status() { return 128 + g_signal.load(); }
 
 ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono::nanoseconds timeout) {
   auto failed = [](std::string why) {
@@ -84,7 +101,7 @@ ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono:
   }
   if (pid == 0) {
     close(fds[0]);
-    signal(SIGINT, SIG_DFL);
+    for (int s : kInterruptSignals) signal(s, SIG_DFL);
     child_main(fds[1], body);
   }
   close(fds[1]);
@@ -121,7 +138,7 @@ ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono:
   ChildOutcome out;
   if (g_interrupted.load()) {
     out.status = "interrupted";
-    out.failure = "interrupted by SIGINT";
+    out.failure = fmt::format("interrupted by {}", interrupt_signal_name());
   } else if (timed_out) {
     out = failed(fmt::format("timed out after {:.3g} s (hang or livelock); killed",
                              std::chrono::duration<double>(timeout).count()));

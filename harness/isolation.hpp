@@ -11,10 +11,15 @@
 
 namespace qb {
 
-// Set from a SIGINT handler; run_isolated then kills its child and returns a
-// repetition whose status is "interrupted".
+// Set from the handler of SIGINT, SIGTERM (what timeout, batch schedulers and
+// systemd send) or SIGHUP; run_isolated then kills its child and returns a
+// repetition whose status is "interrupted". The sweep keeps what finished.
 extern std::atomic<bool> g_interrupted;
 void install_interrupt_handler();
+// The signal that interrupted ("SIGINT", "SIGTERM", "SIGHUP"), and the exit
+// status that reports it as a shell does: 128 + its number (130, 143, 129).
+const char* interrupt_signal_name();
+int interrupt_exit_status();
 
 // What came back from a child: its JSON document, or why there is none.
 struct ChildOutcome {

@@ -1,5 +1,6 @@
 // qbench: parse the command line, run, report. Exit status: 0 all points ok,
-// 1 some point invalid or failed, 2 bad input, 130 interrupted.
+// 1 some point invalid or failed, 2 bad input, 128 + the signal when
+// interrupted (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -51,9 +52,9 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
     fmt::print("results: {}\n", command.out->string());
   }
   if (outcome.interrupted) {
-    fmt::print(stderr, "qbench: interrupted; finished repetitions were kept{}\n",
+    fmt::print(stderr, "qbench: interrupted by {}; finished repetitions were kept{}\n", qb::interrupt_signal_name(),
                command.out ? " and written" : "");
-    return 130;
+    return qb::interrupt_exit_status();
   }
   return all_ok ? 0 : 1;
 }

@@ -1,7 +1,6 @@
 // What each worker thread of a run records (its window edges, counts and
 // errors), and the rule by which a consumer that finds the queue empty may
-// stop: shared by the throughput runner (point_runner.hpp) and the workload
-// engine (workloads/engine.hpp).
+// stop: used by the run skeleton (timeline.hpp) that every runner goes through.
 #pragma once
 
 #include <atomic>

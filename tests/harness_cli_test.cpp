@@ -149,6 +149,27 @@ TEST(Qbench, sigint_stops_the_sweep_and_keeps_finished_points) {
   EXPECT_LT(reps.size(), 100u);
 }
 
+// timeout(1), batch schedulers and systemd stop with SIGTERM; a terminal's
+// hang-up is SIGHUP: both keep what finished, as SIGINT does.
+TEST(Qbench, sigterm_and_sighup_stop_the_sweep_and_keep_finished_points) {
+  for (const auto& [signo, status] : {std::pair{SIGTERM, 143}, std::pair{SIGHUP, 129}}) {
+    const auto out = scratch_dir() / "terminated.json";
+    fs::remove(out);
+    const auto r = run_qbench({"run", "--queue", "mutex_deque", "--producers", "1", "--consumers", "1", "--duration",
+                               "200ms", "--warmup", "0s", "--repetitions", "100", "--out", out.string()},
+                              std::chrono::milliseconds(1500), signo);
+    EXPECT_EQ(r.status, status) << r.err;
+    EXPECT_NE(r.err.find(signo == SIGTERM ? "SIGTERM" : "SIGHUP"), std::string::npos) << r.err;
+    std::ifstream in(out);
+    ASSERT_TRUE(in.good()) << "no results file after signal " << signo;
+    const auto doc = nlohmann::json::parse(in);
+    EXPECT_TRUE(doc.at("interrupted").get<bool>());
+    const auto& reps = doc.at("runs")[0].at("repetitions");
+    EXPECT_GE(reps.size(), 1u);
+    EXPECT_LT(reps.size(), 100u);
+  }
+}
+
 TEST(Qbench, plan_counts_points_and_estimates_time_without_running_or_writing) {
   const auto out = scratch_dir() / "plan.json";
   fs::remove(out);

@@ -30,8 +30,9 @@ inline std::filesystem::path scratch_dir() {
 }
 
 // Runs qbench with `args`; stderr and stdout are captured through files.
-// `interrupt_after` > 0 sends SIGINT after that long.
-inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {}) {
+// `interrupt_after` > 0 sends `signo` (SIGINT) after that long.
+inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {},
+                          int signo = SIGINT) {
   const auto err_path = scratch_dir() / "stderr.txt";
   const auto out_path = scratch_dir() / "stdout.txt";
   const pid_t pid = fork();
@@ -46,7 +47,7 @@ inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::mil
   }
   if (interrupt_after.count() > 0) {
     std::this_thread::sleep_for(interrupt_after);
-    kill(pid, SIGINT);
+    kill(pid, signo);
   }
   int status = 0;
   waitpid(pid, &status, 0);

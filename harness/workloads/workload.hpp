@@ -4,7 +4,7 @@
 //
 //   throughput      closed loop: producers push as fast as the queue takes items
 //   paced           open loop: item k of producer i is due at t0 + k / rate_i and
-//                   stamped with that intended time, so latency includes the time
+//                   its latency runs from that intended time, so it includes the time
 //                   it waited to be sent (no coordinated omission)
 //   admission       producers check a soft capacity before pushing and count
 //                   rejections; depth sampled over time; backpressure above a
