@@ -93,7 +93,7 @@ struct E2eSample {
   Histogram e2e;                 // ns, receive - send
   std::uint64_t negative = 0;    // receive before send (cross-core clock skew), recorded as 0
   std::uint64_t matched = 0;     // sampled items seen on both sides
-  std::uint64_t unmatched = 0;   // received sampled items whose send was not noted (sent before the window)
+  std::uint64_t unmatched = 0;   // received sampled items whose send was not noted (sent before noting began)
   std::uint64_t period = 0;      // as asked
   std::uint64_t effective_period = 0;  // after thinning: ~1 in this many items
   int thinned = 0;               // halvings of the most-thinned log

@@ -75,7 +75,8 @@
 //                             buckets [[lowest_ns, count]]; e2e.negative_clamped int;
 //                             e2e.sample {period, effective_period (after thinning),
 //                             thinned (halvings), sampled (items in the sample),
-//                             unmatched (received sampled items sent before the window)}
+//                             unmatched (received sampled items whose send was not noted:
+//                             sent before noting began)}
 //   counters        object    counters_json() over valid repetitions (counters_totals.hpp):
 //                             selection, events {name: {status, reason, value, ...}}, per_item
 //   repetitions     [rep]     in the order they ran; [] when skipped or not run, and

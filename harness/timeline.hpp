@@ -169,6 +169,7 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
       ctx.log = send_logs.empty() ? nullptr : &send_logs[pi];
       ctx.ops = producer_ops.empty() ? nullptr : &producer_ops[pi];
       ctx.phase = &phase;
+      ctx.noting_sends = !fixed_count;  // the warm-up's, in duration mode
       Waiter waiter(policy);
       start_line.arrive_and_wait();
       std::uint64_t end_total = kSequenceLimit;  // fixed-count: set at the window's start
@@ -188,6 +189,7 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
           }
           w.observe(ph, seen);
           ctx.counting = seen == detail::kMeasure;
+          ctx.noting_sends = ctx.counting || (!fixed_count && seen == detail::kWarmup);
           if (fixed_count && seen >= detail::kMeasure && end_total == kSequenceLimit) {
             end_total = std::min(kSequenceLimit, w.total + quota(p));
           }

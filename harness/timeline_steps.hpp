@@ -46,6 +46,11 @@ template <class Item>
 struct ProducerCtx {
   int index = 0;
   bool counting = false;         // inside the measured window
+  // Send times are noted inside the window and, in duration mode, during the
+  // warm-up too: a backlog built there is popped inside the window, and
+  // leaving its items out would leave out the longest waits. (Fixed-count
+  // windows open on an empty queue, so there only the window's are noted.)
+  bool noting_sends = false;
   bool block = false;            // --wait block
   const Clock* clock = nullptr;
   SampleLog* log = nullptr;      // null when e2e latency is off
@@ -61,11 +66,11 @@ struct ProducerCtx {
   }
   // Notes the send time of `tag` (now) when it is in the latency sample.
   void note_send(std::uint64_t tag) const noexcept {
-    if (log != nullptr && counting && log->wants(tag)) log->note(tag, clock->now_unfenced());
+    if (log != nullptr && noting_sends && log->wants(tag)) log->note(tag, clock->now_unfenced());
   }
   // The same with an intended send time (paced workloads).
   void note_send_at(std::uint64_t tag, std::uint64_t ticks) const noexcept {
-    if (log != nullptr && counting && log->wants(tag)) log->note(tag, ticks);
+    if (log != nullptr && noting_sends && log->wants(tag)) log->note(tag, ticks);
   }
 };
 

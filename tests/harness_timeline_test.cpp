@@ -191,6 +191,24 @@ TEST(Timeline, producers_that_outrun_the_consumer_mark_a_backlog) {
   EXPECT_GT(*rep.backlog_ratio, 10.0);
 }
 
+TEST(Timeline, items_sent_during_the_warmup_and_popped_in_the_window_are_in_the_latency_sample) {
+  // The slow consumer leaves a backlog of warm-up items that it pops inside
+  // the window: their sends were noted, so every sampled pop is paired.
+  qb::PointParams p;
+  p.producers = 1;
+  p.consumers = 1;
+  p.warmup = 20ms;
+  p.duration = 30ms;
+  p.latency_sample_period = 4;
+  p.placement = qb::Placement::none;
+  p.counters = "none";
+  const auto rep = qb::run_repetition<SlowPopDeque<qb::Payload<8>>>(p, unpinned(p));
+  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  const auto& sample = rep.latency.at("e2e").at("sample");
+  EXPECT_GT(sample.at("sampled").get<std::uint64_t>(), 0u);
+  EXPECT_EQ(sample.at("unmatched"), 0u);
+}
+
 TEST(Timeline, wait_policy_pauses_only_when_every_thread_has_a_cpu_of_its_own) {
   EXPECT_EQ(qb::choose_wait_policy({0, 1, 2, 3}), qb::WaitPolicy::pause);
   EXPECT_EQ(qb::choose_wait_policy({0, 1, 0}), qb::WaitPolicy::backoff);
