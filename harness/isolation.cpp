@@ -25,7 +25,8 @@ namespace {
 constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<int> g_signal{SIGINT};
 
-// Async-signal-safe: two lock-free atomic stores.
+// Async-signal-safe: two lock-free atomic stores. seq_cst (the default) on
+// both, so a thread that sees g_interrupted set also sees which signal set it.
 void on_interrupt(int signo) {
   g_signal.store(signo);
   g_interrupted.store(true);

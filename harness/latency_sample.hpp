@@ -59,8 +59,9 @@ class alignas(kFalseSharingRange) SampleLog {
   bool wants(std::uint64_t tag) const noexcept { return sample_hash(tag) <= threshold_; }
 
   // Notes `tag`, which wants() has just accepted, at `ticks` (callers ask
-  // first so that an item out of the sample costs no clock read); a second note of the tag just noted (a push that
-  // failed and is tried again) replaces the first.
+  // first, so an item out of the sample costs no clock read). A second note
+  // of the tag just noted (a push that failed and is tried again) replaces
+  // the first.
   void note(std::uint64_t tag, std::uint64_t ticks) noexcept {
     if (size_ > 0 && entries_[size_ - 1].tag == tag) {
       entries_[size_ - 1].ticks = ticks;

@@ -70,28 +70,14 @@ class ThroughputSteps {
   Sent produce(ProducerCtx<Item>& ctx, const detail::Worker& w) {
     Item item = ProducerCtx<Item>::make(static_cast<std::uint32_t>(ctx.index), w.total);
     ctx.note_send(item.tag);
-    bool pushed = false;
-    if (ctx.ops != nullptr && timed(ctx.index, true)) {
-      const auto t0 = clock_.now();
-      pushed = detail::push_once(*queue_, std::move(item), ctx.block);
-      const auto dt = clock_.to_ns(clock_.now() - t0);
-      if (ctx.counting) (pushed ? ctx.ops->op_ok : ctx.ops->op_failed).record(dt);
-    } else {
-      pushed = detail::push_once(*queue_, std::move(item), ctx.block);
-    }
+    const bool pushed = call(ctx.ops, ctx.counting, countdown_[0][static_cast<std::size_t>(ctx.index)],
+                             [&] { return detail::push_once(*queue_, std::move(item), ctx.block); });
     return pushed ? Sent::pushed : Sent::full;
   }
 
   int consume(ConsumerCtx& ctx, Item& out) {
-    bool popped = false;
-    if (ctx.ops != nullptr && timed(ctx.index, false)) {
-      const auto t0 = clock_.now();
-      popped = detail::pop_once(*queue_, out, ctx.block);
-      const auto dt = clock_.to_ns(clock_.now() - t0);
-      if (ctx.counting) (popped ? ctx.ops->op_ok : ctx.ops->op_failed).record(dt);
-    } else {
-      popped = detail::pop_once(*queue_, out, ctx.block);
-    }
+    const bool popped = call(ctx.ops, ctx.counting, countdown_[1][static_cast<std::size_t>(ctx.index)],
+                             [&] { return detail::pop_once(*queue_, out, ctx.block); });
     return popped ? 0 : -1;
   }
 
@@ -116,18 +102,23 @@ class ThroughputSteps {
   void finish(RepResult&, const TimelineRecord&) {}
 
  private:
-  // --latency ops: one call in period_ is timed. One countdown per thread,
-  // each on its own line (threads index disjoint entries).
-  bool timed(int index, bool producer) {
-    auto& slot = countdown_[producer ? 0 : 1][static_cast<std::size_t>(index)];
-    if (--slot.value != 0) return false;
-    slot.value = period_;
-    return true;
-  }
-
   struct alignas(kFalseSharingRange) Countdown {
     std::uint32_t value;
   };
+
+  // Makes one push or pop; with --latency ops (`ops` set), one call in
+  // period_ is timed, successes and failures apart. One countdown per
+  // thread, each on its own line (threads index disjoint entries).
+  template <class Op>
+  bool call(ThreadLatency* ops, bool counting, Countdown& slot, Op op) {
+    if (ops == nullptr || --slot.value != 0) return op();
+    slot.value = period_;
+    const auto t0 = clock_.now();
+    const bool ok = op();
+    const auto dt = clock_.to_ns(clock_.now() - t0);
+    if (counting) (ok ? ops->op_ok : ops->op_failed).record(dt);
+    return ok;
+  }
 
   const PointParams& params_;
   const Clock& clock_;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/latency_sample.hpp"
 #include "harness/wait.hpp"
 #include "harness/workloads/workload.hpp"
 #include "queues/queue.hpp"
@@ -46,7 +47,7 @@ struct PointParams {
   std::uint64_t seed = 1;
   std::chrono::nanoseconds timeout{std::chrono::seconds(60)};
   std::string latency = "e2e";        // off, e2e, ops or all (harness/latency.hpp)
-  std::uint64_t latency_sample_period = 64;  // e2e: 1 in N items sampled (harness/latency_sample.hpp)
+  std::uint64_t latency_sample_period = kDefaultLatencySamplePeriod;  // e2e: 1 in N items sampled
   std::string payload_check = "all";  // all: every item's bytes past the tag checked; off: none (to measure the check)
   std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
   std::string counters = "default";   // default, none or a comma list (harness/counters.hpp)

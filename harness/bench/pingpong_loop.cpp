@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "harness/payload.hpp"
+#include "harness/queue_table.hpp"
 #include "harness/topology.hpp"
 #include "queues/backoff.hpp"
 #include "queues/sequence_ring.hpp"
@@ -51,15 +52,11 @@ const std::vector<int>& worker_cpus() {
   return cpus;
 }
 
-// The capacity qbench gives the queue by default (queue_table.cpp), so both
-// sides run the same ring: atomic_queue names its own minimum.
+// The capacity qbench gives the queue by default, read from its queue table,
+// so that both sides run the same ring (atomic_queue names its own minimum).
 template <class Q>
-constexpr std::size_t capacity_for() {
-  if constexpr (requires { Q::kDefaultCapacity; }) {
-    return Q::kDefaultCapacity;
-  } else {
-    return Q::traits.capacity_required ? 1024 : 0;
-  }
+std::size_t capacity_for() {
+  return qb::find_queue(Q::traits.name)->default_capacity;
 }
 
 template <class Q>
