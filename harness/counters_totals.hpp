@@ -63,4 +63,11 @@ struct CounterTotals {
 // uncounted event, or items == 0; ipc needs both instructions and cycles.
 nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items);
 
+// What each selected event gives on this machine, probed once by opening,
+// starting and stopping the counters on the calling thread: the results
+// file's context.counters, {"selection", "probe", "events": {name: {status,
+// reason, errno, source}}}. Runs and repetitions then leave out a reason
+// that says the same (result_json.cpp), so it is stated once per file.
+nlohmann::json counter_availability(const CounterSelection& selection, PerfBackend& backend = real_perf_backend());
+
 }  // namespace qb

@@ -13,8 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kFormat = "qb-hdr-1";
-
 int bucket_of_index(std::size_t index) {
   return index < Histogram::kSubBucketCount
              ? 0
@@ -138,60 +136,34 @@ json Histogram::buckets() const {
 }
 
 json Histogram::to_json() const {
-  const bool empty = count_ == 0;
-  return json{
-      {"format", kFormat},
-      {"lowest_ns", 1},
-      {"highest_ns", kHighestNs},
-      {"significant_digits", kSignificantDigits},
-      {"count", count_},
-      {"sum_ns", sum_},
-      {"min_ns", null_if_empty(empty, min_)},
-      {"max_ns", null_if_empty(empty, max_)},
-      {"clamped_high", clamped_high_},
-      {"buckets", buckets()},
-  };
+  json j = summary();
+  j["sum_ns"] = sum_;
+  j["hdr"] = encode_hdr();
+  return j;
 }
 
 Histogram Histogram::from_json(const json& j) {
   if (!j.is_object()) reject("not an object");
-  if (j.value("format", std::string()) != kFormat) reject(fmt::format("\"format\" is not \"{}\"", kFormat));
-  if (unsigned_field(j, "lowest_ns") != 1 || unsigned_field(j, "highest_ns") != kHighestNs ||
-      unsigned_field(j, "significant_digits") != static_cast<std::uint64_t>(kSignificantDigits))
-    reject("written with another range or precision");
-
-  Histogram h;
-  h.count_ = unsigned_field(j, "count");
+  const auto hdr = j.find("hdr");
+  if (hdr == j.end() || !hdr->is_string()) reject("no \"hdr\" string");
+  Histogram h = decode_hdr(hdr->get<std::string>());
+  const std::uint64_t count = unsigned_field(j, "count");
+  if (count != h.count_) reject(fmt::format("\"count\" is {}, the encoded counts sum to {}", count, h.count_));
   h.sum_ = unsigned_field(j, "sum_ns");
   h.clamped_high_ = unsigned_field(j, "clamped_high");
   const bool empty = h.count_ == 0;
   if (empty != j.at("min_ns").is_null() || empty != j.at("max_ns").is_null())
     reject("min_ns and max_ns must be null exactly when count is 0");
   if (!empty) {
-    h.min_ = unsigned_field(j, "min_ns");
-    h.max_ = unsigned_field(j, "max_ns");
-    if (h.min_ > h.max_) reject("min_ns > max_ns");
+    const std::uint64_t min = unsigned_field(j, "min_ns"), max = unsigned_field(j, "max_ns");
+    // The exact extremes lie in the first and last non-empty buckets (a
+    // value above kHighestNs is counted in the last bucket, kept exact in max).
+    if (index_of(std::min(min, kHighestNs)) != index_of(h.min_) || index_of(std::min(max, kHighestNs)) != index_of(h.max_))
+      reject("min_ns or max_ns lies outside the encoded buckets");
+    h.min_ = min;
+    h.max_ = max;
   }
   if (h.clamped_high_ > h.count_) reject("clamped_high > count");
-
-  const auto it = j.find("buckets");
-  if (it == j.end() || !it->is_array()) reject("\"buckets\" is not an array");
-  std::uint64_t total = 0;
-  std::size_t next_free = 0;  // entries must ascend, each bucket at most once
-  for (const json& entry : *it) {
-    if (!entry.is_array() || entry.size() != 2 || !is_count(entry[0]) || !is_count(entry[1]))
-      reject("a bucket is not a [lowest_ns, count] pair");
-    const std::uint64_t lowest = entry[0].get<std::uint64_t>();
-    const std::uint64_t n = entry[1].get<std::uint64_t>();
-    const std::size_t index = index_of(std::min(lowest, kHighestNs));
-    if (lowest > kHighestNs || lowest_at(index) != lowest)
-      reject(fmt::format("{} is not the lowest value of a bucket", lowest));
-    if (index < next_free || n == 0) reject("buckets out of order, repeated or empty");
-    h.counts_[index] = n;
-    total += n;
-    next_free = index + 1;
-  }
-  if (total != h.count_) reject(fmt::format("bucket counts sum to {}, not count {}", total, h.count_));
   return h;
 }
 

@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -96,13 +98,35 @@ class Histogram {
   // sub-bucket holds (its width is up to the next entry's sub-bucket).
   nlohmann::json buckets() const;
 
-  // Everything needed to rebuild the histogram exactly (a child process
-  // sends it to its parent): {"format":"qb-hdr-1","lowest_ns":1,
-  // "highest_ns","significant_digits","count","sum_ns","min_ns","max_ns",
-  // "clamped_high","buckets":buckets()}.
+  // HdrHistogram's V2 compressed encoding, base64: the interchange form
+  // every HdrHistogram library decodes (Java's
+  // Histogram.decodeFromCompressedByteBuffer, HdrHistogram_c's
+  // hdr_log_decode). Only the counts travel: a decoder sees count, min and
+  // max at bucket resolution, never the exact min, max and sum kept here.
+  //
+  // Bytes (big-endian): int32 0x1c849314 (compressed V2 cookie), int32 the
+  // deflated length, then a zlib stream of: int32 0x1c849313 (V2 cookie),
+  // int32 payload length, int32 0 (normalizing index offset), int32
+  // kSignificantDigits, int64 1 (lowest discernible value), int64 kHighestNs,
+  // double 1.0 (integer-to-double ratio), then the counts from index 0 to the
+  // last non-zero one as ZigZag LEB128 (at most 9 bytes each), a run of k > 1
+  // zero counts written as -k. Our counts array is HdrHistogram's for these
+  // parameters, index for index (histogram.hpp's layout is its layout).
+  std::string encode_hdr() const;
+  // The counts of an encode_hdr() string, with count, min and max at bucket
+  // resolution (min the lowest value of the first non-empty bucket, max the
+  // highest of the last) and sum taken from the bucket middles. Throws
+  // std::invalid_argument for anything that is not a V2 (compressed) encoding
+  // with our range and precision.
+  static Histogram decode_hdr(std::string_view base64);
+
+  // The results file's histogram: summary() plus "sum_ns" and "hdr"
+  // (encode_hdr()). Exact: from_json(h.to_json()) == h, the exact min, max,
+  // sum and clamped_high read from their keys and the counts from "hdr".
   nlohmann::json to_json() const;
-  // The inverse of to_json(); from_json(h.to_json()) == h. Throws
-  // std::invalid_argument on anything to_json() could not have written.
+  // The inverse of to_json(). Throws std::invalid_argument on anything
+  // to_json() could not have written, a count that disagrees with the
+  // encoded counts included.
   static Histogram from_json(const nlohmann::json& j);
 
   friend bool operator==(const Histogram&, const Histogram&) = default;

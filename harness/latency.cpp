@@ -11,9 +11,8 @@ constexpr const char* kClosedLoopNote =
     "item waits behind the queue's occupancy (coordinated omission); the paced workload measures it open loop";
 
 nlohmann::json block(const Histogram& h, std::optional<std::uint64_t> negative = std::nullopt) {
-  nlohmann::json j = h.summary();
+  nlohmann::json j = h.to_json();
   if (negative) j["negative_clamped"] = *negative;
-  j["histogram"] = h.to_json();
   return j;
 }
 
@@ -42,7 +41,6 @@ nlohmann::json latency_json(LatencyMode mode, std::uint32_t sample_period, const
   if (mode == LatencyMode::off) return j;
   j["unit"] = "ns";
   if (wants_e2e(mode) && e2e != nullptr) {
-    j["note"] = kClosedLoopNote;
     j["e2e"] = block(e2e->e2e, e2e->negative);
     j["e2e"]["sample"] = sample_json(*e2e);
   }
@@ -69,12 +67,12 @@ nlohmann::json merge_latency(const std::vector<const nlohmann::json*>& reps) {
   if (reps.empty()) return nullptr;
   nlohmann::json out = *reps.front();
   for (auto& [key, value] : out.items()) {
-    if (!value.is_object() || !value.contains("histogram")) continue;
+    if (!value.is_object() || !value.contains("hdr")) continue;
     Histogram merged;
     std::uint64_t negative = 0;
     for (const auto* rep : reps) {
       const auto& b = rep->at(key);
-      merged.merge(Histogram::from_json(b.at("histogram")));
+      merged.merge(Histogram::from_json(b));
       negative += b.value("negative_clamped", std::uint64_t{0});
     }
     nlohmann::json merged_block = merged.summary();
@@ -97,9 +95,10 @@ nlohmann::json merge_latency(const std::vector<const nlohmann::json*>& reps) {
       sample["thinned"] = thinned;
       merged_block["sample"] = sample;
     }
-    merged_block["buckets"] = merged.buckets();
     value = std::move(merged_block);
   }
+  // Said once per point, not per repetition.
+  if (out.contains("e2e")) out["note"] = kClosedLoopNote;
   out["repetitions_merged"] = reps.size();
   return out;
 }

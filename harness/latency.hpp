@@ -45,8 +45,9 @@ struct alignas(kFalseSharingRange) ThreadLatency {
 nlohmann::json latency_json(LatencyMode mode, std::uint32_t sample_period, const std::vector<ThreadLatency>& producers,
                             const std::vector<ThreadLatency>& consumers, const E2eSample* e2e);
 
-// Merges the "histogram" members of several repetition blocks into one
-// point-level block of the same shape. Null if `reps` is empty.
+// Merges the histograms (the members with "hdr") of several repetition
+// blocks into one point-level block of the same shape, each histogram as its
+// summary only: the counts stay in the repetitions. Null if `reps` is empty.
 nlohmann::json merge_latency(const std::vector<const nlohmann::json*>& reps);
 
 // "p50 / p99 / p99.9" of a latency block's e2e (or, without e2e, its pop)

@@ -3,6 +3,7 @@
 // interrupted (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,10 +12,12 @@
 
 #include "harness/cli.hpp"
 #include "harness/context.hpp"
+#include "harness/counters_totals.hpp"
 #include "harness/isolation.hpp"
 #include "harness/list_command.hpp"
 #include "harness/pingpong_command.hpp"
 #include "harness/result_json.hpp"
+#include "harness/results_file.hpp"
 #include "harness/sweep.hpp"
 #include "harness/table.hpp"
 
@@ -31,26 +34,34 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   const auto topology = qb::Topology::detect();
   const auto clock = qb::Clock::calibrate();
   if (!clock.is_tsc()) fmt::print(stderr, "qbench: clock: CLOCK_MONOTONIC ({})\n", clock.fallback_reason());
-  const auto outcome = qb::run_sweep(command.sweep, topology, clock);
 
+  const auto plan = qb::plan_points(command.sweep);
   std::vector<std::string> notes;
+  for (const auto& point : plan) {
+    if (point.status == "skipped") notes.push_back(fmt::format("{}: skipped, {}", point.id, point.skip_reason));
+  }
+  std::optional<qb::ResultsJournal> journal;
+  if (command.out) {
+    auto context = qb::machine_context(argv);
+    context["clock"] = clock.describe();
+    const auto selection = qb::parse_counter_selection(command.sweep.base.counters);
+    if (selection && !selection->empty()) context["counters"] = qb::counter_availability(*selection);
+    auto header = qb::document_header(context, notes);
+    if (command.scenario) header["scenario"] = qb::scenario_json(*command.scenario);
+    journal.emplace(*command.out, command.force, std::move(header), plan);
+  }
+  auto outcome = qb::run_sweep(command.sweep, topology, clock, journal ? &*journal : nullptr);
+  if (journal) journal->finish(outcome.points, outcome.interrupted, notes);
+
   bool all_ok = true;
   for (const auto& point : outcome.points) {
-    if (point.status == "skipped") notes.push_back(fmt::format("{}: skipped, {}", point.id, point.skip_reason));
     if (point.status == "invalid" || point.status == "failed") all_ok = false;
   }
   fmt::print("{}", qb::summary_table(outcome.points));
   for (const auto& point : outcome.points) {
     for (const auto& w : point.warnings) fmt::print("warning: {}: {}\n", point.id, w);
   }
-  if (command.out) {
-    auto context = qb::machine_context(argv);
-    context["clock"] = clock.describe();
-    auto doc = qb::make_document(context, outcome.points, outcome.interrupted, notes);
-    if (command.scenario) doc["scenario"] = qb::scenario_json(*command.scenario);
-    qb::write_json_atomically(*command.out, doc, command.force);
-    fmt::print("results: {}\n", command.out->string());
-  }
+  if (command.out) fmt::print("results: {}\n", command.out->string());
   if (outcome.interrupted) {
     fmt::print(stderr, "qbench: interrupted by {}; finished repetitions were kept{}\n", qb::interrupt_signal_name(),
                command.out ? " and written" : "");

@@ -50,7 +50,7 @@ typename Q::value_type pop_waiting(Q& q, WaitPolicy policy) {
 
 }  // namespace detail
 
-// Returns {"histogram": summary, "buckets": [...], "mismatches": N, ...}.
+// Returns {"round_trip": histogram (to_json, ns), "mismatches": N, ...}.
 template <Queue Q>
 nlohmann::json run_pingpong(const PingpongParams& params, const Clock& clock) {
   using Item = typename Q::value_type;
@@ -77,8 +77,7 @@ nlohmann::json run_pingpong(const PingpongParams& params, const Clock& clock) {
   }
   echo.join();
   nlohmann::json out;
-  out["round_trip"] = round_trip.summary();
-  out["buckets"] = round_trip.buckets();
+  out["round_trip"] = round_trip.to_json();
   out["mismatches"] = mismatches;
   out["valid"] = mismatches == 0;
   out["wait_policy"] = to_string(policy);

@@ -1,6 +1,7 @@
 #include "harness/pingpong_command.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,8 @@
 #include "harness/pingpong.hpp"
 #include "harness/queue_table.hpp"
 #include "harness/result_json.hpp"
+#include "harness/results_file.hpp"
+#include "harness/workloads/pingpong_point.hpp"
 
 namespace qb {
 
@@ -35,47 +38,54 @@ int pingpong_command(const PingpongRequest& request, const std::optional<std::fi
     }
   }
   const QueueEntry* entry = find_queue(request.queue);
-  PingpongParams params;
-  params.queue = request.queue;
-  params.cpu_a = cpus[0];
-  params.cpu_b = cpus[1];
-  params.round_trips = request.round_trips;
-  params.warmup = request.warmup;
-  params.capacity = request.capacity.value_or(entry->default_capacity);
+  // One point, in the shape a sweep's pingpong points have, so that a
+  // pingpong file is a results file like any other.
+  PointResult point;
+  point.id = fmt::format("pingpong/{}/cpus{},{}", request.queue, cpus[0], cpus[1]);
+  point.traits = entry->traits;
+  point.params.queue = request.queue;
+  point.params.producers = 1;
+  point.params.consumers = 1;
+  point.params.capacity = request.capacity.value_or(entry->default_capacity);
+  point.params.timeout = request.timeout;
+  point.params.latency = "off";
+  point.params.counters = "none";
+  point.params.workload.kind = WorkloadKind::pingpong;
+  point.params.workload.round_trips = request.round_trips;
+  point.params.workload.warmup_trips = request.warmup;
+  point.params.workload.pairs = {fmt::format("{},{}", cpus[0], cpus[1])};
   const Clock clock = Clock::calibrate();
   if (const auto warning = build_warning(); !warning.empty()) fmt::print(stderr, "{}\n", warning);
 
-  install_interrupt_handler();
-  const auto child = run_in_child([&] { return entry->pingpong(params, clock).dump(); }, request.timeout);
-  nlohmann::json result;
-  result["queue"] = params.queue;
-  result["cpus"] = {params.cpu_a, params.cpu_b};
-  result["round_trips"] = params.round_trips;
-  result["warmup_round_trips"] = params.warmup;
-  result["capacity"] = params.capacity;
-  result["status"] = child.status;
-  result["failure"] = child.failure;
-  if (child.status == "ok") {
-    result.update(nlohmann::json::parse(child.json_text));
-    if (!result.at("valid").get<bool>()) result["status"] = "invalid";
+  std::optional<ResultsJournal> journal;
+  if (out) {
+    auto context = machine_context(argv);
+    context["clock"] = clock.describe();
+    journal.emplace(*out, force, document_header(context, {}), std::vector<PointResult>{point});
   }
-  if (result["status"] == "ok") {
+  install_interrupt_handler();
+  const bool finished = run_pingpong_on(point, cpus[0], cpus[1], clock);
+  if (journal && finished) journal->add_point(0, point);
+  std::vector<PointResult> points{point};
+  if (journal) journal->finish(points, !finished, {});
+
+  if (!finished) {
+    fmt::print(stderr, "qbench: interrupted by {}{}\n", interrupt_signal_name(), out ? "; the file says so" : "");
+    return interrupt_exit_status();
+  }
+  const nlohmann::json& result = points.front().pingpong;
+  if (points.front().status == "ok") {
     const auto& rt = result.at("round_trip");
     fmt::print("pingpong {} cpus {},{}: round trip (ns) p50 {}  p90 {}  p99 {}  p99.9 {}  max {}; one-way estimate {} ns\n",
-               params.queue, params.cpu_a, params.cpu_b, ns_or_dash(rt.at("p50_ns")), ns_or_dash(rt.at("p90_ns")),
+               request.queue, cpus[0], cpus[1], ns_or_dash(rt.at("p50_ns")), ns_or_dash(rt.at("p90_ns")),
                ns_or_dash(rt.at("p99_ns")), ns_or_dash(rt.at("p99_9_ns")), ns_or_dash(rt.at("max_ns")),
                result.at("one_way_estimate_ns").dump());
   } else {
-    fmt::print("pingpong {} cpus {},{}: {} {}\n", params.queue, params.cpu_a, params.cpu_b,
-               result["status"].get<std::string>(), child.failure);
+    fmt::print("pingpong {} cpus {},{}: {} {}\n", request.queue, cpus[0], cpus[1], points.front().status,
+               result.value("failure", std::string()));
   }
-  if (out) {
-    nlohmann::json doc{{"schema_version", kSchemaVersion}, {"generator", "qbench"}, {"kind", "pingpong"},
-                       {"context", machine_context(argv)}, {"clock", clock.describe()}, {"pingpong", result}};
-    write_json_atomically(*out, doc, force);
-    fmt::print("results: {}\n", out->string());
-  }
-  return result["status"] == "ok" ? 0 : 1;
+  if (out) fmt::print("results: {}\n", out->string());
+  return points.front().status == "ok" ? 0 : 1;
 }
 
 }  // namespace qb

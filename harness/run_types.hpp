@@ -101,7 +101,7 @@ struct RepResult {
   // closed-loop latency then measures queueing. Null when balanced.
   std::optional<double> backlog_ratio;  // pushed / popped in the window
   nlohmann::json latency;          // latency_json(): histograms included, merged by the parent
-  nlohmann::json counters;         // {"readings": [{"role", "reading"}...], "totals": counters_json()}
+  nlohmann::json counters;         // {"selection", "readings": [{"role", "reading"}...], "per_item"}
   nlohmann::json workload_metrics; // the workload's own figures (workloads/metrics.hpp); null for throughput
 };
 

@@ -11,6 +11,7 @@
 #include "harness/isolation.hpp"
 #include "harness/latency.hpp"
 #include "harness/queue_table.hpp"
+#include "harness/results_file.hpp"
 #include "harness/stats.hpp"
 #include "harness/workloads/pingpong_point.hpp"
 #include "harness/workloads/engine_support.hpp"
@@ -228,7 +229,8 @@ std::string describe_plan(const SweepRequest& request) {
   return text;
 }
 
-SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock) {
+SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock,
+                       ResultsJournal* journal) {
   SweepOutcome outcome;
   outcome.points = plan_points(request);
   int runnable = 0;
@@ -237,12 +239,14 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
   install_interrupt_handler();
 
   for (int rep = 0; rep < request.repetitions && !outcome.interrupted; ++rep) {
-    for (auto& point : outcome.points) {
+    for (std::size_t index = 0; index < outcome.points.size(); ++index) {
+      PointResult& point = outcome.points[index];
       if (point.status == "skipped") continue;
       if (point.params.workload.kind == WorkloadKind::pingpong) {  // one run, however many repetitions
         if (rep > 0) continue;
         progress.before(point, 0, 1);
         if (!run_pingpong_point(point, topology, clock)) outcome.interrupted = true;
+        if (journal != nullptr && !outcome.interrupted) journal->add_point(index, point);
         for (int r = 0; r < request.repetitions; ++r) progress.after();
         if (outcome.interrupted) break;
         continue;
@@ -267,10 +271,13 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
       result.cpu_map = cpus;
       result.oversubscribed = threads > topology.cpu_count();
       point.repetitions.push_back(std::move(result));
+      if (journal != nullptr) journal->add_repetition(index, point.repetitions.back());
     }
   }
   progress.finish();
-  for (auto& point : outcome.points) finalize_point(point);
+  if (journal == nullptr) {  // else the journal's finish() finalizes, from the repetitions it holds
+    for (auto& point : outcome.points) finalize_point(point);
+  }
   return outcome;
 }
 

@@ -46,9 +46,16 @@ std::vector<PointResult> plan_points(const SweepRequest& request);
 // repetitions, and the time the timed points will take at least.
 std::string describe_plan(const SweepRequest& request);
 
+class ResultsJournal;
+
 // Runs the plan; progress goes to stderr. Stops early, keeping every finished
-// repetition, when SIGINT arrives (the outcome is then marked interrupted).
-SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock);
+// repetition, when SIGINT, SIGTERM or SIGHUP arrives (the outcome is then
+// marked interrupted). With a journal (results_file.hpp), each repetition
+// goes to it as it finishes and the points come back not yet finalized:
+// journal->finish() does that from the repetitions in full. Without one,
+// the points come back finalized.
+SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock,
+                       ResultsJournal* journal = nullptr);
 
 // Sets a point's status, aggregate and warnings from its repetitions.
 void finalize_point(PointResult& point);

@@ -126,7 +126,9 @@ nlohmann::json counters_block(const CounterSelection& selection,
     totals.add(role, reading);
     readings.push_back({{"role", role == CounterRole::producer ? "producer" : "consumer"}, {"reading", reading}});
   }
-  return {{"selection", selection.spec}, {"readings", readings}, {"totals", counters_json(totals, items)}};
+  // The repetition's totals follow from its readings; only the per-item
+  // figures are kept beside them.
+  return {{"selection", selection.spec}, {"readings", readings}, {"per_item", counters_json(totals, items).at("per_item")}};
 }
 
 }  // namespace qb::detail

@@ -65,7 +65,7 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
                                const std::vector<SeqBitmap>& bitmaps, std::span<const std::uint64_t> pushed_per_source,
                                const std::vector<int>& cpus, std::uint64_t left_over);
 
-// {"selection", "readings": [{"role", "reading"}...], "totals": counters_json}.
+// {"selection", "readings": [{"role", "reading"}...], "per_item": counters_json's per_item}.
 nlohmann::json counters_block(const CounterSelection& selection,
                               const std::vector<std::optional<ThreadCounters>>& counters, int producers,
                               std::uint64_t items);

@@ -8,15 +8,20 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/histogram.hpp"
+#include "harness/results_file.hpp"
 #include "tests/qbench_process.hpp"
 
 namespace {
@@ -99,7 +104,7 @@ TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
   ASSERT_EQ(r.status, 0) << r.err;
   std::ifstream in(out);
   const auto doc = nlohmann::json::parse(in);
-  EXPECT_EQ(doc.at("schema_version"), 1);
+  EXPECT_EQ(doc.at("schema_version"), 2);
   EXPECT_FALSE(doc.at("interrupted").get<bool>());
   for (const char* key : {"host", "cpu_model", "topology", "kernel", "compiler", "build_type", "git_sha", "date_utc",
                           "command_line", "clock"}) {
@@ -129,7 +134,22 @@ TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
     EXPECT_TRUE(run.at("latency").at("e2e").contains("p99_9_ns"));
     EXPECT_TRUE(run.at("counters").at("events").contains("cycles"));
     EXPECT_TRUE(run.at("counters").at("per_item").contains("cache_misses"));
+    // Histograms only in the repetitions, and in HdrHistogram's form.
+    EXPECT_FALSE(run.at("latency").at("e2e").contains("hdr"));
+    for (const auto& rep : run.at("repetitions")) {
+      const auto& e2e = rep.at("latency").at("e2e");
+      EXPECT_EQ(qb::Histogram::from_json(e2e).count(), e2e.at("count").get<std::uint64_t>());
+    }
   }
+  // Counter availability once, in the context; runs leave out what it says.
+  const auto& known = doc.at("context").at("counters").at("events");
+  EXPECT_TRUE(known.contains("cycles"));
+  for (const auto& [name, ev] : known.items()) {
+    if (ev.at("status") != "ok") {
+      EXPECT_FALSE(ev.at("reason").get<std::string>().empty()) << name;
+    }
+  }
+  EXPECT_FALSE(fs::exists(qb::journal_path(out))) << "the journal is removed once the file is written";
   EXPECT_EQ(skipped, 1);
 }
 
@@ -167,7 +187,41 @@ TEST(Qbench, sigterm_and_sighup_stop_the_sweep_and_keep_finished_points) {
     const auto& reps = doc.at("runs")[0].at("repetitions");
     EXPECT_GE(reps.size(), 1u);
     EXPECT_LT(reps.size(), 100u);
+    EXPECT_FALSE(fs::exists(qb::journal_path(out)));
   }
+}
+
+// The parent killed outright: no handler runs, no final file is written,
+// and the journal holds every finished repetition for qb report to read.
+TEST(Qbench, sigkill_mid_sweep_leaves_a_journal_that_report_reads) {
+  const auto out = scratch_dir() / "killed.json";
+  const auto journal = qb::journal_path(out);
+  const auto report_dir = scratch_dir() / "killed-report";
+  fs::remove(out);
+  fs::remove(journal);
+  fs::remove_all(report_dir);
+  const auto r = run_qbench({"run", "--queue", "mutex_deque,sequence_ring", "--producers", "1", "--consumers", "1",
+                             "--duration", "100ms", "--warmup", "0s", "--repetitions", "100", "--out", out.string()},
+                            std::chrono::milliseconds(1500), SIGKILL);
+  EXPECT_EQ(r.status, 128 + SIGKILL) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  ASSERT_TRUE(fs::exists(journal));
+  std::ifstream in(journal);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(nlohmann::json::parse(header).at("journal"), "qbench");
+  int reps = 0;
+  while (std::getline(in, line)) {
+    if (nlohmann::json::accept(line)) reps += nlohmann::json::parse(line).contains("repetition") ? 1 : 0;
+  }
+  EXPECT_GE(reps, 1);
+  const std::string report = fmt::format("/usr/bin/python3 {}/scripts/report.py {} --out-dir {} > {}/report.log 2>&1",
+                                         QB_SOURCE_DIR, journal.string(), report_dir.string(), scratch_dir().string());
+  EXPECT_EQ(std::system(report.c_str()), 0) << "report.py could not read the journal";
+  std::ifstream md(report_dir / "report.md");
+  const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("mutex_deque"), std::string::npos);
+  EXPECT_NE(text.find("journal"), std::string::npos) << "the report says it was recovered from a journal";
 }
 
 TEST(Qbench, plan_counts_points_and_estimates_time_without_running_or_writing) {

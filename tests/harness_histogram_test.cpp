@@ -214,16 +214,49 @@ TEST(Histogram, from_json_rejects_what_to_json_could_not_have_written) {
     edit(j);
     return j;
   };
+  Histogram other;
+  other.record(9000);
+  other.record(7);
   EXPECT_THROW(Histogram::from_json(json::array()), std::invalid_argument);
-  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["format"] = "other"; })), std::invalid_argument);
-  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["highest_ns"] = 3600; })), std::invalid_argument);
+  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j.erase("hdr"); })), std::invalid_argument);
+  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["hdr"] = "not base64!"; })), std::invalid_argument);
   EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["count"] = 3; })), std::invalid_argument);
   EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["count"] = -2; })), std::invalid_argument);
-  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["buckets"][1][0] = 5001; })), std::invalid_argument);
-  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["buckets"][1][0] = 7; })), std::invalid_argument);
+  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["max_ns"] = 9000; })), std::invalid_argument);
+  EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["min_ns"] = 8; })), std::invalid_argument);
   EXPECT_THROW(Histogram::from_json(broken([](json& j) { j["min_ns"] = nullptr; })), std::invalid_argument);
   EXPECT_THROW(Histogram::from_json(broken([](json& j) { j.erase("sum_ns"); })), std::invalid_argument);
+  EXPECT_THROW(Histogram::from_json(broken([&](json& j) { j["hdr"] = other.encode_hdr(); })), std::invalid_argument);
   EXPECT_NO_THROW(Histogram::from_json(good));
+}
+
+TEST(Histogram, hdr_encoding_keeps_every_count_and_states_its_range) {
+  Histogram h;
+  for (auto v : tail_heavy_values(200'000, 7)) h.record(v);
+  h.record(0);
+  h.record(61'000'000'000);  // clamped: counted in the last bucket
+  const Histogram back = Histogram::decode_hdr(h.encode_hdr());
+  EXPECT_EQ(back.buckets(), h.buckets());
+  EXPECT_EQ(back.count(), h.count());
+  // Bucket resolution only: the exact extremes stay in to_json's keys.
+  EXPECT_EQ(back.min(), Histogram::lowest_at(Histogram::index_of(h.min())));
+  EXPECT_EQ(back.max(), Histogram::highest_at(Histogram::index_of(Histogram::kHighestNs)));
+  for (double p : {0.5, 0.9, 0.99, 0.999}) {
+    EXPECT_EQ(Histogram::index_of(*back.percentile(p)), Histogram::index_of(*h.percentile(p))) << p;
+  }
+  EXPECT_EQ(Histogram::decode_hdr(Histogram().encode_hdr()), Histogram());
+}
+
+TEST(Histogram, hdr_encoding_is_hdrhistograms_v2_compressed_form) {
+  Histogram h;
+  h.record(3);
+  const std::string text = h.encode_hdr();
+  // Base64 of the compressed cookie 0x1c849314: every V2 compressed
+  // histogram, in any HdrHistogram library, starts "HISTFAAA".
+  EXPECT_EQ(text.rfind("HISTFAAA", 0), 0u) << text;
+  EXPECT_THROW(Histogram::decode_hdr("HISTFAAA"), std::invalid_argument);      // the header alone
+  EXPECT_THROW(Histogram::decode_hdr(text.substr(0, text.size() - 4)), std::invalid_argument);
+  EXPECT_THROW(Histogram::decode_hdr("AAAAAAAAAAAA"), std::invalid_argument);  // no cookie
 }
 
 // No timing assertion (it would flake under sanitizers); the elapsed time

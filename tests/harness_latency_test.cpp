@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/clock.hpp"
+#include "harness/counters.hpp"
 #include "harness/payload.hpp"
 #include "harness/point_runner.hpp"
 #include "queues/sequence_ring.hpp"
@@ -89,9 +90,12 @@ TEST(Latency, off_records_no_histograms_and_every_run_has_latency_and_counters_b
   ASSERT_EQ(rep.status, "ok") << rep.failure;
   EXPECT_EQ(rep.latency.at("mode"), "off");
   EXPECT_FALSE(rep.latency.contains("e2e"));
-  const auto& events = rep.counters.at("totals").at("events");
-  EXPECT_EQ(events.at("task-clock").at("status"), "ok");
-  EXPECT_GT(events.at("task-clock").at("value").get<double>(), 0);
+  ASSERT_FALSE(rep.counters.at("readings").empty());
+  const auto reading = rep.counters.at("readings").at(0).at("reading").get<qb::ThreadCounterReading>();
+  const qb::EventReading* task_clock = reading.find(qb::CounterEvent::task_clock);
+  ASSERT_NE(task_clock, nullptr);
+  EXPECT_EQ(task_clock->status, qb::CounterStatus::ok);
+  EXPECT_GT(task_clock->value.value_or(0), 0);
 }
 
 }  // namespace

@@ -266,7 +266,7 @@ TEST_F(OutputDir, write_json_atomically_writes_parseable_json_and_no_temporary) 
   const json doc = make_document(json::object(), {point("ok", {sample_rep()})}, false, {});
   write_json_atomically(out, doc, false);
   EXPECT_EQ(json::parse(contents(out)), doc);
-  EXPECT_EQ(contents(out).rfind("{\"schema_version\":1,", 0), 0u);  // read first, and compact
+  EXPECT_EQ(contents(out).rfind("{\"schema_version\":2,", 0), 0u);  // read first, and compact
   const std::string text = contents(out);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << "one line, ending in a newline";
   EXPECT_EQ(names(), std::vector<std::string>{"x.json"});

@@ -14,13 +14,9 @@ namespace {
 constexpr std::uint64_t kSpinNs = 2'000;    // closer than this: spin
 constexpr std::uint64_t kSleepNs = 200'000;  // farther than this: sleep (the kernel's slack is ~50-100 us)
 
-// A lane's latency in a repetition: the summary, and the histogram itself
-// so that the parent can merge repetitions (aggregate_workload_metrics).
-nlohmann::json lane_latency_json(const Histogram& h) {
-  nlohmann::json j = h.summary();
-  j["histogram"] = h.to_json();
-  return j;
-}
+// A lane's latency in a repetition: the summary with the counts, so that
+// the parent can merge repetitions (aggregate_workload_metrics).
+nlohmann::json lane_latency_json(const Histogram& h) { return h.to_json(); }
 
 }  // namespace
 
@@ -221,11 +217,10 @@ nlohmann::json aggregate_workload_metrics(const std::vector<const nlohmann::json
       for (const auto* o : objs) {
         const auto& lane = (*o)["lanes"][l];
         per_rep.push_back(&lane);
-        merged.merge(Histogram::from_json(lane["latency"]["histogram"]));
+        merged.merge(Histogram::from_json(lane["latency"]));
       }
       nlohmann::json lane = aggregate_scalars(per_rep);
-      lane["latency"] = merged.summary();
-      lane["latency"]["buckets"] = merged.buckets();
+      lane["latency"] = merged.summary();  // the counts stay in the repetitions
       lanes.push_back(lane);
     }
     out["lanes"] = lanes;

@@ -18,17 +18,23 @@ bool run_pingpong_point(PointResult& point, const Topology& topology, const Cloc
     return true;
   }
   const auto cpus = topology.cpu_map(pair == "far" ? Placement::scatter : Placement::compact, 2);
+  return run_pingpong_on(point, cpus[0], cpus[1], clock);
+}
+
+bool run_pingpong_on(PointResult& point, int cpu_a, int cpu_b, const Clock& clock) {
+  const WorkloadParams& w = point.params.workload;
   PingpongParams params;
   params.queue = point.params.queue;
-  params.cpu_a = cpus[0];
-  params.cpu_b = cpus[1];
+  params.cpu_a = cpu_a;
+  params.cpu_b = cpu_b;
   params.round_trips = w.round_trips;
   params.warmup = w.warmup_trips;
   params.capacity = point.params.capacity;
   const QueueEntry* entry = find_queue(params.queue);
   const auto child = run_in_child([&] { return entry->pingpong(params, clock).dump(); }, point.params.timeout);
   if (child.status == "interrupted") return false;
-  nlohmann::json result{{"pair", pair}, {"cpus", {params.cpu_a, params.cpu_b}}, {"round_trips", params.round_trips},
+  nlohmann::json result{{"pair", w.pairs.empty() ? std::string() : w.pairs.front()},
+                        {"cpus", {params.cpu_a, params.cpu_b}}, {"round_trips", params.round_trips},
                         {"warmup_round_trips", params.warmup}, {"status", child.status}, {"failure", child.failure}};
   point.status = child.status == "ok" ? "ok" : "failed";
   if (child.status == "ok") {

@@ -14,4 +14,7 @@ namespace qb {
 // when SIGINT interrupted it.
 bool run_pingpong_point(PointResult& point, const Topology& topology, const Clock& clock);
 
+// The same on two given CPUs (qbench pingpong --cpus).
+bool run_pingpong_on(PointResult& point, int cpu_a, int cpu_b, const Clock& clock);
+
 }  // namespace qb
