@@ -1,7 +1,20 @@
-// Results JSON, schema_version 1: every key this file writes, with its type
+// Results JSON, schema_version 2: every key this file writes, with its type
 // and unit. "int" is a JSON integer (counts are unsigned 64-bit); "number" may
 // be fractional, and a non-finite one is written as null. Key order in the
-// file is for people; readers must not rely on it.
+// file is for people; readers must not rely on it. The file is compact JSON
+// on one line (`jq .` indents it). `qbench run --out` and `qbench pingpong
+// --out` write this one document; while a sweep runs, its repetitions are
+// journaled to "<out>.journal" (results_file.hpp), read by qb report when
+// the parent was killed before writing the file.
+//
+// histogram (in repetitions, and a pingpong run's round_trip): Histogram::to_json
+//   (histogram.hpp): count int; min_ns, max_ns int | null (exact; null when count
+//   is 0); mean_ns, stddev_ns number | null (ns); p50_ns, p90_ns, p99_ns, p99_9_ns,
+//   p99_99_ns int | null (ns, null below 1/(1-p) samples); clamped_high int (values
+//   over 60 s, counted as 60 s); sum_ns int; hdr string: the counts in HdrHistogram's
+//   V2 compressed encoding, base64 (any HdrHistogram library decodes it; so does
+//   scripts/qbhdr.py). A histogram summary (a run's merged latency) is the same
+//   without sum_ns and hdr: merged counts are not stored, readers merge repetitions'.
 //
 // Top level:
 //   schema_version  int       kSchemaVersion; a loader refuses one it does not know
@@ -16,7 +29,11 @@
 //     cpu_flags_of_note {flag: bool} (constant_tsc, nonstop_tsc, invariant_tsc, ...);
 //     libraries {name: version string}; topology {pus, cores, packages, numa_nodes int;
 //     smt bool; pu_order_compact [int]; caches [{level int, type string, size_bytes
-//     int (bytes), line_bytes int (bytes), shared_by_pus int, count int}]}
+//     int (bytes), line_bytes int (bytes), shared_by_pus int, count int}]};
+//     counters object, when counters were selected (counter_availability(),
+//     counters_totals.hpp): selection string, probe string, events {name: {status,
+//     reason, errno string | null, source}}: what each event gave when probed at
+//     start. Runs and repetitions leave out what it says (below).
 //   scenario        object    present when the run came from a scenario file: name,
 //                             description (its formula), source, file: string
 //   notes           [string]  one line per skipped point, for people
@@ -61,8 +78,9 @@
 //   workload_metrics object   absent for throughput: the medians over valid repetitions of
 //                             the repetitions' numbers (below), flags true if true in any,
 //                             lanes' latency merged; series only in repetitions
-//   pingpong        object    pingpong points: pair, cpus, round_trips, status, and
-//                             round_trip (histogram summary, ns), buckets, one_way_estimate_ns
+//   pingpong        object    pingpong points: pair, cpus, round_trips, warmup_round_trips,
+//                             status, failure, round_trip (histogram, ns), one_way_estimate_ns,
+//                             mismatches, valid
 //   aggregate       object | null   null unless every repetition is "ok": samples int;
 //                             median_items_per_s, min_items_per_s, max_items_per_s,
 //                             mean_items_per_s, stddev_items_per_s number (items/s; the
@@ -71,14 +89,16 @@
 //   warnings        [string]  e.g. "noisy: coefficient of variation 7.2% > 5%"
 //   latency         object    merged over valid repetitions (latency.cpp): mode string;
 //                             e2e / push / push_failed / pop / pop_failed histogram
-//                             summaries (ns; percentiles null below 1/(1-p) samples) with
-//                             buckets [[lowest_ns, count]]; e2e.negative_clamped int;
+//                             summaries (ns); e2e.negative_clamped int; note string;
+//                             repetitions_merged int;
 //                             e2e.sample {period, effective_period (after thinning),
 //                             thinned (halvings), sampled (items in the sample),
 //                             unmatched (received sampled items whose send was not noted:
 //                             sent before noting began)}
 //   counters        object    counters_json() over valid repetitions (counters_totals.hpp):
-//                             selection, events {name: {status, reason, value, ...}}, per_item
+//                             selection, events {name: {status, reason, value, ...}}, per_item;
+//                             an event that fared as context.counters says keeps only
+//                             status, threads and threads_counted
 //   repetitions     [rep]     in the order they ran; [] when skipped or not run, and
 //                             fewer than asked for when the sweep was interrupted
 //
@@ -94,8 +114,10 @@
 //   "backoff" | "block" (how threads waited after a failed try: harness/wait.hpp);
 //   payload_checked bool (every item's bytes past the tag were checked); backlog null |
 //   {pushed_per_popped number} (producers pushed over 1.1x what consumers popped
-//   inside the window: its closed-loop latency measures queueing); latency object (as above, each histogram in
-//   full: to_json of histogram.hpp); counters {selection, readings [{role, reading}], totals};
+//   inside the window: its closed-loop latency measures queueing); latency object (as above, each
+//   a histogram with its hdr counts); counters {selection, readings [{role, reading: {events:
+//   [EventReading, counters_events.cpp: keys that follow from the others left out]}}],
+//   per_item} (an event that fared as context.counters says is left out of a reading);
 //   validation object: valid bool (nothing lost, duplicated, misordered or
 //   unexpected); order_checked bool (the traits promise per-producer order, so it
 //   was checked); pushed, popped int (every item, warm-up and drain included);
@@ -112,7 +134,7 @@
 //     {t_s [s], depth [items]}
 //   priority_lanes: policy string, fair_k int, lanes [{name, soft_capacity, weight,
 //     offered, rejected, delivered (items, in the window), starved bool, latency
-//     (histogram summary, ns, with "histogram" in full)}]
+//     (histogram, ns; a run keeps the merged summary)}]
 //   give_up: give_up_after, attempted, given_up, delivered int; success_rate number
 //   burst: burst_items int, idle_ms number, capacity_series {t_s [s], capacity [items,
 //     -1 when the queue has none], depth [items]}
