@@ -33,8 +33,6 @@ def figure(path, pingpong):
     """The one figure of a results file: median items/s of its only point, or p50 round trip (ns)."""
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
-    if pingpong and "pingpong" in doc:  # `qbench pingpong` writes one result, no runs
-        return float(doc["pingpong"]["round_trip"]["p50_ns"])
     runs = [r for r in doc["runs"] if r.get("status") != "skipped"]
     if len(runs) != 1:
         raise SystemExit(f"alternate.py: {path}: expected one point, got {len(runs)}")

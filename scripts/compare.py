@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Compare two qbench results files point by point: did B get slower than A?
 
-Input: A.json and B.json, qbench results. Output: on the terminal (and, with
+Input: A.json and B.json, qbench results (either may be the journal a killed
+sweep left, which the comparison says). Output: on the terminal (and, with
 --markdown FILE, as Markdown) one row per run id present in both: the median
 items/s of each over its ok repetitions, the change from A to B, and the p
 value of a two-sided Mann-Whitney U test over the repetitions' items/s; then
@@ -92,6 +93,8 @@ def blocks(a, b, points, only, alpha: float, threshold: float) -> list:
            rr.Bullets([f"A: {a.path} ({a.machine}, {a.context.get('date_utc', 'date unknown')})",
                        f"B: {b.path} ({b.machine}, {b.context.get('date_utc', 'date unknown')})"]),
            table]
+    out += [rr.Para(f"{side}: {r.path}: {r.recovery.words}.", warning=True)
+            for side, r in (("A", a), ("B", b)) if r.journal]
     if a.machine != b.machine:
         out.append(rr.Para("A and B come from different machines: a change may be the machine's.", warning=True))
     ratios = [p["b"] / p["a"] for p in points if p["change"] is not None and p["a"] > 0 and p["b"] > 0]

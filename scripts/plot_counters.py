@@ -30,8 +30,7 @@ EVENTS = {
 
 
 def _status(row, event: str) -> tuple[str, str]:
-    counters = row.block("counters") or {}
-    info = (counters.get("events") or {}).get(event)
+    info = row.counter_event(event)
     if not isinstance(info, dict):
         return "not_selected", f"{event} was not in the counter selection"
     return info.get("status", "?"), info.get("reason") or ""

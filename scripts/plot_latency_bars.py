@@ -22,7 +22,7 @@ SOURCE_WORDS = {"e2e": "end-to-end latency", "pop": "sampled try_pop latency"}
 
 def headline_source(rows) -> str | None:
     for source in ("e2e", "pop"):
-        if any(r.latency(source) for r in rows):
+        if any(r.latency_summary(source) for r in rows):
             return source
     return None
 
@@ -34,19 +34,19 @@ def make(group, outdir):
         return [qbfigure.not_applicable(kind, group, "Latency percentiles",
                                         "no latency recorded (--latency off)")]
     what = f"p50 / p99 / p99.9 {SOURCE_WORDS[source]}"
-    rows = [r for r in group.rows if r.latency(source)]
+    rows = [r for r in group.rows if r.latency_summary(source)]
     configs = sorted({(r.producers, r.consumers) for r in rows})
     queues = list(dict.fromkeys(r.queue for r in rows))
     wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
     fig, axes = qbfigure.grid(len(SHOWN), ncols=1, panel=(wide, 2.3))
     for ax, (label, key) in zip(axes, SHOWN):
         def value(run, key=key):
-            v = (run.latency(source) or {}).get(key)
+            v = (run.latency_summary(source) or {}).get(key)
             return v if isinstance(v, (int, float)) and v > 0 else None
 
         # "n/a": too few samples for the percentile; else the point did not run or failed
         qbfigure.bars_by_config(ax, group.rows, queues, configs, value,
-                                lambda run: "n/a" if run.latency(source) else run.status.replace("_", " "))
+                                lambda run: "n/a" if run.latency_summary(source) else run.status.replace("_", " "))
         ax.set_yscale("log")
         ax.set_title(label)
         ax.set_ylabel(f"{label} latency (ns)")

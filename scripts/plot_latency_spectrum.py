@@ -6,8 +6,8 @@ Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-latency_spectrum
 pop), push and pop (one sampled try_push / try_pop that succeeded), and
 round_trip (pingpong runs). One panel per P x C, one line per queue: x is the
 percentile on the 1/(1-p) log scale (p50 at 2, p99 at 100, p99.9 at 1000),
-y the latency in ns on a log scale, read from the [[lowest_ns, count]] buckets
-merged over every valid repetition.
+y the latency in ns on a log scale, read from the repetitions' HdrHistogram
+counts ("hdr") merged over every valid repetition.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _ticks(ax, deepest: float) -> None:
 def _figure(group, outdir, source: str):
     kind = f"latency_spectrum_{source}"
     what = f"{SOURCES[source]}: percentile spectrum"
-    rows = [r for r in group.rows if r.latency(source)]
+    rows = [r for r in group.rows if r.latency_summary(source)]
     if not rows:
         why = {"e2e": "no end-to-end latency recorded (--latency off or ops)",
                "push": "no per-operation latency recorded (--latency ops or all records it)",

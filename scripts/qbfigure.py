@@ -8,6 +8,7 @@ Input: none of its own. Output: none of its own; the plot_*.py scripts call it.
 from __future__ import annotations
 
 import argparse
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +167,9 @@ def parser(doc: str) -> argparse.ArgumentParser:
 
 
 def default_out_dir(results_paths) -> Path:
-    return ROOT / "plots" / Path(results_paths[0]).stem
+    """plots/<stem>: "x" for x.json, and for the journal x.json.journal too."""
+    name = Path(results_paths[0]).name
+    return ROOT / "plots" / Path(name[: -len(".journal")] if name.endswith(".journal") else name).stem
 
 
 def run(prog: str, args, make, **options) -> int:
@@ -175,7 +178,12 @@ def run(prog: str, args, make, **options) -> int:
     all_results = qbresults.load_all_or_exit(args.results, prog)
     outdir = args.out_dir or default_out_dir(args.results)
     for group in qbresults.groups(all_results):
-        for made in make(group, outdir, **options):
+        try:
+            figures = make(group, outdir, **options)
+        except qbresults.ResultsError as e:  # a histogram's hdr, decoded only when a figure needs it
+            print(f"{prog}: {e}", file=sys.stderr)
+            return qbresults.EXIT_USAGE
+        for made in figures:
             if made.png:
                 print(f"{made.png}\n{made.svg}")
             else:

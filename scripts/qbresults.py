@@ -1,8 +1,11 @@
-"""The one loader of qbench results JSON (schema_version 1).
+"""The one loader of qbench results JSON (schema_version 2).
 
-Input: a file written by `qbench run --out` (or `qbench pingpong --out`).
+Input: a file written by `qbench run --out` or `qbench pingpong --out`, or the
+"<out>.journal" a killed sweep left behind (qbjournal.py reads it back).
 Output: a `Results` object whose `rows` are its runs flattened to `Row`s, one
 per point, and `groups()` that splits rows by (results file, scenario).
+Histograms' "hdr" counts are decoded only when a figure asks for them
+(Row.latency), once per row and source.
 
 Every way a file can be unusable (unreadable, empty, truncated, not JSON, not
 qbench's, another schema_version, no runs) raises `ResultsError` with a
@@ -18,112 +21,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+import qbjournal
+from qbrow import ResultsError, Row  # noqa: F401  (ResultsError is this module's too)
+
+SCHEMA_VERSION = 2
 EXIT_USAGE = 2
-
-
-class ResultsError(Exception):
-    """A results file that cannot be used; str() is one line naming the file."""
-
-
-@dataclass
-class Row:
-    """One run (point) of one results file, with the keys scripts use most."""
-
-    results: Results = field(repr=False)
-    raw: dict = field(repr=False)
-    id: str
-    scenario: str
-    queue: str
-    producers: int
-    consumers: int
-    status: str
-    reason: str
-    workload: str
-    workload_params: dict
-
-    @property
-    def aggregate(self) -> dict | None:
-        agg = self.raw.get("aggregate")
-        return agg if isinstance(agg, dict) else None
-
-    @property
-    def reference(self) -> bool:
-        """A reference ceiling (faa_ceiling, cas_ceiling): a machine limit run
-        like a queue, drawn and tabled beside the queues but never ranked."""
-        return self.raw.get("reference") is True
-
-    @property
-    def payload_bytes(self):
-        params = self.raw.get("params")
-        return params.get("payload_bytes") if isinstance(params, dict) else None
-
-    @property
-    def median(self) -> float | None:
-        return self.aggregate.get("median_items_per_s") if self.aggregate else None
-
-    @property
-    def repetitions(self) -> list[dict]:
-        reps = self.raw.get("repetitions")
-        return [r for r in reps if isinstance(r, dict)] if isinstance(reps, list) else []
-
-    @property
-    def ok_repetitions(self) -> list[dict]:
-        return [r for r in self.repetitions if r.get("status") == "ok"]
-
-    @property
-    def rates(self) -> list[float]:
-        """items/s of every ok repetition, in the order they ran."""
-        return [float(r["items_per_s"]) for r in self.ok_repetitions
-                if isinstance(r.get("items_per_s"), (int, float))]
-
-    def representative(self, series: str) -> dict | None:
-        """The ok repetition with `series` in its workload_metrics whose items/s
-        is nearest the median: series are per repetition, never merged."""
-        reps = [r for r in self.ok_repetitions
-                if isinstance((r.get("workload_metrics") or {}).get(series), dict)]
-        if not reps:
-            return None
-        rates = sorted(float(r.get("items_per_s") or 0) for r in reps)
-        middle = rates[(len(rates) - 1) // 2]
-        return min(reps, key=lambda r: abs(float(r.get("items_per_s") or 0) - middle))
-
-    def lanes(self) -> list[dict]:
-        """A priority_lanes run's lanes: from the run's workload_metrics, or from
-        its first ok repetition's when the run has none."""
-        candidates = [self.block("workload_metrics")] + [r.get("workload_metrics") for r in self.ok_repetitions]
-        for metrics in candidates:
-            lanes = metrics.get("lanes") if isinstance(metrics, dict) else None
-            if isinstance(lanes, list) and lanes:
-                return [lane for lane in lanes if isinstance(lane, dict)]
-        return []
-
-    def block(self, key: str) -> dict | None:
-        """A run-level object (latency, counters, workload_metrics, pingpong) or None."""
-        value = self.raw.get(key)
-        return value if isinstance(value, dict) else None
-
-    def latency(self, source: str) -> dict | None:
-        """The merged histogram summary of `source` (e2e, push, pop, ...), if
-        recorded; "round_trip" is a pingpong run's, with its buckets."""
-        if source == "round_trip":
-            pp = self.block("pingpong") or {}
-            value = pp.get("round_trip")
-            if isinstance(value, dict) and "buckets" not in value:
-                value = dict(value, buckets=pp.get("buckets") or [])
-        else:
-            lat = self.block("latency")
-            value = lat.get(source) if lat else None
-        return value if isinstance(value, dict) and value.get("count") else None
-
-    def value(self, path: str):
-        """The run's value at a dotted path ("aggregate.median_items_per_s"), or None."""
-        node = self.raw
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
 
 
 @dataclass
@@ -131,6 +33,11 @@ class Results:
     path: Path
     doc: dict = field(repr=False)
     rows: list[Row] = field(default_factory=list, repr=False)
+    recovery: qbjournal.Recovery | None = None  # set when read back from a killed sweep's journal
+
+    @property
+    def journal(self) -> bool:
+        return self.recovery is not None
 
     @property
     def stem(self) -> str:
@@ -146,6 +53,12 @@ class Results:
         """The top-level scenario block ({} for a sweep given as flags)."""
         sc = self.doc.get("scenario")
         return sc if isinstance(sc, dict) else {}
+
+    def probed_counter(self, name: str) -> dict:
+        """What the probe at start found for one event: context.counters.events[name], or {}."""
+        events = (self.context.get("counters") or {}).get("events")
+        event = events.get(name) if isinstance(events, dict) else None
+        return event if isinstance(event, dict) else {}
 
     @property
     def machine(self) -> str:
@@ -179,7 +92,7 @@ def _fail(path: Path, why: str) -> ResultsError:
     return ResultsError(f"{path}: {why}")
 
 
-def _parse(path: Path) -> dict:
+def _parse(path: Path) -> tuple[dict, qbjournal.Recovery | None]:
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -193,13 +106,36 @@ def _parse(path: Path) -> dict:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
+        # A journal is several lines of JSON; its name ending in .journal is only a hint.
+        if e.msg == "Extra data" or path.suffix == ".journal":
+            recovered = _journal(path, text)
+            if recovered is not None:
+                return recovered
         if e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated string"):
             raise _fail(path, f"truncated JSON: the document ends early (after {len(data)} bytes)") from None
         raise _fail(path, f"not JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     if not isinstance(doc, dict):
         kind = {"list": "array", "str": "string", "NoneType": "null"}.get(type(doc).__name__, "number or boolean")
         raise _fail(path, f"not qbench output: the document is a JSON {kind}, not an object")
-    return doc
+    if doc.get("journal") == "qbench":  # a journal of nothing but its header
+        return _journal(path, text)
+    return doc, None
+
+
+def _journal(path: Path, text: str) -> tuple[dict, qbjournal.Recovery] | None:
+    first, _, rest = text.partition("\n")
+    header = qbjournal.header_of(first)
+    if header is None and path.suffix == ".journal":
+        if not rest.strip():
+            raise _fail(path, "a journal cut short in its first line: the sweep was killed before it began")
+        raise _fail(path, "not a qbench journal: its first line is not the journal header")
+    if header is None:
+        return None
+    _check_header(path, header)
+    try:
+        return qbjournal.rebuild(header, rest.split("\n"))
+    except qbjournal.JournalError as e:
+        raise _fail(path, str(e)) from None
 
 
 def _check_header(path: Path, doc: dict) -> None:
@@ -211,21 +147,11 @@ def _check_header(path: Path, doc: dict) -> None:
     if isinstance(version, bool) or not isinstance(version, int):
         raise _fail(path, f'not qbench output: "schema_version" is {json.dumps(version)}, not an integer')
     if version < SCHEMA_VERSION:
-        raise _fail(path, f"schema_version {version} is older than the {SCHEMA_VERSION} these scripts read; "
-                          "rerun it with the current qbench")
+        raise _fail(path, f"schema_version {version} (written by an older qbench) is not read by these scripts; "
+                          "rerun the sweep with the current qbench")
     if version > SCHEMA_VERSION:
         raise _fail(path, f"schema_version {version} is newer than the {SCHEMA_VERSION} these scripts read; "
                           "update scripts/")
-
-
-def _pingpong_as_run(doc: dict) -> dict:
-    """`qbench pingpong --out` writes one result, not runs[]: present it as one run."""
-    pp = doc["pingpong"]
-    status = pp.get("status", "ok")
-    return {"id": f"pingpong/{pp.get('queue', '?')}/p1c1", "status": status,
-            "skip_reason": pp.get("failure", ""), "params": {"queue": pp.get("queue", "?"),
-                                                             "producers": 1, "consumers": 1},
-            "workload": {"kind": "pingpong"}, "pingpong": pp, "aggregate": None, "repetitions": []}
 
 
 def _is_count(x) -> bool:
@@ -270,18 +196,16 @@ def _row(results: Results, index: int, run) -> Row:
 
 
 def load(path) -> Results:
-    """Reads and checks one results file; raises ResultsError."""
+    """Reads and checks one results file or journal; raises ResultsError."""
     path = Path(path)
-    doc = _parse(path)
+    doc, recovery = _parse(path)
     _check_header(path, doc)
     runs = doc.get("runs")
-    if runs is None and doc.get("kind") == "pingpong" and isinstance(doc.get("pingpong"), dict):
-        runs = [_pingpong_as_run(doc)]
     if not isinstance(runs, list):
         raise _fail(path, 'not qbench output: no "runs" list')
     if not runs:
         raise _fail(path, "no runs: the results file is empty")
-    results = Results(path=path, doc=doc)
+    results = Results(path=path, doc=doc, recovery=recovery)
     results.rows = [_row(results, i, run) for i, run in enumerate(runs)]
     return results
 

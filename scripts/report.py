@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Report on qbench results: every applicable figure, then Markdown and HTML.
 
-Input: one or more qbench results JSON files (RESULTS...) and scripts/claims.json.
+Input: one or more qbench results JSON files (RESULTS...), or the journal a
+killed sweep left beside its --out (RESULTS.journal), and scripts/claims.json.
 Output, in DIR (default plots/<stem of the first RESULTS>): every figure that
 the plot_*.py scripts can draw from the results (PNG and SVG), report.md
 (figures linked) and report.html (one self-contained page, figures embedded as
@@ -50,7 +51,10 @@ def _scenario_blocks(group, made, many_files: bool) -> list:
     facts.append(f"workload: {', '.join(sorted({r.workload for r in group.rows}))}")
     facts += [f"machine: {group.results.machine}"] + tables.run_facts(group.results)
     blocks.append(rr.Bullets(facts))
-    if group.results.doc.get("interrupted"):
+    if group.results.journal:
+        blocks.append(rr.Para(f"{group.results.recovery.words}; the points that had not run are listed as "
+                              "not_run.", warning=True))
+    elif group.results.doc.get("interrupted"):
         blocks.append(rr.Para("this sweep was interrupted: the points that had not run are listed as not_run.",
                               warning=True))
     blocks += [rr.Heading(3, "Points"), tables.scenario_table(group)]
@@ -84,6 +88,7 @@ def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     blocks = [rr.Heading(1, "qbench report"),
               rr.Para(f"Results: {', '.join(str(r.path) for r in all_results)}. {count} figures "
                       "(PNG, and SVG beside them in this folder).")]
+    blocks += [rr.Para(f"{r.path}: {r.recovery.words}.", warning=True) for r in all_results if r.journal]
     for same_machine in tables.machines(all_results):
         blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)
         blocks += [rr.Heading(3, "Counter availability")] + tables.counters_table(same_machine)
@@ -115,7 +120,11 @@ def main(argv=None) -> int:
         return qbresults.EXIT_USAGE
     outdir = args.out_dir or qbfigure.default_out_dir(args.results)
     outdir.mkdir(parents=True, exist_ok=True)
-    blocks = build(all_results, claims_doc, outdir, log_y=args.log_y)
+    try:
+        blocks = build(all_results, claims_doc, outdir, log_y=args.log_y)
+    except qbresults.ResultsError as e:  # a histogram's hdr, decoded only when a figure needs it
+        print(f"report.py: {e}", file=sys.stderr)
+        return qbresults.EXIT_USAGE
     md, page = outdir / "report.md", outdir / "report.html"
     md.write_text(rr.markdown(blocks))
     page.write_text(rr.html_page("qbench report: " + ", ".join(r.stem for r in all_results), blocks))

@@ -61,7 +61,7 @@ def run_facts(results) -> list[str]:
 
 def headline(row) -> tuple[str, dict] | None:
     for source in HEADLINE_SOURCES:
-        summary = row.latency(source)
+        summary = row.latency_summary(source)
         if summary:
             return source, summary
     return None
@@ -209,12 +209,13 @@ def problems_table(group) -> list:
 
 
 def counters_table(same_machine: list) -> list:
-    """Per perf event: in how many runs of these files each status occurred, and why."""
+    """Per perf event: in how many runs of these files each status occurred, and
+    why (a run's reason, or the one context.counters gives for all its runs)."""
     seen: dict[str, dict[str, int]] = {}
     reasons: dict[str, str] = {}
     for r in (row for results in same_machine for row in results.rows):
-        events = (r.block("counters") or {}).get("events") or {}
-        for name, info in events.items():
+        for name in (r.block("counters") or {}).get("events") or {}:
+            info = r.counter_event(name)
             if not isinstance(info, dict):
                 continue
             status = str(info.get("status", "?"))

@@ -113,7 +113,7 @@ def _latency_rows(group) -> list[Row]:
     if ours is None:
         return []
     where = f"{group.results.path.name}: {group.scenario}"
-    tails = {side: (ours.latency(side) or {}).get("p99_9_ns") for side in ("push", "pop")}
+    tails = {side: (ours.latency_summary(side) or {}).get("p99_9_ns") for side in ("push", "pop")}
     what = f"sequence_ring per-operation p99.9 at 8P8C <= {LATENCY_LIMIT_NS} ns (seed 003)"
     if None in tails.values():
         return [Row(what, "p8c8", "-", "-", None, f"<= {LATENCY_LIMIT_NS} ns", NOT_MEASURED, where,

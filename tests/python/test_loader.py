@@ -3,21 +3,26 @@ exit status 2, and flattens what is."""
 
 from __future__ import annotations
 
+import json
+import random
 import subprocess
 import sys
 
 import pytest
 
+import qbhdr
 import qbresults
 import report
 from conftest import FIXTURES, ROOT, fixture_doc
+from fixture_parts import document, full_histogram, latency_block, rep, run, summary, values
 
 # fixture -> words its one-line message must contain
 BAD = {
     "bad_foreign.json": "not qbench output",
     "bad_truncated.json": "truncated JSON",
-    "bad_old_schema.json": "schema_version 0 is older",
-    "bad_new_schema.json": "schema_version 2 is newer",
+    "bad_old_schema.json": "schema_version 1 (written by an older qbench) is not read by these scripts; "
+                           "rerun the sweep with the current qbench",
+    "bad_new_schema.json": "schema_version 3 is newer than the 2 these scripts read",
     "bad_no_runs.json": "no runs",
     "bad_empty_file.json": "empty file",
 }
@@ -57,7 +62,7 @@ def test_a_run_without_params_is_not_qbench_output(tmp_path):
     doc = fixture_doc("compare_base.json")
     del doc["runs"][1]["params"]
     path = tmp_path / "x.json"
-    path.write_text(__import__("json").dumps(doc))
+    path.write_text(json.dumps(doc))
     with pytest.raises(qbresults.ResultsError, match=r"runs\[1\]"):
         qbresults.load(path)
 
@@ -85,14 +90,69 @@ def test_scenario_name_and_workload_come_from_the_new_keys():
     assert group.description == results.scenario["description"]
 
 
-def test_a_standalone_pingpong_file_loads_as_one_run(tmp_path):
-    pp = fixture_doc("pingpong.json")["runs"][0]["pingpong"]
-    doc = {"schema_version": 1, "generator": "qbench", "kind": "pingpong", "context": {}, "pingpong": pp}
-    path = tmp_path / "pp.json"
-    path.write_text(__import__("json").dumps(doc))
-    (row,) = qbresults.load(path).rows
-    assert row.workload == "pingpong" and row.queue == pp["queue"]
-    assert row.latency("round_trip")["p50_ns"] == pp["round_trip"]["p50_ns"]
+def test_the_schema_1_message_is_one_line_naming_the_file_the_version_and_what_to_do():
+    with pytest.raises(qbresults.ResultsError) as refused:
+        qbresults.load(FIXTURES / "bad_old_schema.json")
+    assert str(refused.value) == (f"{FIXTURES / 'bad_old_schema.json'}: schema_version 1 (written by an older "
+                                  "qbench) is not read by these scripts; rerun the sweep with the current qbench")
+
+
+def test_a_pingpong_point_is_a_run_with_its_round_trip_decoded_from_hdr():
+    results = qbresults.load(FIXTURES / "pingpong.json")
+    for row, point in zip(results.rows, fixture_doc("pingpong.json")["runs"]):
+        rt = point["pingpong"]["round_trip"]
+        assert row.workload == "pingpong" and row.queue == point["params"]["queue"]
+        latency = row.latency("round_trip")
+        assert latency["p50_ns"] == rt["p50_ns"] and "hdr" not in latency
+        assert [tuple(b) for b in latency["buckets"]] == qbhdr.decode(rt["hdr"])
+        assert sum(n for _, n in latency["buckets"]) == rt["count"]
+
+
+def test_a_summary_is_read_without_decoding_and_buckets_are_decoded_once(monkeypatch):
+    row = next(r for r in qbresults.load(FIXTURES / "throughput.json").rows if r.latency_summary("e2e"))
+    calls = []
+    real = qbhdr.decode
+    monkeypatch.setattr(qbhdr, "decode", lambda text: calls.append(1) or real(text))
+    assert row.latency_summary("e2e") == row.raw["latency"]["e2e"] and not calls
+    first = row.latency("e2e")
+    assert len(calls) == len(row.ok_repetitions)
+    assert row.latency("e2e")["buckets"] == first["buckets"] and len(calls) == len(row.ok_repetitions)
+
+
+def test_a_malformed_hdr_is_refused_naming_the_file_and_the_point(tmp_path):
+    doc = fixture_doc("compare_base.json")
+    doc["runs"] = [fixture_doc("throughput.json")["runs"][1]]
+    doc["runs"][0]["repetitions"][1]["latency"]["e2e"]["hdr"] = "HISTFAAAAAAA"
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(doc))
+    row = qbresults.load(path).rows[0]
+    with pytest.raises(qbresults.ResultsError, match=rf"x.json: {row.id}: latency e2e: HdrHistogram encoding"):
+        row.latency("e2e")
+
+
+def test_merged_latency_equals_one_histogram_of_every_repetition_value(tmp_path):
+    rng = random.Random(5)
+    per_rep = [values(rng, n, 3000, 1.5) for n in (900, 1, 2500)] + [[7, 60_000_000_001]]
+    everything = [v for vals in per_rep for v in vals]
+    reps = [rep(i, 1e6) for i in range(len(per_rep))]
+    for r, vals in zip(reps, per_rep):
+        r["latency"] = latency_block("all", {"push": full_histogram(vals)})
+    failed = rep(len(reps), 0, "failed", "timed out")
+    failed["latency"] = latency_block("all", {"push": full_histogram([1, 2, 3])})  # not merged: not ok
+    runs = [run(rng, "m", "segmented", 1, 1, [1e6] * len(reps), reps=reps + [failed], latency=()),
+            run(rng, "m", "sequence_ring", 1, 1, [1e6] * len(reps), reps=[dict(r) for r in reps], latency=())]
+    runs[0]["latency"] = None  # no run-level summary: computed from the merged counts
+    runs[1]["latency"] = latency_block("all", {"push": summary([r["latency"]["push"] for r in reps])})
+    runs[0]["status"] = "ok"
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(document(runs)))
+    expected = full_histogram(everything)
+    for row in qbresults.load(path).rows:
+        got = row.latency("push")
+        assert [tuple(b) for b in got["buckets"]] == qbhdr.decode(expected["hdr"])
+        assert {k: got[k] for k in expected if k not in ("hdr", "sum_ns")} == {
+            k: v for k, v in expected.items() if k not in ("hdr", "sum_ns")}
+        assert got["max_ns"] == 60_000_000_001 and got["clamped_high"] == 1 and got["count"] == len(everything)
 
 
 def test_groups_of_several_files_get_distinct_prefixes():

@@ -1,0 +1,159 @@
+"""One run (point) of a results file as every script reads it: `Row`.
+
+Input: a run object of a loaded results file (qbresults.load makes the rows).
+Output: its keys scripts use most, and what takes more than a lookup: the
+latency of a source merged over the ok repetitions' "hdr" counts (decoded
+only when asked, once per row and source), counter events with the reason
+the file states once in context.counters. ResultsError lives here so that a
+row can raise it (qbresults exports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import qbhist
+
+if TYPE_CHECKING:
+    from qbresults import Results
+
+
+class ResultsError(Exception):
+    """A results file that cannot be used; str() is one line naming the file."""
+
+
+@dataclass
+class Row:
+    """One run (point) of one results file, with the keys scripts use most."""
+
+    results: Results = field(repr=False)
+    raw: dict = field(repr=False)
+    id: str
+    scenario: str
+    queue: str
+    producers: int
+    consumers: int
+    status: str
+    reason: str
+    workload: str
+    workload_params: dict
+    _merged: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def aggregate(self) -> dict | None:
+        agg = self.raw.get("aggregate")
+        return agg if isinstance(agg, dict) else None
+
+    @property
+    def reference(self) -> bool:
+        """A reference ceiling (faa_ceiling, cas_ceiling): a machine limit run
+        like a queue, drawn and tabled beside the queues but never ranked."""
+        return self.raw.get("reference") is True
+
+    @property
+    def payload_bytes(self):
+        params = self.raw.get("params")
+        return params.get("payload_bytes") if isinstance(params, dict) else None
+
+    @property
+    def median(self) -> float | None:
+        return self.aggregate.get("median_items_per_s") if self.aggregate else None
+
+    @property
+    def repetitions(self) -> list[dict]:
+        reps = self.raw.get("repetitions")
+        return [r for r in reps if isinstance(r, dict)] if isinstance(reps, list) else []
+
+    @property
+    def ok_repetitions(self) -> list[dict]:
+        return [r for r in self.repetitions if r.get("status") == "ok"]
+
+    @property
+    def rates(self) -> list[float]:
+        """items/s of every ok repetition, in the order they ran."""
+        return [float(r["items_per_s"]) for r in self.ok_repetitions
+                if isinstance(r.get("items_per_s"), (int, float))]
+
+    def representative(self, series: str) -> dict | None:
+        """The ok repetition with `series` in its workload_metrics whose items/s
+        is nearest the median: series are per repetition, never merged."""
+        reps = [r for r in self.ok_repetitions
+                if isinstance((r.get("workload_metrics") or {}).get(series), dict)]
+        if not reps:
+            return None
+        rates = sorted(float(r.get("items_per_s") or 0) for r in reps)
+        middle = rates[(len(rates) - 1) // 2]
+        return min(reps, key=lambda r: abs(float(r.get("items_per_s") or 0) - middle))
+
+    def lanes(self) -> list[dict]:
+        """A priority_lanes run's lanes: from the run's workload_metrics, or from
+        its first ok repetition's when the run has none."""
+        candidates = [self.block("workload_metrics")] + [r.get("workload_metrics") for r in self.ok_repetitions]
+        for metrics in candidates:
+            lanes = metrics.get("lanes") if isinstance(metrics, dict) else None
+            if isinstance(lanes, list) and lanes:
+                return [lane for lane in lanes if isinstance(lane, dict)]
+        return []
+
+    def block(self, key: str) -> dict | None:
+        """A run-level object (latency, counters, workload_metrics, pingpong) or None."""
+        value = self.raw.get(key)
+        return value if isinstance(value, dict) else None
+
+    def _merged_latency(self, source: str) -> dict | None:
+        """The ok repetitions' `source` histograms merged (qbhist.merge), or
+        the pingpong block's round_trip decoded; None when there is none."""
+        if source not in self._merged:
+            if source == "round_trip":
+                found = [(self.block("pingpong") or {}).get("round_trip")]
+            else:
+                found = [(r.get("latency") or {}).get(source) for r in self.ok_repetitions
+                         if isinstance(r.get("latency"), dict)]
+            found = [h for h in found if isinstance(h, dict) and "hdr" in h]
+            try:
+                self._merged[source] = qbhist.merge(found) if found else None
+            except ValueError as e:
+                raise ResultsError(f"{self.results.path}: {self.id}: latency {source}: {e}") from None
+        return self._merged[source]
+
+    def latency_summary(self, source: str) -> dict | None:
+        """The summary of `source` (e2e, push, pop, ..., or a pingpong run's
+        round_trip) without buckets, if recorded: the run's own numbers,
+        decoding nothing, except where the run has no latency block (a point
+        recovered from a journal), which merges its ok repetitions'."""
+        if source == "round_trip":
+            value = (self.block("pingpong") or {}).get("round_trip")
+        elif self.block("latency") is not None:
+            value = self.block("latency").get(source)
+        else:
+            value = self._merged_latency(source) if self.status == "ok" else None
+        if not isinstance(value, dict) or not value.get("count"):
+            return None
+        return {k: v for k, v in value.items() if k not in ("hdr", "sum_ns", "buckets")}
+
+    def latency(self, source: str) -> dict | None:
+        """latency_summary(source) with "buckets" [[lowest_ns, count], ...]:
+        the ok repetitions' hdr counts merged (for figures; qbhist reads it)."""
+        summary = self.latency_summary(source)
+        if summary is not None:
+            merged = self._merged_latency(source)
+            summary["buckets"] = merged["buckets"] if merged else []
+        return summary
+
+    def counter_event(self, name: str) -> dict | None:
+        """run.counters.events[name] with its reason, which a run leaves out
+        where it is what context.counters says the probe at start found."""
+        event = ((self.block("counters") or {}).get("events") or {}).get(name)
+        if not isinstance(event, dict) or event.get("reason"):
+            return event if isinstance(event, dict) else None
+        return dict(event, reason=self.results.probed_counter(name).get("reason") or "")
+
+    def value(self, path: str):
+        """The run's value at a dotted path ("aggregate.median_items_per_s"), or None."""
+        node = self.raw
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
