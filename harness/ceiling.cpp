@@ -101,7 +101,7 @@ RepResult run_ceiling(CeilingOp op, const PointParams& params, const std::vector
   rep.elapsed_s = std::chrono::duration<double>(last - first).count();
   rep.items = std::min(claims[0], claims[1]);
   if (rep.items == 0 || rep.elapsed_s <= 0) {
-    rep.status = "failed";
+    rep.status = RepStatus::failed;
     rep.failure = "no claim was made inside the measured window";
   } else {
     rep.items_per_s = static_cast<double>(rep.items) / rep.elapsed_s;

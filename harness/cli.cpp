@@ -151,22 +151,22 @@ CommandLine::CommandLine() {
   run->add_option("--payload-bytes", b.payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
   run->add_option("--seed", b.seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
   run->add_option("--timeout", timeout, "Per-repetition limit before the child is killed (default: 5 x (warmup + duration) + 30s)")->capture_default_str();
-  run->add_option("--latency", b.latency,
+  run->add_option("--latency", latency,
                   "Latency recording: off, e2e (push-to-pop time of a sample of items, joined after the run), "
                   "ops (time 1 in N try_push/try_pop), all")
       ->capture_default_str();
   run->add_option("--latency-sample-period", b.latency_sample_period,
                   "e2e: sample about 1 in N items, chosen by a hash of (producer, sequence)")
       ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
-  run->add_option("--payload-check", b.payload_check,
+  run->add_option("--payload-check", payload_check,
                   "Bytes past the tag: all (every item checked; a mismatch makes the run invalid) or off "
                   "(to measure what the check costs)")
       ->capture_default_str();
   run->add_option("--op-sample-period", b.op_sample_period, "ops: time one operation in this many")
       ->capture_default_str()->check(CLI::Range(1u, 1u << 20));
-  run->add_option("--counters", b.counters, "perf_event counters: default, none, or a comma list (cycles,instructions,task-clock,...)")
+  run->add_option("--counters", counters, "perf_event counters: default, none, or a comma list (cycles,instructions,task-clock,...)")
       ->capture_default_str();
-  run->add_option("--wait", b.wait,
+  run->add_option("--wait", wait,
                   "How threads wait on a full or empty queue: spin (try_*; one PAUSE a try when each thread has a CPU, "
                   "else backing off to yields), pause or backoff (that policy whatever the placement, to measure "
                   "what waiting costs), or block (the queue's own push/pop with a timeout; queues without one are "
@@ -248,17 +248,23 @@ void CommandLine::finish() {
   if (std::find(kPayloadSizes.begin(), kPayloadSizes.end(), b.payload_bytes) == kPayloadSizes.end()) {
     throw UsageError(fmt::format("{}: '{}' is not offered (8, 64 or 256)", label("--payload-bytes"), b.payload_bytes));
   }
-  if (b.wait != "spin" && b.wait != "pause" && b.wait != "backoff" && b.wait != "block") {
-    throw UsageError(fmt::format("{}: '{}' is not spin, pause, backoff or block", label("--wait"), b.wait));
+  const auto wait_mode = parse_wait_mode(wait);
+  if (!wait_mode) {
+    throw UsageError(fmt::format("{}: '{}' is not spin, pause, backoff or block", label("--wait"), wait));
   }
-  if (b.payload_check != "all" && b.payload_check != "off") {
-    throw UsageError(fmt::format("{}: '{}' is not all or off", label("--payload-check"), b.payload_check));
+  b.wait = *wait_mode;
+  const auto check = parse_payload_check(payload_check);
+  if (!check) {
+    throw UsageError(fmt::format("{}: '{}' is not all or off", label("--payload-check"), payload_check));
   }
-  if (!parse_latency_mode(b.latency)) {
-    throw UsageError(fmt::format("{}: '{}' is not one of off, e2e, ops, all", label("--latency"), b.latency));
+  b.payload_check = *check;
+  const auto latency_mode = parse_latency_mode(latency);
+  if (!latency_mode) {
+    throw UsageError(fmt::format("{}: '{}' is not one of off, e2e, ops, all", label("--latency"), latency));
   }
+  b.latency = *latency_mode;
   std::string counters_error;
-  const auto selection = parse_counter_selection(b.counters, &counters_error);
+  const auto selection = parse_counter_selection(counters, &counters_error);
   if (!selection) throw UsageError(label("--counters") == "--counters" ? counters_error : label("--counters") + ": " + counters_error);
   for (const auto& w : s.workloads) {
     if (w.kind == WorkloadKind::throughput || w.kind == WorkloadKind::pingpong) continue;
@@ -266,9 +272,9 @@ void CommandLine::finish() {
       throw UsageError(fmt::format("{}: '{}': a {} workload moves 8-byte items; use 8", label("--payload-bytes"),
                                    b.payload_bytes, to_string(w.kind)));
     }
-    if (b.latency != "off" && b.latency != "e2e") {
+    if (wants_ops(b.latency)) {
       throw UsageError(fmt::format("{}: '{}': a {} workload records e2e latency only (off or e2e)", label("--latency"),
-                                   b.latency, to_string(w.kind)));
+                                   to_string(b.latency), to_string(w.kind)));
     }
   }
   if (b.elastic.set) {
@@ -276,7 +282,7 @@ void CommandLine::finish() {
     for (const auto& name : s.queues) any = any || find_queue(name)->takes_elastic_config;
     if (!any) throw UsageError(fmt::format("{}: elastic: none of the queues ({}) takes an elastic config", scenario, queues));
   }
-  b.counters = selection->spec;
+  b.counters = *selection;
   s.capacity = capacity;
   for (const auto& name : s.queues) {
     const QueueEntry* e = find_queue(name);
@@ -321,15 +327,15 @@ void CommandLine::apply_scenario() {
   take("--warmup", "warmup", warmup, sc.warmup);
   take("--timeout", "timeout", timeout, sc.timeout);
   take("--placement", "placement", placement, sc.placement);
-  take("--latency", "latency", b.latency, sc.latency);
-  take("--counters", "counters", b.counters, sc.counters);
-  take("--wait", "wait", b.wait, sc.wait);
+  take("--latency", "latency", latency, sc.latency);
+  take("--counters", "counters", counters, sc.counters);
+  take("--wait", "wait", wait, sc.wait);
   take("--repetitions", "repetitions", s.repetitions, sc.repetitions);
   take("--payload-bytes", "payload_bytes", b.payload_bytes, sc.payload_bytes);
   take("--seed", "seed", b.seed, sc.seed);
   take("--op-sample-period", "op_sample_period", b.op_sample_period, sc.op_sample_period);
   take("--latency-sample-period", "latency_sample_period", b.latency_sample_period, sc.latency_sample_period);
-  take("--payload-check", "payload_check", b.payload_check, sc.payload_check);
+  take("--payload-check", "payload_check", payload_check, sc.payload_check);
   if (!given("--capacity") && sc.capacity) capacity = sc.capacity;
   // --duration or --items on the command line replaces whichever the file gives.
   // --duration, --items or --items-per-producer on the command line replaces

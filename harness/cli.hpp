@@ -47,6 +47,7 @@ struct CommandLine {
   // Raw strings, checked by finish().
   std::string queues = "all", producers = "1", consumers = "1", shapes;
   std::string duration = "1s", warmup = "200ms", timeout = "auto", placement = "compact";
+  std::string latency = "e2e", payload_check = "all", counters = "default", wait = "spin";
   std::optional<std::size_t> capacity;
   std::string out;
   std::string pp_queue = "sequence_ring", pp_cpus, pp_timeout = "120s";

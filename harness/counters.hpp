@@ -74,6 +74,7 @@ struct CounterSelection {
 };
 
 CounterSelection default_counter_selection();  // every event above
+CounterSelection none_counter_selection();     // "none": no event
 
 // "default", "none" or a comma-separated list of event names ("cycles,task-clock").
 // nullopt for anything else; `error`, when given, then says which value is

@@ -93,6 +93,8 @@ CounterSelection default_counter_selection() {
   return selection;
 }
 
+CounterSelection none_counter_selection() { return CounterSelection{"none", {}}; }
+
 std::optional<CounterSelection> parse_counter_selection(std::string_view text, std::string* error) {
   auto fail = [&](std::string message) -> std::optional<CounterSelection> {
     if (error != nullptr) *error = std::move(message);
@@ -100,7 +102,7 @@ std::optional<CounterSelection> parse_counter_selection(std::string_view text, s
   };
   const std::string_view whole = trim(text);
   if (iequals(whole, "default")) return default_counter_selection();
-  if (iequals(whole, "none")) return CounterSelection{"none", {}};
+  if (iequals(whole, "none")) return none_counter_selection();
   if (whole.empty()) return fail(fmt::format("--counters: empty value; {}", valid_values()));
 
   std::vector<bool> chosen(kEvents.size(), false);

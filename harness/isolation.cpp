@@ -34,7 +34,7 @@ void on_interrupt(int signo) {
 
 RepResult failed(std::string why) {
   RepResult rep;
-  rep.status = "failed";
+  rep.status = RepStatus::failed;
   rep.failure = std::move(why);
   return rep;
 }
@@ -86,7 +86,7 @@ int interrupt_exit_status() { return 128 + g_signal.load(); }
 ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono::nanoseconds timeout) {
   auto failed = [](std::string why) {
     ChildOutcome o;
-    o.status = "failed";
+    o.status = RepStatus::failed;
     o.failure = std::move(why);
     return o;
   };
@@ -138,7 +138,7 @@ ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono:
 
   ChildOutcome out;
   if (g_interrupted.load()) {
-    out.status = "interrupted";
+    out.status = RepStatus::interrupted;
     out.failure = fmt::format("interrupted by {}", interrupt_signal_name());
   } else if (timed_out) {
     out = failed(fmt::format("timed out after {:.3g} s (hang or livelock); killed",
@@ -159,7 +159,7 @@ ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono:
 RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout) {
   const ChildOutcome child = run_in_child([&] { return nlohmann::json(body()).dump(); }, timeout);
   RepResult rep;
-  if (child.status != "ok") {
+  if (child.status != RepStatus::ok) {
     rep = failed(child.failure);
     rep.status = child.status;
   } else {

@@ -13,7 +13,7 @@ namespace qb {
 
 // Set from the handler of SIGINT, SIGTERM (what timeout, batch schedulers and
 // systemd send) or SIGHUP; run_isolated then kills its child and returns a
-// repetition whose status is "interrupted". The sweep keeps what finished.
+// repetition whose status is interrupted. The sweep keeps what finished.
 extern std::atomic<bool> g_interrupted;
 void install_interrupt_handler();
 // The signal that interrupted ("SIGINT", "SIGTERM", "SIGHUP"), and the exit
@@ -23,7 +23,7 @@ int interrupt_exit_status();
 
 // What came back from a child: its JSON document, or why there is none.
 struct ChildOutcome {
-  std::string status = "ok";  // "ok", "failed", "interrupted"
+  RepStatus status = RepStatus::ok;  // ok, failed or interrupted
   std::string failure;
   std::string json_text;      // the body's result, when status is "ok"
   long peak_rss_kib = 0;

@@ -38,24 +38,24 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   const auto plan = qb::plan_points(command.sweep);
   std::vector<std::string> notes;
   for (const auto& point : plan) {
-    if (point.status == "skipped") notes.push_back(fmt::format("{}: skipped, {}", point.id, point.skip_reason));
+    if (point.status == qb::PointStatus::skipped) notes.push_back(fmt::format("{}: skipped, {}", point.id, point.skip_reason));
   }
   std::optional<qb::ResultsJournal> journal;
   if (command.out) {
     auto context = qb::machine_context(argv);
     context["clock"] = clock.describe();
-    const auto selection = qb::parse_counter_selection(command.sweep.base.counters);
-    if (selection && !selection->empty()) context["counters"] = qb::counter_availability(*selection);
+    const auto& selection = command.sweep.base.counters;
+    if (!selection.empty()) context["counters"] = qb::counter_availability(selection);
     auto header = qb::document_header(context, notes);
     if (command.scenario) header["scenario"] = qb::scenario_json(*command.scenario);
-    journal.emplace(*command.out, command.force, std::move(header), plan);
+    journal.emplace(*command.out, command.force, std::move(header), plan, command.sweep.repetitions);
   }
   auto outcome = qb::run_sweep(command.sweep, topology, clock, journal ? &*journal : nullptr);
   if (journal) journal->finish(outcome.points, outcome.interrupted, notes);
 
   bool all_ok = true;
   for (const auto& point : outcome.points) {
-    if (point.status == "invalid" || point.status == "failed") all_ok = false;
+    if (point.status == qb::PointStatus::invalid || point.status == qb::PointStatus::failed) all_ok = false;
   }
   fmt::print("{}", qb::summary_table(outcome.points));
   for (const auto& point : outcome.points) {

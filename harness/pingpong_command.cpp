@@ -48,8 +48,8 @@ int pingpong_command(const PingpongRequest& request, const std::optional<std::fi
   point.params.consumers = 1;
   point.params.capacity = request.capacity.value_or(entry->default_capacity);
   point.params.timeout = request.timeout;
-  point.params.latency = "off";
-  point.params.counters = "none";
+  point.params.latency = LatencyMode::off;
+  point.params.counters = none_counter_selection();
   point.params.workload.kind = WorkloadKind::pingpong;
   point.params.workload.round_trips = request.round_trips;
   point.params.workload.warmup_trips = request.warmup;
@@ -61,7 +61,7 @@ int pingpong_command(const PingpongRequest& request, const std::optional<std::fi
   if (out) {
     auto context = machine_context(argv);
     context["clock"] = clock.describe();
-    journal.emplace(*out, force, document_header(context, {}), std::vector<PointResult>{point});
+    journal.emplace(*out, force, document_header(context, {}), std::vector<PointResult>{point}, 1);
   }
   install_interrupt_handler();
   const bool finished = run_pingpong_on(point, cpus[0], cpus[1], clock);
@@ -74,18 +74,18 @@ int pingpong_command(const PingpongRequest& request, const std::optional<std::fi
     return interrupt_exit_status();
   }
   const nlohmann::json& result = points.front().pingpong;
-  if (points.front().status == "ok") {
+  if (points.front().status == PointStatus::ok) {
     const auto& rt = result.at("round_trip");
     fmt::print("pingpong {} cpus {},{}: round trip (ns) p50 {}  p90 {}  p99 {}  p99.9 {}  max {}; one-way estimate {} ns\n",
                request.queue, cpus[0], cpus[1], ns_or_dash(rt.at("p50_ns")), ns_or_dash(rt.at("p90_ns")),
                ns_or_dash(rt.at("p99_ns")), ns_or_dash(rt.at("p99_9_ns")), ns_or_dash(rt.at("max_ns")),
                result.at("one_way_estimate_ns").dump());
   } else {
-    fmt::print("pingpong {} cpus {},{}: {} {}\n", request.queue, cpus[0], cpus[1], points.front().status,
+    fmt::print("pingpong {} cpus {},{}: {} {}\n", request.queue, cpus[0], cpus[1], to_string(points.front().status),
                result.value("failure", std::string()));
   }
   if (out) fmt::print("results: {}\n", out->string());
-  return points.front().status == "ok" ? 0 : 1;
+  return points.front().status == PointStatus::ok ? 0 : 1;
 }
 
 }  // namespace qb

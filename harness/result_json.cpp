@@ -192,6 +192,39 @@ void read_key(const json& j, const char* key, Placement& field) {
   throw std::invalid_argument(fmt::format("{}: unknown placement '{}'", key, name));
 }
 
+// The enums below: `parse` maps the text to one, or nullopt; a value it does
+// not know throws, naming the key, what the value should be and the value.
+template <class Enum, class Parse>
+void read_enum(const json& j, const char* key, Enum& field, Parse parse, const char* what) {
+  const auto name = j.at(key).get<std::string>();
+  const auto value = parse(name);
+  if (!value) throw std::invalid_argument(fmt::format("{}: unknown {} '{}'", key, what, name));
+  field = *value;
+}
+
+void read_key(const json& j, const char* key, LatencyMode& field) {
+  read_enum(j, key, field, parse_latency_mode, "latency mode");
+}
+
+void read_key(const json& j, const char* key, PayloadCheck& field) {
+  read_enum(j, key, field, parse_payload_check, "payload check");
+}
+
+void read_key(const json& j, const char* key, WaitMode& field) {
+  read_enum(j, key, field, parse_wait_mode, "wait mode");
+}
+
+void read_key(const json& j, const char* key, RepStatus& field) {
+  read_enum(j, key, field, parse_rep_status, "repetition status");
+}
+
+void read_key(const json& j, const char* key, CounterSelection& field) {
+  std::string error;
+  auto selection = parse_counter_selection(j.at(key).get<std::string>(), &error);
+  if (!selection) throw std::invalid_argument(fmt::format("{}: {}", key, error));
+  field = std::move(*selection);
+}
+
 void read_keys(const json&) {}
 
 // read_keys(j, "a", x.a, "b", x.b, ...)
@@ -208,9 +241,10 @@ void to_json(json& j, const PointParams& p) {
            {"capacity", p.capacity}, {"payload_bytes", p.payload_bytes}, {"items", p.items},
            {"duration_ns", p.duration.count()}, {"warmup_ns", p.warmup.count()},
            {"placement", to_string(p.placement)}, {"seed", p.seed},
-           {"timeout_ns", p.timeout.count()}, {"latency", p.latency},
+           {"timeout_ns", p.timeout.count()}, {"latency", to_string(p.latency)},
            {"op_sample_period", p.op_sample_period}, {"latency_sample_period", p.latency_sample_period},
-           {"payload_check", p.payload_check}, {"counters", p.counters}, {"wait", p.wait}};
+           {"payload_check", to_string(p.payload_check)}, {"counters", p.counters.spec},
+           {"wait", to_string(p.wait)}};
   if (p.elastic.set) {
     j["elastic"] = {{"initial_capacity", p.elastic.initial_capacity}, {"min_capacity", p.elastic.min_capacity},
                     {"max_capacity", p.elastic.max_capacity}, {"growth_factor", p.elastic.growth_factor},
@@ -225,7 +259,8 @@ void from_json(const json& j, PointParams& p) {
             "seed", p.seed, "timeout_ns", p.timeout, "latency", p.latency,
             "op_sample_period", p.op_sample_period, "counters", p.counters);
   p.latency_sample_period = j.value("latency_sample_period", p.latency_sample_period);
-  p.payload_check = j.value("payload_check", p.payload_check);
+  if (j.contains("payload_check")) read_key(j, "payload_check", p.payload_check);
+  if (j.contains("wait")) read_key(j, "wait", p.wait);
 }
 
 void to_json(json& j, const ThreadStats& t) {
@@ -252,7 +287,7 @@ void from_json(const json& j, Validation& v) {  // "valid" is derived, so not re
 }
 
 void to_json(json& j, const RepResult& r) {
-  j = json{{"repetition", r.repetition}, {"status", r.status}, {"failure", r.failure},
+  j = json{{"repetition", r.repetition}, {"status", to_string(r.status)}, {"failure", r.failure},
            {"elapsed_s", r.elapsed_s}, {"items", r.items}, {"items_per_s", r.items_per_s},
            {"ns_per_item", r.ns_per_item}, {"threads", r.threads}, {"validation", r.validation},
            {"cpu_map", r.cpu_map}, {"oversubscribed", r.oversubscribed},
@@ -303,7 +338,7 @@ void to_json(json& j, const QueueTraits& t) {
 }
 
 void to_json(json& j, const PointResult& p) {
-  j = json{{"id", p.id}, {"status", p.status}, {"skip_reason", p.skip_reason},
+  j = json{{"id", p.id}, {"status", to_string(p.status)}, {"skip_reason", p.skip_reason},
            {"traits", p.traits}, {"reference", p.reference}, {"params", p.params},
            {"aggregate", p.aggregate ? json(*p.aggregate) : json(nullptr)},
            {"warnings", p.warnings}, {"latency", p.latency}, {"counters", p.counters},
@@ -519,23 +554,31 @@ void write_atomically(const fs::path& out, bool force, const std::function<void(
     }
   } cleanup{tmp, fd};
 
-  // Written in 1 MiB pieces as produced, so a large sweep's document is
-  // never whole in memory.
+  // Written as produced, small pieces gathered up to 64 KiB, so a large
+  // sweep's document is never whole in memory.
+  constexpr std::size_t kGather = 64 * 1024;
   std::string buffer;
-  auto flush = [&] {
-    for (std::size_t done = 0; done < buffer.size();) {
-      const ssize_t n = ::write(fd, buffer.data() + done, buffer.size() - done);
+  buffer.reserve(kGather);
+  auto write_all = [&](std::string_view text) {
+    for (std::size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) fail(out, "writing the temporary file");
       done += static_cast<std::size_t>(n);
     }
-    buffer.clear();
   };
   produce([&](std::string_view piece) {
-    buffer += piece;
-    if (buffer.size() >= (1u << 20)) flush();
+    if (buffer.size() + piece.size() > kGather) {
+      write_all(buffer);
+      buffer.clear();
+    }
+    if (piece.size() >= kGather) {
+      write_all(piece);
+    } else {
+      buffer += piece;
+    }
   });
-  flush();
+  write_all(buffer);
   // The data reaches the disk before a name points at it, so a crash leaves
   // the old file or the complete new one, never a truncated one.
   if (::fsync(fd) != 0) fail(out, "fsync of the temporary file");

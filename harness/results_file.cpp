@@ -37,7 +37,8 @@ void lighten(RepResult& rep) {
 
 fs::path journal_path(const fs::path& out) { return fs::path(out.string() + ".journal"); }
 
-ResultsJournal::ResultsJournal(fs::path out, bool force, json header, const std::vector<PointResult>& plan)
+ResultsJournal::ResultsJournal(fs::path out, bool force, json header, const std::vector<PointResult>& plan,
+                               int repetitions_per_point)
     : out_(std::move(out)), path_(journal_path(out_)), force_(force), header_(std::move(header)),
       lines_(plan.size()) {
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0666);
@@ -49,10 +50,11 @@ ResultsJournal::ResultsJournal(fs::path out, bool force, json header, const std:
   if (fd_ < 0) fail(path_, "creating it");
   json first = header_;
   first["journal"] = "qbench";
+  first["repetitions_per_point"] = repetitions_per_point;  // so a reader can say how much is missing
   first["runs"] = json::array();
   for (const auto& point : plan) {
     json run = run_for_file(point, header_.at("context"));
-    if (point.status != "skipped") run["status"] = "planned";
+    if (point.status != PointStatus::skipped) run["status"] = to_string(PointStatus::planned);
     first["runs"].push_back(std::move(run));
   }
   append(first.dump(-1, ' ', false, json::error_handler_t::replace), plan.size());
@@ -109,7 +111,7 @@ void ResultsJournal::finish(std::vector<PointResult>& points, bool interrupted, 
   header_["notes"] = notes;
   write_document_atomically(out_, force_, header_, interrupted, points.size(), [&](std::size_t i) {
     PointResult& point = points[i];
-    if (point.params.workload.kind != WorkloadKind::pingpong && point.status != "skipped") {
+    if (point.params.workload.kind != WorkloadKind::pingpong && point.status != PointStatus::skipped) {
       // Whole again, one point at a time.
       point.repetitions.clear();
       for (const auto& at : lines_[i]) {

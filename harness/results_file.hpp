@@ -7,8 +7,9 @@
 //
 // The journal, "<out>.journal": JSON Lines, one compact object per line.
 //   line 1   {"journal": "qbench", "schema_version", "generator", "context",
-//            "scenario" (when there is one), "notes", "runs": the planned
-//            runs (status "planned" or "skipped", no repetitions)}
+//            "scenario" (when there is one), "notes", "repetitions_per_point"
+//            (asked for), "runs": the planned runs (status "planned" or
+//            "skipped", no repetitions)}
 //   then     {"run": i, "repetition": rep} for each finished repetition of runs[i]
 //            {"run": i, "point": run} for a point finished in one go (pingpong)
 // A line is written with one write(2) as soon as its repetition ends; it is
@@ -38,7 +39,7 @@ class ResultsJournal {
   // killed sweep's, and may be all that is left of it) and writes its header.
   // `header` holds the document's top-level keys but runs and interrupted.
   ResultsJournal(std::filesystem::path out, bool force, nlohmann::json header,
-                 const std::vector<PointResult>& plan);
+                 const std::vector<PointResult>& plan, int repetitions_per_point);
   ~ResultsJournal();
   ResultsJournal(const ResultsJournal&) = delete;
   ResultsJournal& operator=(const ResultsJournal&) = delete;

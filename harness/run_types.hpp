@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "harness/counters.hpp"
+#include "harness/latency.hpp"
 #include "harness/latency_sample.hpp"
 #include "harness/wait.hpp"
 #include "harness/workloads/workload.hpp"
@@ -20,6 +23,25 @@
 namespace qb {
 
 enum class Placement { none, compact, scatter };
+
+// --payload-check: all: every item's bytes past the tag checked; off: none
+// (to measure what the check costs).
+enum class PayloadCheck { all, off };
+
+constexpr std::string_view to_string(PayloadCheck c) {
+  switch (c) {
+    case PayloadCheck::all: return "all";
+    case PayloadCheck::off: return "off";
+  }
+  return "?";
+}
+
+constexpr std::optional<PayloadCheck> parse_payload_check(std::string_view text) {
+  for (auto c : {PayloadCheck::all, PayloadCheck::off}) {
+    if (text == to_string(c)) return c;
+  }
+  return std::nullopt;
+}
 
 // An elastic queue's config (queues/elastic_config.hpp's ElasticConfig), for
 // the queues that take one; `set` false: each queue's default from capacity.
@@ -46,12 +68,12 @@ struct PointParams {
   Placement placement = Placement::compact;
   std::uint64_t seed = 1;
   std::chrono::nanoseconds timeout{std::chrono::seconds(60)};
-  std::string latency = "e2e";        // off, e2e, ops or all (harness/latency.hpp)
+  LatencyMode latency = LatencyMode::e2e;  // off, e2e, ops or all (harness/latency.hpp)
   std::uint64_t latency_sample_period = kDefaultLatencySamplePeriod;  // e2e: 1 in N items sampled
-  std::string payload_check = "all";  // all: every item's bytes past the tag checked; off: none (to measure the check)
+  PayloadCheck payload_check = PayloadCheck::all;
   std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
-  std::string counters = "default";   // default, none or a comma list (harness/counters.hpp)
-  std::string wait = "spin";          // spin: try_*, waiting by placement (harness/wait.hpp); pause or backoff: that
+  CounterSelection counters = default_counter_selection();  // default, none or a list (harness/counters.hpp)
+  WaitMode wait = WaitMode::spin;     // spin: try_*, waiting by placement (harness/wait.hpp); pause or backoff: that
                                       // policy always; block: the queue's push/pop with a timeout
   ElasticParams elastic;
   WorkloadParams workload;            // throughput unless a scenario says otherwise
@@ -79,14 +101,35 @@ struct Validation {
   bool valid() const { return lost == 0 && duplicated == 0 && misordered == 0 && unexpected == 0 && corrupted == 0; }
 };
 
+// How a repetition ended. interrupted: SIGINT, SIGTERM or SIGHUP stopped its
+// child (harness/isolation.hpp); the sweep then stops and does not keep it.
+enum class RepStatus { ok, invalid, failed, interrupted };
+
+constexpr std::string_view to_string(RepStatus s) {
+  switch (s) {
+    case RepStatus::ok: return "ok";
+    case RepStatus::invalid: return "invalid";
+    case RepStatus::failed: return "failed";
+    case RepStatus::interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+constexpr std::optional<RepStatus> parse_rep_status(std::string_view text) {
+  for (auto s : {RepStatus::ok, RepStatus::invalid, RepStatus::failed, RepStatus::interrupted}) {
+    if (text == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
 // One repetition of one point.
 struct RepResult {
   int repetition = 0;
-  std::string status = "ok";       // "ok", "invalid", "failed"
-  std::string failure;             // why, when status == "failed" (signal, timeout, exception)
+  RepStatus status = RepStatus::ok;  // ok, invalid, failed (interrupted only on its way to the sweep)
+  std::string failure;             // why, when status is failed (signal, timeout, exception)
   double elapsed_s = 0;            // first thread's window start to last thread's window stop
   std::uint64_t items = 0;         // items popped inside the window
-  double items_per_s = 0;          // reported only when status == "ok"
+  double items_per_s = 0;          // reported only when status is ok
   double ns_per_item = 0;
   std::vector<ThreadStats> threads;
   Validation validation;
@@ -106,20 +149,44 @@ struct RepResult {
 };
 
 struct Aggregate {
-  int samples = 0;                 // repetitions with status "ok"
+  int samples = 0;                 // repetitions with status ok
   double median = 0, min = 0, max = 0, mean = 0, stddev = 0, cv = 0;  // items/s
   double median_ns_per_item = 0;
 };
+
+// How a point ended. not_run: the sweep was interrupted first; planned: the
+// results journal's header (results_file.hpp), for a point not yet run.
+enum class PointStatus { ok, invalid, failed, skipped, not_run, planned };
+
+constexpr std::string_view to_string(PointStatus s) {
+  switch (s) {
+    case PointStatus::ok: return "ok";
+    case PointStatus::invalid: return "invalid";
+    case PointStatus::failed: return "failed";
+    case PointStatus::skipped: return "skipped";
+    case PointStatus::not_run: return "not_run";
+    case PointStatus::planned: return "planned";
+  }
+  return "?";
+}
+
+constexpr std::optional<PointStatus> parse_point_status(std::string_view text) {
+  for (auto s : {PointStatus::ok, PointStatus::invalid, PointStatus::failed, PointStatus::skipped,
+                 PointStatus::not_run, PointStatus::planned}) {
+    if (text == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
 
 struct PointResult {
   PointParams params;
   QueueTraits traits{};
   bool reference = false;          // a ceiling (faa_ceiling, cas_ceiling), not a queue
   std::string id;                  // "run/sequence_ring/p4c4"
-  std::string status = "ok";       // "ok", "invalid", "failed", "skipped"
+  PointStatus status = PointStatus::ok;
   std::string skip_reason;
   std::vector<RepResult> repetitions;
-  std::optional<Aggregate> aggregate;  // absent unless every repetition is "ok"
+  std::optional<Aggregate> aggregate;  // absent unless every repetition is ok
   std::vector<std::string> warnings;   // e.g. "cv 7.2% > 5%", "starved consumer 2"
   nlohmann::json latency;              // merged over the valid repetitions (merge_latency)
   nlohmann::json counters;             // totals over the valid repetitions (counters_json)

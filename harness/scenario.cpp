@@ -359,7 +359,9 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
       r.fail("payload_bytes", fmt::format("a {} workload moves 8-byte items; payload_bytes must be 8 (got {})",
                                           to_string(w.kind), *s.payload_bytes));
     }
-    if (s.latency && (*s.latency == "ops" || *s.latency == "all")) {
+    // An unknown mode is the command line's to report (cli.cpp), as for every value it takes.
+    const std::optional<LatencyMode> mode = s.latency ? parse_latency_mode(*s.latency) : std::nullopt;
+    if (mode && wants_ops(*mode)) {
       r.fail("latency", fmt::format("a {} workload records e2e latency only (off or e2e, got '{}')", to_string(w.kind), *s.latency));
     }
     if (w.kind == WorkloadKind::burst && (s.items || s.items_per_producer)) {

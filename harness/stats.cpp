@@ -38,7 +38,7 @@ double sample_stddev(const std::vector<double>& xs) {
 Aggregate aggregate(const std::vector<RepResult>& reps) {
   std::vector<double> rates;
   for (const RepResult& r : reps) {
-    if (r.status == "ok") rates.push_back(r.items_per_s);
+    if (r.status == RepStatus::ok) rates.push_back(r.items_per_s);
   }
   Aggregate a;
   if (rates.empty()) return a;

@@ -82,19 +82,19 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
         if (request.items_per_producer > 0) point.params.items = request.items_per_producer * static_cast<std::uint64_t>(p);
         point.id = std::move(id);
         if (const char* why = unsupported_reason(entry->traits, p, c)) {
-          point.status = "skipped";
+          point.status = PointStatus::skipped;
           point.skip_reason = why;
         } else if (entry->reference && workload.kind != WorkloadKind::throughput) {
-          point.status = "skipped";
+          point.status = PointStatus::skipped;
           point.skip_reason = "a reference ceiling runs throughput points only";
-        } else if (point.params.wait == "block" && !entry->blocking_ops) {
-          point.status = "skipped";
+        } else if (point.params.wait == WaitMode::block && !entry->blocking_ops) {
+          point.status = PointStatus::skipped;
           point.skip_reason = "--wait block: the queue has no blocking push/pop";
-        } else if (point.params.wait == "block" &&
+        } else if (point.params.wait == WaitMode::block &&
                    (workload.kind == WorkloadKind::priority_lanes || workload.kind == WorkloadKind::give_up)) {
           // Lanes poll three queues in turn, and give_up counts failed
           // try_push calls: neither has one blocking call to make.
-          point.status = "skipped";
+          point.status = PointStatus::skipped;
           point.skip_reason = "--wait block: priority_lanes and give_up need try_push/try_pop";
         }
         return point;
@@ -122,33 +122,33 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
 }
 
 void finalize_point(PointResult& point) {
-  if (point.status == "skipped") return;
+  if (point.status == PointStatus::skipped) return;
   if (point.params.workload.kind == WorkloadKind::pingpong) {
     if (point.pingpong.is_null()) {
-      point.status = "not_run";
+      point.status = PointStatus::not_run;
       point.skip_reason = "the sweep was interrupted before this point ran";
     }
     return;
   }
-  point.status = "ok";
+  point.status = PointStatus::ok;
   for (const auto& rep : point.repetitions) {
-    if (rep.status == "failed") point.status = "failed";
-    if (rep.status == "invalid" && point.status == "ok") point.status = "invalid";
+    if (rep.status == RepStatus::failed) point.status = PointStatus::failed;
+    if (rep.status == RepStatus::invalid && point.status == PointStatus::ok) point.status = PointStatus::invalid;
     for (const auto& w : rep.warnings) {
       auto tagged = fmt::format("rep {}: {}", rep.repetition + 1, w);
       point.warnings.push_back(std::move(tagged));
     }
   }
   if (point.repetitions.empty()) {
-    point.status = "not_run";
+    point.status = PointStatus::not_run;
     point.skip_reason = "the sweep was interrupted before this point ran";
     return;
   }
-  if (point.status != "ok") return;
+  if (point.status != PointStatus::ok) return;
   point.aggregate = aggregate(point.repetitions);
   // Latency merged, and counters summed, over the valid repetitions.
   std::vector<const nlohmann::json*> latencies;
-  CounterTotals totals(parse_counter_selection(point.params.counters).value_or(CounterSelection{}));
+  CounterTotals totals(point.params.counters);
   std::uint64_t items = 0;
   for (const auto& rep : point.repetitions) {
     if (rep.latency.is_object() && rep.latency.value("mode", "off") != "off") latencies.push_back(&rep.latency);
@@ -160,7 +160,7 @@ void finalize_point(PointResult& point) {
     }
     items += rep.items;
   }
-  point.latency = latencies.empty() ? nlohmann::json{{"mode", point.params.latency}} : merge_latency(latencies);
+  point.latency = latencies.empty() ? nlohmann::json{{"mode", to_string(point.params.latency)}} : merge_latency(latencies);
   if (point.params.workload.kind != WorkloadKind::throughput) {
     std::vector<const nlohmann::json*> metrics;
     for (const auto& rep : point.repetitions) metrics.push_back(&rep.workload_metrics);
@@ -187,7 +187,7 @@ std::string describe_plan(const SweepRequest& request) {
   const auto points = plan_points(request);
   int timed = 0, counted = 0, pingpong = 0, skipped = 0;
   for (const auto& p : points) {
-    if (p.status == "skipped") {
+    if (p.status == PointStatus::skipped) {
       ++skipped;
     } else if (p.params.workload.kind == WorkloadKind::pingpong) {
       ++pingpong;
@@ -234,14 +234,14 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
   SweepOutcome outcome;
   outcome.points = plan_points(request);
   int runnable = 0;
-  for (const auto& p : outcome.points) runnable += p.status == "skipped" ? 0 : 1;
+  for (const auto& p : outcome.points) runnable += p.status == PointStatus::skipped ? 0 : 1;
   ProgressLine progress(runnable * request.repetitions);
   install_interrupt_handler();
 
   for (int rep = 0; rep < request.repetitions && !outcome.interrupted; ++rep) {
     for (std::size_t index = 0; index < outcome.points.size(); ++index) {
       PointResult& point = outcome.points[index];
-      if (point.status == "skipped") continue;
+      if (point.status == PointStatus::skipped) continue;
       if (point.params.workload.kind == WorkloadKind::pingpong) {  // one run, however many repetitions
         if (rep > 0) continue;
         progress.before(point, 0, 1);
@@ -263,7 +263,7 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
                              ? run_isolated([&] { return run(params, cpus, clock); }, params.timeout)
                              : run(params, cpus, clock);
       progress.after();
-      if (result.status == "interrupted") {
+      if (result.status == RepStatus::interrupted) {
         outcome.interrupted = true;
         break;
       }

@@ -57,20 +57,21 @@ std::string invalid_text(const PointResult& p) {
 }
 
 std::string status_text(const PointResult& p) {
-  if (p.status == "ok") {
+  if (p.status == PointStatus::ok) {
     // The warnings themselves are listed under the table, one per line.
     if (p.warnings.empty()) return "ok";
     return fmt::format("ok ({} warning{})", p.warnings.size(), p.warnings.size() == 1 ? "" : "s");
   }
-  if (p.status == "invalid") return invalid_text(p);
-  if (p.status == "failed") {
+  if (p.status == PointStatus::invalid) return invalid_text(p);
+  if (p.status == PointStatus::failed) {
     for (const RepResult& r : p.repetitions) {
-      if (r.status == "failed" && !r.failure.empty()) return "failed: " + r.failure;
+      if (r.status == RepStatus::failed && !r.failure.empty()) return "failed: " + r.failure;
     }
     return "failed";
   }
   // "skipped", "not_run" (interrupted first), or a status added later.
-  return p.skip_reason.empty() ? p.status : p.status + ": " + p.skip_reason;
+  const std::string status(to_string(p.status));
+  return p.skip_reason.empty() ? status : status + ": " + p.skip_reason;
 }
 
 std::array<std::string, kColumns> row_of(const PointResult& p) {
@@ -82,7 +83,7 @@ std::array<std::string, kColumns> row_of(const PointResult& p) {
   row[kColumns - 1] = status_text(p);
   if (p.params.workload.kind == WorkloadKind::pingpong && p.pingpong.is_object()) {
     row[0] = fmt::format("{} ({} pair)", p.params.queue, p.pingpong.value("pair", "?"));
-    if (p.status == "ok") {
+    if (p.status == PointStatus::ok) {
       const auto& rt = p.pingpong.at("round_trip");
       row[8] = latency_cell(rt.at("p50_ns"));
       row[9] = latency_cell(rt.at("p99_ns"));
@@ -91,7 +92,7 @@ std::array<std::string, kColumns> row_of(const PointResult& p) {
     return row;
   }
   // Figures only for a point whose every repetition is "ok".
-  if (p.status != "ok" || !p.aggregate || p.aggregate->samples == 0) return row;
+  if (p.status != PointStatus::ok || !p.aggregate || p.aggregate->samples == 0) return row;
   const Aggregate& a = *p.aggregate;
   row[3] = grouped(a.median);
   row[4] = fmt::format("{:.2f}", a.median_ns_per_item);

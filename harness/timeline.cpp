@@ -93,11 +93,11 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
   v.unexpected += left_over;
 
   if (!rep.failure.empty()) {
-    rep.status = "failed";
+    rep.status = RepStatus::failed;
   } else if (!v.valid()) {
-    rep.status = "invalid";
+    rep.status = RepStatus::invalid;
   } else if (rep.elapsed_s <= 0 || rep.items == 0) {
-    rep.status = "failed";
+    rep.status = RepStatus::failed;
     rep.failure = "no item was popped inside the measured window";
   } else {
     rep.items_per_s = static_cast<double>(rep.items) / rep.elapsed_s;

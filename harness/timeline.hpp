@@ -107,15 +107,15 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
   const int sources = steps.sources();
   const bool fixed_count = params.items > 0;
   const bool check_order = promises_per_producer_order(traits);
-  const bool check_payload = params.payload_check != "off" && Item::kFillWords > 0;
-  const LatencyMode mode = parse_latency_mode(params.latency).value_or(LatencyMode::off);
+  const bool check_payload = params.payload_check != PayloadCheck::off && Item::kFillWords > 0;
+  const LatencyMode mode = params.latency;
   const std::uint64_t period = wants_e2e(mode) ? steps.e2e_sample_period() : 0;
-  const bool block = params.wait == "block" && steps.blocks();
-  const WaitPolicy policy = block                     ? WaitPolicy::block
-                            : params.wait == "pause"   ? WaitPolicy::pause
-                            : params.wait == "backoff" ? WaitPolicy::backoff
-                                                       : choose_wait_policy(cpus);
-  const CounterSelection selection = parse_counter_selection(params.counters).value_or(CounterSelection{});
+  const bool block = params.wait == WaitMode::block && steps.blocks();
+  const WaitPolicy policy = block                             ? WaitPolicy::block
+                            : params.wait == WaitMode::pause   ? WaitPolicy::pause
+                            : params.wait == WaitMode::backoff ? WaitPolicy::backoff
+                                                               : choose_wait_policy(cpus);
+  const CounterSelection& selection = params.counters;
 
   // Every record a thread writes in the window is its own, allocated here.
   std::vector<SampleLog> send_logs, recv_logs;

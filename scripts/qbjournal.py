@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 NOT_RUN = "the sweep was killed before this point ran"
-DEFAULT_REPETITIONS = 5  # qbench run's --repetitions default (harness/cli.cpp)
+
 
 
 class JournalError(ValueError):
@@ -83,20 +83,11 @@ def _finalize(run: dict) -> None:
     run["aggregate"] = aggregate(reps) if run["status"] == "ok" else None
 
 
-def _repetitions_asked(doc: dict) -> int | None:
-    args = [str(a) for a in (doc.get("context") or {}).get("command_line") or []]
-    for i, arg in enumerate(args):
-        value = None
-        if arg in ("-r", "--repetitions") and i + 1 < len(args):
-            value = args[i + 1]
-        elif arg.startswith("--repetitions="):
-            value = arg.split("=", 1)[1]
-        elif arg.startswith("-r") and arg[2:].isdigit():
-            value = arg[2:]
-        if value is not None:
-            return int(value) if value.isdigit() else None
-    # A scenario file may set its own count, and the journal does not carry it.
-    return None if doc.get("scenario") else DEFAULT_REPETITIONS
+def _repetitions_asked(header: dict) -> int | None:
+    """The repetitions per point the sweep was asked for, as its journal's
+    header records them (None if it does not)."""
+    n = header.get("repetitions_per_point")
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
 
 
 def _planned(runs: list[dict], asked: int | None) -> int | None:
@@ -131,10 +122,10 @@ def rebuild(header: dict, lines: list[str]) -> tuple[dict, Recovery]:
     runs = header.get("runs")
     if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
         raise JournalError('journal line 1: no "runs" list of planned runs')
-    doc = {k: v for k, v in header.items() if k != "journal"}
+    doc = {k: v for k, v in header.items() if k not in ("journal", "repetitions_per_point")}
     doc["runs"] = runs = [dict(r, repetitions=list(r.get("repetitions") or [])) for r in runs]
     doc["interrupted"] = True
-    planned = _planned(runs, _repetitions_asked(doc))
+    planned = _planned(runs, _repetitions_asked(header))
     while lines and not lines[-1].strip():
         lines = lines[:-1]
     cut_short = False

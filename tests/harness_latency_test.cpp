@@ -38,7 +38,7 @@ class StallEvery1000thPop {
   std::uint64_t pops_ = 0;  // one consumer
 };
 
-qb::PointParams stalled_point(const char* latency) {
+qb::PointParams stalled_point(qb::LatencyMode latency) {
   qb::PointParams p;
   p.producers = 1;
   p.consumers = 1;
@@ -48,7 +48,7 @@ qb::PointParams stalled_point(const char* latency) {
   p.placement = qb::Placement::none;
   p.latency = latency;
   p.op_sample_period = 1;
-  p.counters = "none";
+  p.counters = qb::none_counter_selection();
   return p;
 }
 
@@ -56,9 +56,9 @@ std::uint64_t ns(const nlohmann::json& block, const char* key) { return block.at
 
 TEST(Latency, a_periodic_stall_shows_in_the_e2e_tail_and_not_the_median) {
   const auto clock = qb::Clock::calibrate();
-  const auto params = stalled_point("e2e");
+  const auto params = stalled_point(qb::LatencyMode::e2e);
   const auto rep = qb::run_repetition<StallEvery1000thPop<qb::Payload<8>>>(params, {-1, -1}, clock);
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   const auto& e2e = rep.latency.at("e2e");
   // About 100,000 / 64 items are in the sample, and every one was paired.
   EXPECT_EQ(e2e.at("sample").at("period"), 64u);
@@ -72,9 +72,9 @@ TEST(Latency, a_periodic_stall_shows_in_the_e2e_tail_and_not_the_median) {
 
 TEST(Latency, a_periodic_stall_shows_in_the_pop_cost_max_and_not_its_median) {
   const auto clock = qb::Clock::calibrate();
-  const auto params = stalled_point("ops");
+  const auto params = stalled_point(qb::LatencyMode::ops);
   const auto rep = qb::run_repetition<StallEvery1000thPop<qb::Payload<8>>>(params, {-1, -1}, clock);
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   const auto& pop = rep.latency.at("pop");
   EXPECT_GE(ns(pop, "max_ns"), 100'000u);
   EXPECT_LT(ns(pop, "p50_ns"), 50'000u);
@@ -84,10 +84,10 @@ TEST(Latency, a_periodic_stall_shows_in_the_pop_cost_max_and_not_its_median) {
 }
 
 TEST(Latency, off_records_no_histograms_and_every_run_has_latency_and_counters_blocks) {
-  auto params = stalled_point("off");
-  params.counters = "task-clock,context-switches";
+  auto params = stalled_point(qb::LatencyMode::off);
+  params.counters = *qb::parse_counter_selection("task-clock,context-switches");
   const auto rep = qb::run_repetition<qb::SequenceRing<qb::Payload<8>>>(params, {-1, -1});
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   EXPECT_EQ(rep.latency.at("mode"), "off");
   EXPECT_FALSE(rep.latency.contains("e2e"));
   ASSERT_FALSE(rep.counters.at("readings").empty());

@@ -32,7 +32,7 @@ using nlohmann::json;
 RepResult sample_rep() {
   RepResult r;
   r.repetition = 3;
-  r.status = "invalid";
+  r.status = RepStatus::invalid;
   r.failure = "";
   r.elapsed_s = 1.0 / 3.0;
   r.items = std::numeric_limits<std::uint64_t>::max();
@@ -47,7 +47,7 @@ RepResult sample_rep() {
   return r;
 }
 
-RepResult rep_with_rate(double items_per_s, const char* status = "ok") {
+RepResult rep_with_rate(double items_per_s, RepStatus status = RepStatus::ok) {
   RepResult r;
   r.status = status;
   r.items_per_s = items_per_s;
@@ -86,7 +86,7 @@ std::vector<std::vector<std::string>> rows_of(const std::string& table, const st
 constexpr QueueTraits kTraits{"sequence_ring", true, Multiplicity::many, Multiplicity::many,
                               Progress::slot_blocking, Order::fifo, true};
 
-PointResult point(const char* status, std::vector<RepResult> reps) {
+PointResult point(PointStatus status, std::vector<RepResult> reps) {
   PointResult p;
   p.params.queue = "sequence_ring";
   p.params.producers = 2;
@@ -137,15 +137,75 @@ TEST(ResultJson, point_params_use_integer_nanoseconds_and_round_trip) {
   EXPECT_EQ(back.seed, p.seed);
 }
 
+TEST(ResultJson, point_params_modes_are_written_as_their_names_and_read_back) {
+  PointParams p;
+  p.latency = LatencyMode::ops;
+  p.payload_check = PayloadCheck::off;
+  p.counters = *parse_counter_selection("task-clock,cycles");
+  p.wait = WaitMode::backoff;
+  const json j = p;
+  EXPECT_EQ(j.at("latency"), "ops");
+  EXPECT_EQ(j.at("payload_check"), "off");
+  EXPECT_EQ(j.at("counters"), "cycles,task-clock");
+  EXPECT_EQ(j.at("wait"), "backoff");
+  EXPECT_EQ(json(PointParams{}).at("counters"), "default");
+  const auto back = json::parse(j.dump()).get<PointParams>();
+  EXPECT_EQ(back.latency, LatencyMode::ops);
+  EXPECT_EQ(back.payload_check, PayloadCheck::off);
+  EXPECT_EQ(back.counters.spec, "cycles,task-clock");
+  EXPECT_EQ(back.counters.events, p.counters.events);
+  EXPECT_EQ(back.wait, WaitMode::backoff);
+}
+
+TEST(ResultJson, an_unknown_mode_or_status_is_an_error_naming_the_key) {
+  const auto message = [](const json& j, auto read) {
+    try {
+      read(j);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  const auto params = [](const json& j) { j.get<PointParams>(); };
+  for (const char* key : {"latency", "payload_check", "counters", "wait"}) {
+    json j = PointParams{};
+    j[key] = "bogus";
+    EXPECT_NE(message(j, params).find(key), std::string::npos) << message(j, params);
+    EXPECT_NE(message(j, params).find("bogus"), std::string::npos) << message(j, params);
+  }
+  json rep = sample_rep();
+  rep["status"] = "bogus";
+  const auto what = message(rep, [](const json& j) { j.get<RepResult>(); });
+  EXPECT_NE(what.find("status"), std::string::npos) << what;
+  EXPECT_NE(what.find("bogus"), std::string::npos) << what;
+}
+
+TEST(ResultJson, statuses_are_written_as_their_names) {
+  EXPECT_EQ(json(rep_with_rate(1, RepStatus::invalid)).at("status"), "invalid");
+  for (auto s : {PointStatus::ok, PointStatus::invalid, PointStatus::failed, PointStatus::skipped,
+                 PointStatus::not_run, PointStatus::planned}) {
+    EXPECT_EQ(json(point(s, {})).at("status"), std::string(to_string(s)));
+    EXPECT_EQ(parse_point_status(to_string(s)), s);
+  }
+  for (auto s : {RepStatus::ok, RepStatus::invalid, RepStatus::failed, RepStatus::interrupted}) {
+    EXPECT_EQ(parse_rep_status(to_string(s)), s);
+  }
+  EXPECT_EQ(to_string(PointStatus::not_run), "not_run");
+  EXPECT_EQ(parse_wait_mode("spin"), WaitMode::spin);
+  EXPECT_FALSE(parse_wait_mode("Spin"));
+  EXPECT_EQ(parse_payload_check("all"), PayloadCheck::all);
+  EXPECT_FALSE(parse_payload_check("none"));
+}
+
 TEST(ResultJson, validation_reports_whether_it_is_valid) {
   EXPECT_EQ(json(Validation{}).at("valid"), true);
   EXPECT_EQ(json(sample_rep().validation).at("valid"), false);
 }
 
 TEST(ResultJson, document_has_schema_version_context_and_every_run) {
-  PointResult ok = point("ok", {rep_with_rate(1e6)});
+  PointResult ok = point(PointStatus::ok, {rep_with_rate(1e6)});
   ok.aggregate = aggregate(ok.repetitions);
-  PointResult skipped = point("skipped", {});
+  PointResult skipped = point(PointStatus::skipped, {});
   skipped.skip_reason = "queue allows one consumer";
   const json doc = make_document(json{{"host", "h"}}, {ok, skipped}, true,
                                  {"mpsc_elastic p1c2: queue allows one consumer"});
@@ -179,8 +239,8 @@ TEST(Stats, aggregate_of_five_repetitions) {
 }
 
 TEST(Stats, aggregate_leaves_out_failed_and_invalid_repetitions) {
-  const Aggregate a = aggregate({rep_with_rate(1e9, "failed"), rep_with_rate(10),
-                                 rep_with_rate(5e8, "invalid"), rep_with_rate(30)});
+  const Aggregate a = aggregate({rep_with_rate(1e9, RepStatus::failed), rep_with_rate(10),
+                                 rep_with_rate(5e8, RepStatus::invalid), rep_with_rate(30)});
   EXPECT_EQ(a.samples, 2);
   EXPECT_DOUBLE_EQ(a.median, 20);  // the mean of the middle two
   EXPECT_DOUBLE_EQ(a.max, 30);
@@ -192,7 +252,7 @@ TEST(Stats, one_sample_has_no_spread_and_none_has_no_figures) {
   EXPECT_EQ(one.samples, 1);
   EXPECT_EQ(one.stddev, 0);
   EXPECT_EQ(one.cv, 0);
-  const Aggregate none = aggregate({rep_with_rate(42, "failed")});
+  const Aggregate none = aggregate({rep_with_rate(42, RepStatus::failed)});
   EXPECT_EQ(none.samples, 0);
   EXPECT_EQ(none.median, 0);
 }
@@ -263,7 +323,7 @@ TEST_F(OutputDir, check_output_path_refuses_an_unwritable_directory) {
 
 TEST_F(OutputDir, write_json_atomically_writes_parseable_json_and_no_temporary) {
   const fs::path out = dir_ / "x.json";
-  const json doc = make_document(json::object(), {point("ok", {sample_rep()})}, false, {});
+  const json doc = make_document(json::object(), {point(PointStatus::ok, {sample_rep()})}, false, {});
   write_json_atomically(out, doc, false);
   EXPECT_EQ(json::parse(contents(out)), doc);
   EXPECT_EQ(contents(out).rfind("{\"schema_version\":2,", 0), 0u);  // read first, and compact
@@ -295,7 +355,7 @@ TEST_F(OutputDir, write_json_atomically_names_the_path_when_it_fails) {
 }
 
 TEST(SummaryTable, shows_the_figures_of_an_ok_point) {
-  PointResult p = point("ok", {rep_with_rate(12345678), rep_with_rate(12345678)});
+  PointResult p = point(PointStatus::ok, {rep_with_rate(12345678), rep_with_rate(12345678)});
   p.aggregate = aggregate(p.repetitions);
   const std::string table = summary_table({p});
   EXPECT_EQ(table.rfind("queue", 0), 0u);
@@ -310,7 +370,7 @@ TEST(SummaryTable, shows_the_figures_of_an_ok_point) {
 }
 
 TEST(SummaryTable, shows_latency_percentiles_and_says_why_cache_misses_are_missing) {
-  PointResult p = point("ok", {rep_with_rate(1000000)});
+  PointResult p = point(PointStatus::ok, {rep_with_rate(1000000)});
   p.aggregate = aggregate(p.repetitions);
   p.latency = {{"mode", "e2e"},
                {"e2e", {{"p50_ns", 120}, {"p99_ns", 4500}, {"p99_9_ns", 31000}}}};
@@ -328,12 +388,12 @@ TEST(SummaryTable, shows_latency_percentiles_and_says_why_cache_misses_are_missi
 }
 
 TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
-  PointResult invalid = point("invalid", {rep_with_rate(12345678, "invalid")});
+  PointResult invalid = point(PointStatus::invalid, {rep_with_rate(12345678, RepStatus::invalid)});
   invalid.repetitions[0].validation.lost = 3;
   invalid.aggregate = aggregate({rep_with_rate(12345678)});  // even if one slipped through
-  PointResult failed = point("failed", {rep_with_rate(0, "failed")});
+  PointResult failed = point(PointStatus::failed, {rep_with_rate(0, RepStatus::failed)});
   failed.repetitions[0].failure = "timeout after 5s";
-  PointResult skipped = point("skipped", {});
+  PointResult skipped = point(PointStatus::skipped, {});
   skipped.skip_reason = "queue allows one consumer";
   const std::string table = summary_table({invalid, failed, skipped});
   EXPECT_EQ(table.find("12,345,678"), std::string::npos) << table;

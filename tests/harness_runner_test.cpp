@@ -61,7 +61,7 @@ TEST(Runner, fixed_count_run_delivers_every_item_exactly_once) {
   auto params = small_point(2, 2);
   params.items = 20000;
   const auto rep = qb::run_repetition<qb::SequenceRing<Item>>(params, unpinned(params));
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   std::uint64_t pushed_in_window = 0;
   for (const auto& t : rep.threads) {
     if (t.role == "producer") pushed_in_window += t.items;
@@ -77,7 +77,7 @@ TEST(Runner, fixed_count_run_delivers_every_item_exactly_once) {
 TEST(Runner, duration_run_reports_a_window_and_validates) {
   auto params = small_point(1, 1);
   const auto rep = qb::run_repetition<qb::SequenceRing<Item>>(params, unpinned(params));
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   EXPECT_NEAR(rep.elapsed_s, 0.05, 0.05);
   EXPECT_EQ(rep.validation.lost + rep.validation.duplicated + rep.validation.misordered, 0u);
 }
@@ -86,7 +86,7 @@ TEST(Runner, broken_queue_is_reported_invalid_without_a_throughput) {
   auto params = small_point(2, 2);
   params.items = 20000;
   const auto rep = qb::run_repetition<qb::test::BrokenDeque<Item>>(params, unpinned(params));
-  EXPECT_EQ(rep.status, "invalid");
+  EXPECT_EQ(rep.status, qb::RepStatus::invalid);
   EXPECT_GT(rep.validation.lost, 0u);
   EXPECT_GT(rep.validation.duplicated, 0u);
   EXPECT_EQ(rep.items_per_s, 0);
@@ -95,11 +95,11 @@ TEST(Runner, broken_queue_is_reported_invalid_without_a_throughput) {
 TEST(Isolation, crashing_queue_fails_its_repetition_with_the_signal) {
   auto params = small_point(1, 1);
   const auto rep = qb::run_isolated([&] { return qb::run_repetition<CrashingQueue<Item>>(params, unpinned(params)); }, 30s);
-  EXPECT_EQ(rep.status, "failed");
+  EXPECT_EQ(rep.status, qb::RepStatus::failed);
   EXPECT_NE(rep.failure.find("signal"), std::string::npos) << rep.failure;
   // The next repetition in the same process is unaffected.
   const auto next = qb::run_isolated([&] { return qb::run_repetition<qb::SequenceRing<Item>>(params, unpinned(params)); }, 30s);
-  EXPECT_EQ(next.status, "ok") << next.failure;
+  EXPECT_EQ(next.status, qb::RepStatus::ok) << next.failure;
   EXPECT_GT(next.peak_rss_kib, 0);
 }
 
@@ -107,14 +107,14 @@ TEST(Isolation, hanging_queue_is_killed_at_the_timeout) {
   auto params = small_point(1, 1);
   const auto start = std::chrono::steady_clock::now();
   const auto rep = qb::run_isolated([&] { return qb::run_repetition<HangingQueue<Item>>(params, unpinned(params)); }, 1s);
-  EXPECT_EQ(rep.status, "failed");
+  EXPECT_EQ(rep.status, qb::RepStatus::failed);
   EXPECT_NE(rep.failure.find("timed out"), std::string::npos) << rep.failure;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
 }
 
 TEST(Isolation, exception_in_the_child_fails_the_repetition) {
   const auto rep = qb::run_isolated([]() -> qb::RepResult { throw std::runtime_error("boom"); }, 10s);
-  EXPECT_EQ(rep.status, "failed");
+  EXPECT_EQ(rep.status, qb::RepStatus::failed);
   EXPECT_NE(rep.failure.find("boom"), std::string::npos);
 }
 

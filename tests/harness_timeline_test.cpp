@@ -39,10 +39,10 @@ TEST(Timeline, fixed_count_window_holds_exactly_the_counted_items_after_a_long_w
   p.items = 40000;
   p.warmup = 200ms;  // producers of an unbounded queue build a large backlog here
   p.placement = qb::Placement::none;
-  p.counters = "none";
+  p.counters = qb::none_counter_selection();
   for (int rep_index = 0; rep_index < 3; ++rep_index) {
     const auto rep = qb::run_repetition<qb::Segmented<qb::Payload<8>>>(p, unpinned(p));
-    ASSERT_EQ(rep.status, "ok") << rep.failure;
+    ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
     EXPECT_EQ(window_items(rep, "producer"), 40000u);
     EXPECT_EQ(window_items(rep, "consumer"), 40000u);
     EXPECT_EQ(rep.items, 40000u);
@@ -101,7 +101,7 @@ qb::PointParams corrupt_point() {
   p.payload_bytes = 64;
   p.capacity = 64;  // the deques ignore it; sequence_ring needs one
   p.placement = qb::Placement::none;
-  p.counters = "none";
+  p.counters = qb::none_counter_selection();
   return p;
 }
 
@@ -109,7 +109,7 @@ TEST(Timeline, a_queue_that_overwrites_every_payload_is_invalid_with_every_item_
   CorruptingDeque<qb::Payload<64>>::every = 1;
   const auto p = corrupt_point();
   const auto rep = qb::run_repetition<CorruptingDeque<qb::Payload<64>>>(p, unpinned(p));
-  EXPECT_EQ(rep.status, "invalid");
+  EXPECT_EQ(rep.status, qb::RepStatus::invalid);
   EXPECT_TRUE(rep.payload_checked);
   EXPECT_EQ(rep.validation.corrupted, rep.validation.popped);
   EXPECT_EQ(rep.validation.lost + rep.validation.duplicated + rep.validation.unexpected, 0u);
@@ -121,7 +121,7 @@ TEST(Timeline, a_queue_that_overwrites_every_1000th_payload_is_invalid_with_the_
   auto p = corrupt_point();
   p.payload_bytes = 256;
   const auto rep = qb::run_repetition<CorruptingDeque<qb::Payload<256>>>(p, unpinned(p));
-  EXPECT_EQ(rep.status, "invalid");
+  EXPECT_EQ(rep.status, qb::RepStatus::invalid);
   EXPECT_EQ(rep.validation.corrupted, rep.validation.popped / 1000);
   EXPECT_GE(rep.validation.corrupted, 20u);
 }
@@ -129,9 +129,9 @@ TEST(Timeline, a_queue_that_overwrites_every_1000th_payload_is_invalid_with_the_
 TEST(Timeline, payload_check_off_lets_the_same_queue_pass_and_says_so) {
   CorruptingDeque<qb::Payload<64>>::every = 1;
   auto p = corrupt_point();
-  p.payload_check = "off";
+  p.payload_check = qb::PayloadCheck::off;
   const auto rep = qb::run_repetition<CorruptingDeque<qb::Payload<64>>>(p, unpinned(p));
-  EXPECT_EQ(rep.status, "ok") << rep.failure;
+  EXPECT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   EXPECT_FALSE(rep.payload_checked);
   EXPECT_EQ(rep.validation.corrupted, 0u);
 }
@@ -140,7 +140,7 @@ TEST(Timeline, a_correct_queue_passes_the_payload_check_at_every_size) {
   auto p = corrupt_point();
   p.payload_bytes = 256;
   const auto rep = qb::run_repetition<qb::SequenceRing<qb::Payload<256>>>(p, unpinned(p));
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   EXPECT_TRUE(rep.payload_checked);
   EXPECT_EQ(rep.validation.corrupted, 0u);
   EXPECT_EQ(rep.item_bytes, 256);
@@ -184,9 +184,9 @@ TEST(Timeline, producers_that_outrun_the_consumer_mark_a_backlog) {
   p.warmup = 1ms;
   p.duration = 50ms;
   p.placement = qb::Placement::none;
-  p.counters = "none";
+  p.counters = qb::none_counter_selection();
   const auto rep = qb::run_repetition<SlowPopDeque<qb::Payload<8>>>(p, unpinned(p));
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   ASSERT_TRUE(rep.backlog_ratio.has_value());
   EXPECT_GT(*rep.backlog_ratio, 10.0);
 }
@@ -201,9 +201,9 @@ TEST(Timeline, items_sent_during_the_warmup_and_popped_in_the_window_are_in_the_
   p.duration = 30ms;
   p.latency_sample_period = 4;
   p.placement = qb::Placement::none;
-  p.counters = "none";
+  p.counters = qb::none_counter_selection();
   const auto rep = qb::run_repetition<SlowPopDeque<qb::Payload<8>>>(p, unpinned(p));
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   const auto& sample = rep.latency.at("e2e").at("sample");
   EXPECT_GT(sample.at("sampled").get<std::uint64_t>(), 0u);
   EXPECT_EQ(sample.at("unmatched"), 0u);
@@ -220,9 +220,9 @@ TEST(Timeline, wait_policy_pauses_only_when_every_thread_has_a_cpu_of_its_own) {
   p.capacity = 64;
   p.warmup = 1ms;
   p.placement = qb::Placement::none;
-  p.counters = "none";
+  p.counters = qb::none_counter_selection();
   const auto rep = qb::run_repetition<qb::SequenceRing<qb::Payload<8>>>(p, unpinned(p));
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   EXPECT_EQ(rep.wait_policy, qb::WaitPolicy::backoff);
 }
 
@@ -245,11 +245,11 @@ TEST(Timeline, a_workload_runs_through_the_same_skeleton_with_exact_fixed_count_
   p.items = 20000;
   p.warmup = 50ms;
   p.placement = qb::Placement::none;
-  p.counters = "none";
+  p.counters = qb::none_counter_selection();
   p.workload.kind = qb::WorkloadKind::give_up;
   p.workload.give_up_after = 100;
   const auto rep = qb::run_workload<qb::Segmented<qb::Payload<8>>>(p, unpinned(p));
-  ASSERT_EQ(rep.status, "ok") << rep.failure;
+  ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   EXPECT_EQ(window_items(rep, "producer"), 20000u);
   EXPECT_EQ(window_items(rep, "consumer"), 20000u);
   EXPECT_EQ(rep.latency.at("e2e").at("sample").at("unmatched"), 0u);

@@ -40,8 +40,8 @@ PointParams base(int producers, int consumers, std::chrono::nanoseconds duration
   p.consumers = consumers;
   p.duration = duration;
   p.warmup = 50ms;
-  p.counters = "none";
-  p.latency = "e2e";
+  p.counters = none_counter_selection();
+  p.latency = LatencyMode::e2e;
   return p;
 }
 
@@ -50,7 +50,7 @@ std::vector<int> unpinned(const PointParams& p) { return std::vector<int>(static
 template <class Q>
 RepResult run(const PointParams& p) {
   RepResult rep = run_workload<Q>(p, unpinned(p));
-  EXPECT_EQ(rep.status, "ok") << rep.failure;
+  EXPECT_EQ(rep.status, RepStatus::ok) << rep.failure;
   EXPECT_TRUE(rep.validation.valid()) << "lost " << rep.validation.lost << " duplicated " << rep.validation.duplicated;
   return rep;
 }
@@ -189,9 +189,9 @@ TEST(Burst, samples_the_elastic_capacity_as_it_grows) {
 TEST(WaitBlock, runs_a_blocking_queue_through_its_own_push_and_pop) {
   PointParams p = base(2, 2, 300ms);
   p.capacity = 4;
-  p.wait = "block";
+  p.wait = WaitMode::block;
   const RepResult rep = run_repetition<LockedRing<Payload<8>>>(p, unpinned(p));
-  EXPECT_EQ(rep.status, "ok") << rep.failure;
+  EXPECT_EQ(rep.status, RepStatus::ok) << rep.failure;
   EXPECT_TRUE(rep.validation.valid());
   EXPECT_GT(rep.items, 0u);
   static_assert(detail::kHasBlockingOps<LockedRing<Payload<8>>>);
@@ -202,7 +202,7 @@ TEST(WaitBlock, runs_a_blocking_queue_through_its_own_push_and_pop) {
 TEST(WaitBlock, runs_a_paced_workload_through_the_queues_own_push_and_pop) {
   PointParams p = base(2, 1, 300ms);
   p.capacity = 4;
-  p.wait = "block";
+  p.wait = WaitMode::block;
   p.workload.kind = WorkloadKind::paced;
   p.workload.rate_per_s = 20000;
   const RepResult rep = run<LockedRing<Payload<8>>>(p);

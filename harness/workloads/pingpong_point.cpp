@@ -13,7 +13,7 @@ bool run_pingpong_point(PointResult& point, const Topology& topology, const Cloc
   const WorkloadParams& w = point.params.workload;
   const std::string& pair = w.pairs.front();
   if (topology.cpu_count() < 2) {
-    point.status = "skipped";
+    point.status = PointStatus::skipped;
     point.skip_reason = "pingpong needs two CPUs";
     return true;
   }
@@ -32,14 +32,14 @@ bool run_pingpong_on(PointResult& point, int cpu_a, int cpu_b, const Clock& cloc
   params.capacity = point.params.capacity;
   const QueueEntry* entry = find_queue(params.queue);
   const auto child = run_in_child([&] { return entry->pingpong(params, clock).dump(); }, point.params.timeout);
-  if (child.status == "interrupted") return false;
+  if (child.status == RepStatus::interrupted) return false;
   nlohmann::json result{{"pair", w.pairs.empty() ? std::string() : w.pairs.front()},
                         {"cpus", {params.cpu_a, params.cpu_b}}, {"round_trips", params.round_trips},
-                        {"warmup_round_trips", params.warmup}, {"status", child.status}, {"failure", child.failure}};
-  point.status = child.status == "ok" ? "ok" : "failed";
-  if (child.status == "ok") {
+                        {"warmup_round_trips", params.warmup}, {"status", to_string(child.status)}, {"failure", child.failure}};
+  point.status = child.status == RepStatus::ok ? PointStatus::ok : PointStatus::failed;
+  if (child.status == RepStatus::ok) {
     result.update(nlohmann::json::parse(child.json_text));
-    if (!result.at("valid").get<bool>()) point.status = "invalid";
+    if (!result.at("valid").get<bool>()) point.status = PointStatus::invalid;
   } else {
     point.skip_reason = child.failure;
   }
