@@ -15,8 +15,6 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from matplotlib.ticker import FuncFormatter
-
 import qbfigure
 
 KINDS = ("counters_per_item",)
@@ -56,6 +54,8 @@ def make(group, outdir):
     configs = sorted({(r.producers, r.consumers) for r in rows})
     queues = list(dict.fromkeys(r.queue for r in rows))
     missing = uncounted(rows)
+    from matplotlib.ticker import FuncFormatter  # matplotlib only where a figure is drawn (qbfigure.pyplot)
+
     wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
     fig, axes = qbfigure.grid(len(EVENTS), ncols=2, panel=(max(4.5, wide / 2), 2.6))
     for ax, (key, (event, label)) in zip(axes, EVENTS.items()):

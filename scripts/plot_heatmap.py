@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from matplotlib.colors import Normalize
 
 import qbfigure
 import qbformat
@@ -80,6 +79,8 @@ def make(group, outdir):
     if not valid:
         why = "no throughput point with every repetition ok"
         return [qbfigure.not_applicable(k, group, t, why) for k, t in zip(KINDS, titles)]
+    from matplotlib.colors import Normalize  # matplotlib only where a figure is drawn (qbfigure.pyplot)
+
     references = frozenset(r.queue for r in rows if r.reference)  # limits, not contenders
     best = {}
     for r in valid:

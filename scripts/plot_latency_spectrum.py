@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 
 import qbfigure
-import qbhist
 
 SOURCES = {
     "e2e": "End-to-end latency (sampled items, push to pop)",
@@ -52,8 +51,8 @@ def _figure(group, outdir, source: str):
         for r in rows:
             if (r.producers, r.consumers) != (p, c):
                 continue
-            xs, ys = qbhist.spectrum(r.latency(source))
-            if not xs:
+            xs, ys = r.latency_spectrum(source)  # qbhist.spectrum of r.latency(source), as arrays
+            if not len(xs):
                 continue
             ax.plot(xs, ys, drawstyle="steps-post", color=qbfigure.queue_colour(r.queue), lw=1.2)
             deepest = max(deepest, xs[-1])

@@ -8,28 +8,40 @@ Input: none of its own. Output: none of its own; the plot_*.py scripts call it.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, never a window
-import matplotlib.pyplot as plt  # noqa: E402  (must follow use())
-
-import qbresults  # noqa: E402
+import qbresults
 
 ROOT = Path(__file__).resolve().parent.parent
 
-plt.rcParams.update({
+_STYLE = {
     "svg.fonttype": "none",  # text stays text in the SVG: smaller, and searchable
     "font.size": 9,
     "axes.titlesize": 9,
     "figure.titlesize": 10,
     "axes.grid": True,
     "grid.alpha": 0.3,
-})
+}
+
+
+@functools.cache
+def pyplot():
+    """matplotlib.pyplot on the Agg backend in our style, imported when the
+    first figure is drawn rather than with this module: report.py's own
+    process hands the drawing to workers (report_figures.py), and a script
+    whose figures do not apply never needs it."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(_STYLE)
+    return plt
+
 
 # Our queues get fixed, well-separated colours; any other queue (a peer added
 # later, a one-off experiment) gets one of the spare colours, picked by its
@@ -87,7 +99,7 @@ def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note:
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
     fig.savefig(png, dpi=90)
     fig.savefig(svg)
-    plt.close(fig)
+    pyplot().close(fig)
     return Made(kind=kind, group=group, title=title, png=png, svg=svg, note=note)
 
 
@@ -95,8 +107,8 @@ def grid(n: int, ncols: int = 3, panel=(3.6, 2.8)):
     """A figure with n panels in rows of ncols; the unused panels are removed."""
     ncols = max(1, min(ncols, n))
     nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols + 0.6, panel[1] * nrows + 1.0),
-                             squeeze=False)
+    fig, axes = pyplot().subplots(nrows, ncols, figsize=(panel[0] * ncols + 0.6, panel[1] * nrows + 1.0),
+                                  squeeze=False)
     flat = list(axes.flat)
     for ax in flat[n:]:
         ax.remove()
@@ -114,18 +126,25 @@ def bars_by_config(ax, rows, queues, configs, value, missing) -> None:
     the bar's height or None, and then missing(row) is the word written in
     its place (a bar of nothing would read as zero)."""
     width = 0.8 / len(queues)
+    found = {}
+    for r in rows:
+        found.setdefault((r.queue, r.producers, r.consumers), r)
     for qi, queue in enumerate(queues):
+        xs, heights = [], []
         for ci, (p, c) in enumerate(configs):
-            row = next((r for r in rows if r.queue == queue and (r.producers, r.consumers) == (p, c)), None)
+            row = found.get((queue, p, c))
             if row is None:
                 continue
             x = ci - 0.4 + width * (qi + 0.5)
             height = value(row)
             if height is not None:
-                ax.bar(x, height, width * 0.9, color=queue_colour(queue))
+                xs.append(x)
+                heights.append(height)
             else:
                 ax.text(x, 0.03, missing(row), rotation=90, ha="center", va="bottom", fontsize=6,
                         transform=ax.get_xaxis_transform())
+        if xs:  # one call a queue: the same bars, drawn in the same order, without a call's overhead each
+            ax.bar(xs, heights, width * 0.9, color=queue_colour(queue))
     ax.set_xticks(range(len(configs)), [f"p{p}c{c}" for p, c in configs])
     ax.set_xlabel("configuration (producers x consumers)")
 

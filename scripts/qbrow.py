@@ -39,6 +39,7 @@ class Row:
     workload: str
     workload_params: dict
     _merged: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _buckets: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def aggregate(self) -> dict | None:
@@ -101,20 +102,32 @@ class Row:
         value = self.raw.get(key)
         return value if isinstance(value, dict) else None
 
-    def _merged_latency(self, source: str) -> dict | None:
-        """The ok repetitions' `source` histograms merged (qbhist.merge), or
-        the pingpong block's round_trip decoded; None when there is none."""
-        if source not in self._merged:
-            if source == "round_trip":
-                found = [(self.block("pingpong") or {}).get("round_trip")]
-            else:
-                found = [(r.get("latency") or {}).get(source) for r in self.ok_repetitions
-                         if isinstance(r.get("latency"), dict)]
-            found = [h for h in found if isinstance(h, dict) and "hdr" in h]
+    def _histograms(self, source: str) -> list[dict]:
+        """The ok repetitions' full `source` histograms, or the pingpong block's round_trip."""
+        if source == "round_trip":
+            found = [(self.block("pingpong") or {}).get("round_trip")]
+        else:
+            found = [(r.get("latency") or {}).get(source) for r in self.ok_repetitions
+                     if isinstance(r.get("latency"), dict)]
+        return [h for h in found if isinstance(h, dict) and "hdr" in h]
+
+    def _merged_buckets(self, source: str) -> qbhist.Buckets | None:
+        """qbhist.merge_buckets of _histograms(source), decoded once per row
+        and source; None when there is none."""
+        if source not in self._buckets:
+            found = self._histograms(source)
             try:
-                self._merged[source] = qbhist.merge(found) if found else None
+                self._buckets[source] = qbhist.merge_buckets(found) if found else None
             except ValueError as e:
                 raise ResultsError(f"{self.results.path}: {self.id}: latency {source}: {e}") from None
+        return self._buckets[source]
+
+    def _merged_latency(self, source: str) -> dict | None:
+        """The summary of the merged _histograms(source) (qbhist.merge), without buckets."""
+        if source not in self._merged:
+            buckets = self._merged_buckets(source)
+            self._merged[source] = (qbhist.merged_summary(self._histograms(source), buckets)
+                                    if buckets is not None else None)
         return self._merged[source]
 
     def latency_summary(self, source: str) -> dict | None:
@@ -137,9 +150,19 @@ class Row:
         the ok repetitions' hdr counts merged (for figures; qbhist reads it)."""
         summary = self.latency_summary(source)
         if summary is not None:
-            merged = self._merged_latency(source)
-            summary["buckets"] = merged["buckets"] if merged else []
+            merged = self._merged_buckets(source)
+            summary["buckets"] = merged.pairs() if merged is not None else []
         return summary
+
+    def latency_spectrum(self, source: str):
+        """qbhist.spectrum(self.latency(source)) as arrays (xs, ys), without
+        building the bucket lists; None where latency(source) is None."""
+        summary = self.latency_summary(source)
+        if summary is None:
+            return None
+        merged = self._merged_buckets(source)
+        return qbhist.spectrum_of(merged if merged is not None else qbhist.Buckets.from_pairs([]),
+                                  summary.get("min_ns"), summary.get("max_ns"))
 
     def counter_event(self, name: str) -> dict | None:
         """run.counters.events[name] with its reason, which a run leaves out

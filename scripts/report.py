@@ -10,7 +10,8 @@ data: URIs). Both reports give the machine, each scenario's formula and a
 table of its points, the fastest queue per configuration, the points that were
 not measured and why, which counters the machine could count, the figures that
 did not apply, and the seed articles' claims beside our measured figures.
-Every input is read and checked before anything is written.
+Every input is read and checked before anything is written; the figures
+are drawn in worker processes, one a CPU (report_figures.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import plot_scaling
 import plot_sweep
 import qbfigure
 import qbresults
+import report_figures
 import report_render as rr
 import report_tables as tables
 
@@ -81,9 +83,7 @@ def _scenario_blocks(group, made, many_files: bool) -> list:
 
 def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     groups = qbresults.groups(all_results)
-    options = {plot_scaling: {"log_y": log_y}}
-    made = {id(g): [m for script in FIGURE_SCRIPTS for m in script.make(g, outdir, **options.get(script, {}))]
-            for g in groups}
+    made = report_figures.draw_all(groups, FIGURE_SCRIPTS, outdir, {plot_scaling: {"log_y": log_y}})
     count = sum(1 for ms in made.values() for m in ms if m.png)
     blocks = [rr.Heading(1, "qbench report"),
               rr.Para(f"Results: {', '.join(str(r.path) for r in all_results)}. {count} figures "

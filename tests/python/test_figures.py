@@ -97,3 +97,24 @@ def test_a_figure_script_says_when_its_figure_does_not_apply(tmp_path, capsys):
     assert plot_lanes.main([str(FIXTURES / "throughput.json"), "-o", str(tmp_path)]) == 0
     assert "priority_lanes for scenario 'run' not applicable: no priority_lanes run" in capsys.readouterr().out
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_the_report_process_leaves_matplotlib_to_its_workers(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys; import report; "
+            f"assert report.main([{str(FIXTURES / 'throughput.json')!r}, '-o', {str(tmp_path)!r}]) == 0; "
+            "assert 'matplotlib' not in sys.modules, 'imported matplotlib'")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "scripts", capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "run-heatmap_items_per_s.png").exists()
+
+
+def test_a_worker_draws_the_figure_its_script_draws_alone(report_dir, tmp_path):
+    assert plot_scaling.main([str(FIXTURES / "throughput.json"), "-o", str(tmp_path)]) == 0
+    for kind in plot_scaling.KINDS:
+        assert (tmp_path / f"run-{kind}.png").read_bytes() == (report_dir / f"1-throughput-run-{kind}.png").read_bytes()

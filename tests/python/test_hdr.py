@@ -96,3 +96,28 @@ def test_the_word_size_nibble_of_a_cookie_is_ignored():
 def test_a_non_string_is_refused():
     with pytest.raises(ValueError, match="not a base64 string"):
         qbhdr.decode(None)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_reading_every_count_at_once_agrees_with_reading_them_one_by_one(seed):
+    rng = random.Random(100 + seed)
+    # counts of 1 to 9 LEB128 bytes, zero runs of every length: the one-pass
+    # reader reads each payload as the byte-by-byte reader does, or hands it
+    # over; an even seed keeps every 9th byte below 0x80, so it reads them all
+    tops = (1, 1000, 1 << 40, (1 << 55) - 1, (1 << 62) - 1) + (((1 << 63) - 1,) if seed % 2 else ())
+    buckets = _random_buckets(rng, rng.randint(1, 300))
+    buckets = [(lowest, rng.randint(1, rng.choice(tops))) for lowest, _ in buckets]
+    plain = zlib.decompress(base64.b64decode(qbhdr.encode(buckets))[8:])
+    payload = plain[40:]
+    at_once = qbhdr._counts_at_once(payload)
+    assert at_once is not None or seed % 2
+    if at_once is not None:
+        indexes, counts = at_once
+        assert [(qbhdr.lowest_at(i), n) for i, n in zip(indexes.tolist(), counts.tolist())] == buckets
+    assert qbhdr._counts_one_by_one(payload) == buckets == qbhdr.decode(qbhdr.encode(buckets))
+
+
+def test_a_ninth_byte_with_its_top_bit_set_is_read_one_by_one():
+    payload = qbhdr._zigzag((1 << 63) - 1)
+    assert payload[-1] >= 0x80 and qbhdr._counts_at_once(payload) is None
+    assert qbhdr._counts_one_by_one(payload) == [(0, (1 << 63) - 1)]

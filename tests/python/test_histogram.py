@@ -63,3 +63,22 @@ def test_spectrum_rises_and_reaches_the_sample_count(entry):
     assert xs[0] == 1.0 and xs[-1] == summary["count"]
     assert all(a <= b for a, b in zip(xs, xs[1:])) and all(a <= b for a, b in zip(ys, ys[1:]))
     assert ys[-1] == summary["max_ns"]
+
+
+def test_counts_past_int64_merge_and_give_percentiles_exactly():
+    half = 1 << 62
+    reps = [{"hdr": qbhdr.encode([(100, half), (200, half)]), "count": 2 * half, "min_ns": 100, "max_ns": 200},
+            {"hdr": qbhdr.encode([(200, half), (300, half)]), "count": 2 * half, "min_ns": 200, "max_ns": 300}]
+    merged = qbhist.merge(reps)
+    assert merged["buckets"] == [[100, half], [200, 2 * half], [300, half]]
+    assert merged["count"] == 4 * half == sum(n for _, n in merged["buckets"])  # past 2^63: Python ints
+    assert (merged["p50_ns"], merged["p90_ns"], merged["p99_99_ns"]) == (200, 300, 300)
+    xs, ys = qbhist.spectrum(merged)
+    assert xs == [1.0, 4 / 3, 4.0, float(4 * half)] and ys == [100, 200, 300, 300]
+
+
+@pytest.mark.parametrize("lowest", [1 << 40, (1 << 45) + 7, (1 << 52) - 1, 1 << 52, 1 << 70])
+def test_percentiles_of_huge_values_are_their_buckets_highest(lowest):
+    summary = {"buckets": [[3000, 1], [lowest, 3]], "min_ns": None, "max_ns": None}
+    assert qbhist.percentile(summary, 0.5) == qbhist.highest_in_bucket(lowest)
+    assert qbhist.spectrum(summary)[1] == [3001] + [qbhist.highest_in_bucket(lowest)] * 2

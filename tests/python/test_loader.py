@@ -159,3 +159,20 @@ def test_groups_of_several_files_get_distinct_prefixes():
     results = [qbresults.load(FIXTURES / n) for n in ("compare_base.json", "compare_noise.json")]
     prefixes = [g.prefix for g in qbresults.groups(results)]
     assert len(prefixes) == len(set(prefixes)) == 2
+
+
+def test_the_spectrum_a_figure_draws_is_the_spectrum_of_row_latency():
+    import qbhist
+
+    checked = 0
+    for name in ("throughput.json", "pingpong.json"):
+        for row in qbresults.load(FIXTURES / name).rows:
+            for source in ("e2e", "push", "pop", "round_trip"):
+                latency = row.latency(source)
+                if latency is None:
+                    assert row.latency_spectrum(source) is None
+                    continue
+                xs, ys = row.latency_spectrum(source)
+                assert (xs.tolist(), ys.tolist()) == qbhist.spectrum(latency)
+                checked += 1
+    assert checked >= 10
