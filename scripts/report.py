@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import claims
+import plot_classes
 import plot_counters
 import plot_depth
 import plot_heatmap
@@ -30,13 +31,14 @@ import plot_latency_spectrum
 import plot_rate
 import plot_scaling
 import plot_sweep
+import plot_usl
 import qbfigure
 import qbresults
 import report_figures
 import report_render as rr
 import report_tables as tables
 
-FIGURE_SCRIPTS = (plot_scaling, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters,
+FIGURE_SCRIPTS = (plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters,
                   plot_depth, plot_rate, plot_sweep, plot_lanes)
 
 
