@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "harness/topology.hpp"
+#include "harness/warnings.hpp"
 #include "queues/backoff.hpp"
 #include "queues/cache_line.hpp"
 
@@ -109,8 +110,8 @@ RepResult run_ceiling(CeilingOp op, const PointParams& params, const std::vector
   }
   rep.item_bytes = 0;
   rep.latency = nlohmann::json{{"mode", "off"}};
-  rep.warnings.push_back(fmt::format("reference ceiling ({}): nothing is moved, so nothing is validated",
-                                     op == CeilingOp::faa ? "fetch-add" : "compare-and-swap"));
+  rep.warnings.push_back(fmt::format("{} ({}): nothing is moved, so nothing is validated",
+                                     warning_phrase(WarningKind::reference), op == CeilingOp::faa ? "fetch-add" : "compare-and-swap"));
   return rep;
 }
 

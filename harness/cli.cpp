@@ -174,6 +174,7 @@ CommandLine::CommandLine() {
       ->capture_default_str();
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
+  run->add_flag("--wide", command.wide, "Print every column of the table (ns/item, min and max items/s, reps) and the skipped points, uncut");
   run->add_flag("--plan", command.plan, "Print the points, repetitions and estimated time, then exit without running or writing anything");
   run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
   run->callback([this] { command.kind = Command::Kind::run; });

@@ -34,6 +34,7 @@ struct Command {
   std::optional<std::filesystem::path> out;  // run: where the JSON goes
   bool force = false;                        // run: overwrite --out
   bool plan = false;                         // run: describe the sweep, run nothing
+  bool wide = false;                         // run: every column of the table (TableOptions)
   bool json = false;                         // list: machine-readable
   std::optional<ScenarioInfo> scenario;      // run: the scenario file it came from
 };

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "harness/cli.hpp"
+#include "harness/console_summary.hpp"
 #include "harness/context.hpp"
 #include "harness/counters_totals.hpp"
 #include "harness/isolation.hpp"
@@ -57,11 +58,13 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   for (const auto& point : outcome.points) {
     if (point.status == qb::PointStatus::invalid || point.status == qb::PointStatus::failed) all_ok = false;
   }
-  fmt::print("{}", qb::summary_table(outcome.points));
-  for (const auto& point : outcome.points) {
-    for (const auto& w : point.warnings) fmt::print("warning: {}: {}\n", point.id, w);
-  }
-  if (command.out) fmt::print("results: {}\n", command.out->string());
+  const auto marks = qb::point_marks(outcome.points);
+  const auto table = qb::summary_table(outcome.points, marks, qb::TableOptions{.wide = command.wide});
+  fmt::print("{}", table.text);
+  qb::SummaryContext summary;
+  summary.usable_cpus = topology.cpu_count();
+  if (command.out) summary.results = command.out->string();
+  for (const auto& line : qb::summary_lines(outcome.points, marks, table, summary)) fmt::print("{}\n", line);
   if (outcome.interrupted) {
     fmt::print(stderr, "qbench: interrupted by {}; finished repetitions were kept{}\n", qb::interrupt_signal_name(),
                command.out ? " and written" : "");

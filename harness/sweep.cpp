@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -15,6 +16,7 @@
 #include "harness/stats.hpp"
 #include "harness/workloads/pingpong_point.hpp"
 #include "harness/workloads/engine_support.hpp"
+#include "harness/warnings.hpp"
 
 namespace qb {
 
@@ -26,13 +28,16 @@ std::string format_seconds(double s) {
   return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
 }
 
-// One progress line on stderr: rewritten in place on a terminal, one line per
-// repetition otherwise (logs, CI).
+// One progress line on stderr, rewritten in place on a terminal. Elsewhere
+// (logs, CI) a line is written only when the sweep has gone one point's
+// worth of repetitions further, so a log holds at most one line a point
+// however the repetitions are interleaved.
 class ProgressLine {
  public:
-  explicit ProgressLine(int total) : total_(total), tty_(isatty(STDERR_FILENO) != 0) {}
+  ProgressLine(int points, int reps) : total_(points * reps), reps_(std::max(reps, 1)), tty_(isatty(STDERR_FILENO) != 0) {}
 
   void before(const PointResult& point, int rep, int reps) {
+    if (!tty_ && done_ % reps_ != 0) return;
     const double spent = std::chrono::duration<double>(Clock::now() - start_).count();
     std::string eta = "ETA --";
     if (done_ > 0) eta = "ETA " + format_seconds(spent / done_ * (total_ - done_));
@@ -53,6 +58,7 @@ class ProgressLine {
  private:
   using Clock = std::chrono::steady_clock;
   int total_;
+  int reps_;
   int done_ = 0;
   bool tty_;
   Clock::time_point start_ = Clock::now();
@@ -166,15 +172,18 @@ void finalize_point(PointResult& point) {
     for (const auto& rep : point.repetitions) metrics.push_back(&rep.workload_metrics);
     point.workload_metrics = workload::aggregate_workload_metrics(metrics);
     if (point.workload_metrics.value("saturated", false)) {
-      point.warnings.push_back("saturated: achieved rate under 99% of the target in some repetition");
+      point.warnings.push_back(fmt::format("{}: achieved rate under 99% of the target in some repetition",
+                                           warning_phrase(WarningKind::saturated)));
     }
   }
   point.counters = counters_json(totals, items);
   if (point.aggregate->cv > 0.05) {
-    point.warnings.push_back(fmt::format("noisy: coefficient of variation {:.1f}% > 5%", 100 * point.aggregate->cv));
+    point.warnings.push_back(fmt::format("{}: coefficient of variation {:.1f}% > 5%", warning_phrase(WarningKind::noisy),
+                                         100 * point.aggregate->cv));
   }
   if (!point.repetitions.empty() && point.repetitions.front().oversubscribed) {
-    point.warnings.push_back("oversubscribed: more worker threads than usable CPUs");
+    point.warnings.push_back(fmt::format("{}: more worker threads than usable CPUs",
+                                         warning_phrase(WarningKind::oversubscribed)));
   }
 }
 
@@ -235,7 +244,7 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
   outcome.points = plan_points(request);
   int runnable = 0;
   for (const auto& p : outcome.points) runnable += p.status == PointStatus::skipped ? 0 : 1;
-  ProgressLine progress(runnable * request.repetitions);
+  ProgressLine progress(runnable, request.repetitions);
   install_interrupt_handler();
 
   for (int rep = 0; rep < request.repetitions && !outcome.interrupted; ++rep) {

@@ -16,24 +16,37 @@ namespace qb {
 
 namespace {
 
-constexpr std::size_t kColumns = 14;
+enum Col : std::size_t {
+  kQueue, kP, kC, kMedian, kNsPerItem, kMin, kMax, kCv, kP50, kP99, kP999, kMisses, kReps, kFlags, kStatus, kColumns
+};
 constexpr std::array<std::string_view, kColumns> kHeader = {
-    "queue", "P", "C", "items/s (median)", "ns/item", "min items/s", "max items/s",
-    "CV %", "p50 ns", "p99 ns", "p99.9 ns", "cache-misses/item", "reps", "status"};
-// queue and status read left to right; every other column is a number.
-constexpr bool left_aligned(std::size_t col) { return col == 0 || col == kColumns - 1; }
+    "queue", "P", "C", "items/s (median)", "ns/item", "min items/s", "max items/s", "CV %",
+    "p50 ns", "p99 ns", "p99.9 ns", "cache-misses/item", "reps", "flags", "status"};
+// Left out unless the table is wide: they refine what the others say.
+// (cache-misses/item is shown wherever some point counted them.)
+constexpr bool wide_only(std::size_t col) {
+  return col == kNsPerItem || col == kMin || col == kMax || col == kReps;
+}
+// Always shown, even when every row is "-" there.
+constexpr bool always_shown(std::size_t col) { return col == kQueue || col == kP || col == kC || col == kStatus; }
+// queue, flags and status read left to right; every other column is a number.
+constexpr bool left_aligned(std::size_t col) { return col == kQueue || col == kFlags || col == kStatus; }
+// What an empty cell holds.
+bool no_value(const std::string& cell) { return cell == "-" || cell == "n/a" || cell.empty(); }
 
-// 12345678.9 -> "12,345,679": whole items/s, grouped, so that the unit stays
-// in the header and digits line up down the column.
-std::string grouped(double x) {
-  if (!std::isfinite(x) || x < 0) return "?";
-  const std::string digits = fmt::format("{}", static_cast<std::uint64_t>(std::llround(x)));
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
+// Why no row has a value in `col`.
+std::string empty_reason(std::size_t col, const std::vector<PointResult>& points) {
+  if (col == kMisses) {
+    for (const PointResult& p : points) {
+      if (!p.counters.is_object() || !p.counters.contains("events")) continue;
+      const auto& events = p.counters.at("events");
+      if (events.contains("cache-misses")) return events.at("cache-misses").value("reason", "not counted");
+    }
+    return "not counted: see --counters";
   }
-  return out;
+  if (col == kP50 || col == kP99 || col == kP999) return "latency not measured: see --latency";
+  if (col == kFlags) return "no point has a warning";
+  return "no point has a figure for it";
 }
 
 std::string latency_cell(const nlohmann::json& v) {
@@ -57,11 +70,8 @@ std::string invalid_text(const PointResult& p) {
 }
 
 std::string status_text(const PointResult& p) {
-  if (p.status == PointStatus::ok) {
-    // The warnings themselves are listed under the table, one per line.
-    if (p.warnings.empty()) return "ok";
-    return fmt::format("ok ({} warning{})", p.warnings.size(), p.warnings.size() == 1 ? "" : "s");
-  }
+  // An ok point's warnings are its flags, and the summary under the table.
+  if (p.status == PointStatus::ok) return "ok";
   if (p.status == PointStatus::invalid) return invalid_text(p);
   if (p.status == PointStatus::failed) {
     for (const RepResult& r : p.repetitions) {
@@ -74,48 +84,49 @@ std::string status_text(const PointResult& p) {
   return p.skip_reason.empty() ? status : status + ": " + p.skip_reason;
 }
 
-std::array<std::string, kColumns> row_of(const PointResult& p) {
+std::array<std::string, kColumns> row_of(const PointResult& p, const PointMarks& marks) {
   std::array<std::string, kColumns> row;
   row.fill("-");
-  row[0] = p.params.queue;
-  row[1] = fmt::format("{}", p.params.producers);
-  row[2] = fmt::format("{}", p.params.consumers);
-  row[kColumns - 1] = status_text(p);
+  row[kQueue] = p.params.queue;
+  row[kP] = fmt::format("{}", p.params.producers);
+  row[kC] = fmt::format("{}", p.params.consumers);
+  row[kFlags] = flag_letters(marks);
+  row[kStatus] = status_text(p);
   if (p.params.workload.kind == WorkloadKind::pingpong && p.pingpong.is_object()) {
-    row[0] = fmt::format("{} ({} pair)", p.params.queue, p.pingpong.value("pair", "?"));
+    row[kQueue] = fmt::format("{} ({} pair)", p.params.queue, p.pingpong.value("pair", "?"));
     if (p.status == PointStatus::ok) {
       const auto& rt = p.pingpong.at("round_trip");
-      row[8] = latency_cell(rt.at("p50_ns"));
-      row[9] = latency_cell(rt.at("p99_ns"));
-      row[10] = latency_cell(rt.at("p99_9_ns"));
+      row[kP50] = latency_cell(rt.at("p50_ns"));
+      row[kP99] = latency_cell(rt.at("p99_ns"));
+      row[kP999] = latency_cell(rt.at("p99_9_ns"));
     }
     return row;
   }
   // Figures only for a point whose every repetition is "ok".
   if (p.status != PointStatus::ok || !p.aggregate || p.aggregate->samples == 0) return row;
   const Aggregate& a = *p.aggregate;
-  row[3] = grouped(a.median);
-  row[4] = fmt::format("{:.2f}", a.median_ns_per_item);
-  row[5] = grouped(a.min);
-  row[6] = grouped(a.max);
-  row[7] = fmt::format("{:.1f}", a.cv * 100);
+  row[kMedian] = grouped(a.median);
+  row[kNsPerItem] = fmt::format("{:.2f}", a.median_ns_per_item);
+  row[kMin] = grouped(a.min);
+  row[kMax] = grouped(a.max);
+  row[kCv] = fmt::format("{:.1f}", a.cv * 100);
   if (const auto head = latency_headline(p.latency)) {
-    row[8] = latency_cell(head->p50);
-    row[9] = latency_cell(head->p99);
-    row[10] = latency_cell(head->p99_9);
+    row[kP50] = latency_cell(head->p50);
+    row[kP99] = latency_cell(head->p99);
+    row[kP999] = latency_cell(head->p99_9);
   }
   if (p.counters.is_object() && p.counters.contains("per_item")) {
     const auto& misses = p.counters.at("per_item").at("cache_misses");
-    row[11] = misses.is_number() ? fmt::format("{:.3f}", misses.get<double>()) : "n/a";
+    row[kMisses] = misses.is_number() ? fmt::format("{:.3f}", misses.get<double>()) : "n/a";
   }
-  row[12] = fmt::format("{}", a.samples);
+  row[kReps] = fmt::format("{}", a.samples);
   return row;
 }
 
 void append_row(std::string& out, const std::array<std::string, kColumns>& row,
-                const std::array<std::size_t, kColumns>& width) {
-  for (std::size_t col = 0; col < kColumns; ++col) {
-    if (col == kColumns - 1) {
+                const std::array<std::size_t, kColumns>& width, const std::vector<std::size_t>& shown) {
+  for (const std::size_t col : shown) {
+    if (col == kStatus) {
       out += row[col];  // last column unpadded: no trailing spaces
     } else if (left_aligned(col)) {
       out += fmt::format("{:<{}}  ", row[col], width[col]);
@@ -126,58 +137,76 @@ void append_row(std::string& out, const std::array<std::string, kColumns>& row,
   out += '\n';
 }
 
+// A cell cut to `width` characters, its end replaced by "...".
+std::string cut(const std::string& cell, std::size_t width) {
+  if (cell.size() <= width) return cell;
+  return width <= 3 ? cell.substr(0, width) : cell.substr(0, width - 3) + "...";
+}
+
 }  // namespace
 
-std::string summary_table(const std::vector<PointResult>& points) {
+// 12345678.9 -> "12,345,679": whole items/s, grouped, so that the unit stays
+// in the header and digits line up down the column.
+std::string grouped(double x) {
+  if (!std::isfinite(x) || x < 0) return "?";
+  const std::string digits = fmt::format("{}", static_cast<std::uint64_t>(std::llround(x)));
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+SummaryTable summary_table(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
+                           TableOptions options) {
+  SummaryTable table;
   std::vector<std::array<std::string, kColumns>> rows;
   rows.reserve(points.size());
-  for (const PointResult& p : points) rows.push_back(row_of(p));
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!options.wide && points[i].status == PointStatus::skipped) {
+      ++table.hidden_skipped;
+      continue;
+    }
+    rows.push_back(row_of(points[i], marks.at(i)));
+  }
+
+  std::vector<std::size_t> shown;
+  for (std::size_t col = 0; col < kColumns; ++col) {
+    if (!options.wide && wide_only(col)) continue;
+    const bool empty = std::all_of(rows.begin(), rows.end(), [&](const auto& row) { return no_value(row[col]); });
+    if (empty && !always_shown(col)) {
+      table.dropped.emplace_back(kHeader[col], empty_reason(col, points));
+      continue;
+    }
+    shown.push_back(col);
+  }
 
   std::array<std::size_t, kColumns> width{};
-  for (std::size_t col = 0; col < kColumns; ++col) width[col] = kHeader[col].size();
-  for (const auto& row : rows) {
-    for (std::size_t col = 0; col < kColumns; ++col) {
-      width[col] = std::max(width[col], row[col].size());
+  for (const std::size_t col : shown) {
+    width[col] = kHeader[col].size();
+    for (const auto& row : rows) width[col] = std::max(width[col], row[col].size());
+  }
+  if (!options.wide) {  // the status column gets what is left of kTableWidth
+    std::size_t others = 0;
+    for (const std::size_t col : shown) others += col == kStatus ? 0 : width[col] + 2;
+    const std::size_t room = std::max<std::size_t>(kHeader[kStatus].size(), kTableWidth > others ? kTableWidth - others : 0);
+    width[kStatus] = kHeader[kStatus].size();
+    for (auto& row : rows) {
+      row[kStatus] = cut(row[kStatus], room);
+      width[kStatus] = std::max(width[kStatus], row[kStatus].size());
     }
   }
 
   std::array<std::string, kColumns> header, rule;
-  for (std::size_t col = 0; col < kColumns; ++col) {
+  for (const std::size_t col : shown) {
     header[col] = kHeader[col];
     rule[col] = std::string(width[col], '-');
   }
-  std::string out;
-  append_row(out, header, width);
-  append_row(out, rule, width);
-  for (const auto& row : rows) append_row(out, row, width);
-  // Say once where the latency columns come from and why a counter is missing.
-  for (const PointResult& p : points) {
-    if (const auto head = latency_headline(p.latency)) {
-      if (head->source != "e2e") {
-        out += "latency: sampled try_pop cost\n";
-      } else if (p.params.workload.paced()) {
-        out += "latency: end to end, from each item's intended send time to its pop (open loop: no coordinated omission)\n";
-      } else {
-        out += "latency: end to end, push to pop, closed loop (includes time queued behind other items)\n";
-      }
-      break;
-    }
-  }
-  for (const PointResult& p : points) {
-    if (p.params.workload.kind == WorkloadKind::pingpong) {
-      out += "pingpong rows: the p50/p99/p99.9 columns are round trips between the pair's two CPUs\n";
-      break;
-    }
-  }
-  for (const PointResult& p : points) {
-    if (!p.counters.is_object() || !p.counters.contains("events")) continue;
-    const auto& events = p.counters.at("events");
-    if (events.contains("cache-misses") && events.at("cache-misses").value("status", "") != "ok") {
-      out += fmt::format("cache-misses/item n/a: {}\n", events.at("cache-misses").value("reason", "not counted"));
-    }
-    break;
-  }
-  return out;
+  append_row(table.text, header, width, shown);
+  append_row(table.text, rule, width, shown);
+  for (const auto& row : rows) append_row(table.text, row, width, shown);
+  return table;
 }
 
 }  // namespace qb

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/counters_totals.hpp"
+#include "harness/warnings.hpp"
 
 namespace qb::detail {
 
@@ -25,9 +26,10 @@ void add_threads(RepResult& rep, const std::vector<Worker>& workers, const char*
     t.items = w.at_stop - w.at_start;
     t.failed_ops = w.failed_at_stop - w.failed_at_start;
     t.starved = workers.size() > 1 && static_cast<double>(t.items) < 0.1 * fair;
-    if (t.starved) rep.warnings.push_back(fmt::format("starved {} {}: {} items, fair share {:.0f}", role, i, t.items, fair));
+    if (t.starved) rep.warnings.push_back(fmt::format("{} {} {}: {} items, fair share {:.0f}", warning_phrase(WarningKind::starved), role, i,
+                                                     t.items, fair));
     if (!w.error.empty()) rep.failure += fmt::format("{} {} threw: {}; ", role, i, w.error);
-    if (w.hit_limit) rep.warnings.push_back(fmt::format("{} {} reached the sequence limit and stopped early", role, i));
+    if (w.hit_limit) rep.warnings.push_back(fmt::format("{} {} {} and stopped early", role, i, warning_phrase(WarningKind::sequence_limit)));
     rep.threads.push_back(t);
   }
 }
@@ -66,7 +68,7 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
     rep.backlog_ratio = static_cast<double>(pushed_in_window) / static_cast<double>(popped_in_window);
   }
   if (more > rep.items + rep.items / 10) {
-    rep.warnings.push_back(fmt::format("unbalanced window: {} pushed, {} popped; counted {}", pushed_in_window,
+    rep.warnings.push_back(fmt::format("{}: {} pushed, {} popped; counted {}", warning_phrase(WarningKind::unbalanced), pushed_in_window,
                                        popped_in_window, rep.items));
   }
 

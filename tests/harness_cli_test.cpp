@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
+#include <set>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +25,7 @@
 
 #include "harness/histogram.hpp"
 #include "harness/results_file.hpp"
+#include "harness/warnings.hpp"
 #include "tests/qbench_process.hpp"
 
 namespace {
@@ -239,6 +243,90 @@ TEST(Qbench, plan_counts_points_and_estimates_time_without_running_or_writing) {
   EXPECT_NE(r.out.find("estimated time: 10s\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find("qbench: ["), std::string::npos) << "no repetition may run: " << r.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+// The letter of each kind of warning, in the flags column and at the head of
+// its summary line (point_marks.hpp).
+char letter_of(qb::WarningKind kind) {
+  switch (kind) {
+    case qb::WarningKind::unbalanced: return 'B';
+    case qb::WarningKind::starved: return 'S';
+    case qb::WarningKind::noisy: return 'N';
+    case qb::WarningKind::oversubscribed: return 'O';
+    case qb::WarningKind::reference: return 'R';
+    default: return 'W';
+  }
+}
+
+TEST(Qbench, the_console_fits_120_columns_and_summarizes_every_warning_the_file_holds) {
+  const auto out = scratch_dir() / "console.json";
+  fs::remove(out);
+  // The demo's scenario, shorter and with fewer queues: an SPSC queue and an
+  // MPSC queue (skipped shapes), a reference ceiling, and more threads than
+  // this machine has CPUs at the larger shapes (warnings of most kinds).
+  const auto r = run_qbench({"run", "--scenario", QB_SOURCE_DIR "/scenarios/quick.json", "--queue",
+                             "mutex_deque,sequence_ring,mpsc_elastic,boost_spsc_queue,faa_ceiling", "--duration",
+                             "10ms", "--warmup", "5ms", "--out", out.string()});
+  ASSERT_TRUE(r.status == 0 || r.status == 1) << r.err;  // a 10 ms window may fail a point on a loaded machine
+  std::vector<std::string> lines;
+  std::istringstream text(r.out);
+  for (std::string line; std::getline(text, line);) lines.push_back(line);
+  std::size_t summary = 0;
+  while (summary < lines.size() && !lines[summary].starts_with("points: ")) ++summary;
+  ASSERT_LT(summary, lines.size()) << r.out;
+  for (const auto& line : lines) EXPECT_LE(line.size(), 120u) << line;
+  // qb demo adds one line (where the report is): 12 in all at most.
+  EXPECT_LE(lines.size() - summary, 11u) << r.out;
+
+  std::ifstream in(out);
+  const auto doc = nlohmann::json::parse(in);
+  std::map<char, int> points_with;  // letter -> points whose warnings include that kind
+  int measured = 0;
+  std::map<std::string, std::string> flags;  // "queue P C" -> letters the file's warnings call for
+  for (const auto& run : doc.at("runs")) {
+    if (run.at("status") == "skipped") continue;
+    ++measured;
+    std::set<char> kinds;
+    for (const auto& w : run.at("warnings")) kinds.insert(letter_of(qb::classify_warning(w.get<std::string>())));
+    for (char k : kinds) ++points_with[k];
+    std::string letters;
+    for (char k : std::string("BSNORW")) letters += kinds.contains(k) ? std::string(1, k) : "";
+    const auto& params = run.at("params");
+    flags[fmt::format("{} {} {}", params.at("queue").get<std::string>(), params.at("producers").get<int>(),
+                      params.at("consumers").get<int>())] = letters;
+  }
+  // Every point's row carries the flags of the warnings the file holds for it
+  // (a collapse, X, is the console's own mark and comes first).
+  int rows = 0;
+  for (std::size_t i = 2; i < summary; ++i) {
+    std::istringstream cells(lines[i]);
+    std::string queue, p, c;
+    cells >> queue >> p >> c;
+    const auto expected = flags.at(fmt::format("{} {} {}", queue, p, c));
+    std::string shown = lines[i].substr(lines[0].find("flags"), 5);
+    shown.erase(shown.find_last_not_of(' ') + 1);
+    if (shown.starts_with('X')) shown.erase(0, 1);
+    EXPECT_EQ(shown, expected) << lines[i];
+    ++rows;
+  }
+  EXPECT_EQ(rows, measured) << "one row a measured point; skipped ones only with --wide";
+  // Each kind once, with the number of points the file has it on.
+  for (const auto& [letter, count] : points_with) {
+    const auto line = std::find_if(lines.begin() + summary, lines.end(),
+                                   [&](const std::string& l) { return l.starts_with(std::string(1, letter) + ' '); });
+    ASSERT_NE(line, lines.end()) << "no summary line for " << letter << "\n" << r.out;
+    if (letter != 'R') {
+      EXPECT_NE(line->find(fmt::format(" {} point", count)), std::string::npos) << *line;
+    }
+    EXPECT_EQ(std::count_if(lines.begin() + summary, lines.end(),
+                            [&](const std::string& l) { return l.starts_with(std::string(1, letter) + ' '); }),
+              1);
+  }
+  if (std::thread::hardware_concurrency() < 6) {
+    EXPECT_TRUE(points_with.contains('O')) << r.out;
+  }
+  // Off a terminal, progress is a line a point at most.
+  EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), measured + 1) << r.err;
 }
 
 TEST(Qbench, help_is_offered_on_every_command) {

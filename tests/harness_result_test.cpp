@@ -17,8 +17,10 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/console_summary.hpp"
 #include "harness/result_json.hpp"
 #include "harness/stats.hpp"
 #include "harness/table.hpp"
@@ -354,37 +356,47 @@ TEST_F(OutputDir, write_json_atomically_names_the_path_when_it_fails) {
   }
 }
 
+std::string table_of(const std::vector<PointResult>& points, bool wide = false) {
+  return summary_table(points, point_marks(points), TableOptions{.wide = wide}).text;
+}
+
 TEST(SummaryTable, shows_the_figures_of_an_ok_point) {
   PointResult p = point(PointStatus::ok, {rep_with_rate(12345678), rep_with_rate(12345678)});
   p.aggregate = aggregate(p.repetitions);
-  const std::string table = summary_table({p});
+  const std::string table = table_of({p}, true);
   EXPECT_EQ(table.rfind("queue", 0), 0u);
   EXPECT_NE(table.find("items/s (median)"), std::string::npos);
   const auto rows = rows_of(table, "sequence_ring");
   ASSERT_EQ(rows.size(), 1u);
-  // No latency or counters recorded: those columns say "-".
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"sequence_ring", "2", "3", "12,345,678", "81.00",
-                                               "12,345,678", "12,345,678", "0.0", "-", "-", "-", "-",
-                                               "2", "ok"}))
+  // No latency, counters or warnings recorded: those columns are left out.
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"sequence_ring", "2", "3", "12,345,678", "81.00", "12,345,678",
+                                               "12,345,678", "0.0", "2", "ok"}))
       << table;
+  EXPECT_EQ(table.find("p50 ns"), std::string::npos) << table;
+  EXPECT_EQ(table.find("flags"), std::string::npos) << table;
 }
 
-TEST(SummaryTable, shows_latency_percentiles_and_says_why_cache_misses_are_missing) {
+TEST(SummaryTable, shows_latency_percentiles_and_leaves_out_cache_misses_counted_nowhere) {
   PointResult p = point(PointStatus::ok, {rep_with_rate(1000000)});
   p.aggregate = aggregate(p.repetitions);
   p.latency = {{"mode", "e2e"},
                {"e2e", {{"p50_ns", 120}, {"p99_ns", 4500}, {"p99_9_ns", 31000}}}};
-  p.counters = {{"events", {{"cache-misses", {{"status", "not_supported"}, {"reason", "no hardware PMU"}}}}},
+  p.counters = {{"events", {{"cache-misses", {{"status", "not_supported"}, {"reason", "no hardware PMU: ENOENT"}}}}},
                 {"per_item", {{"cache_misses", nullptr}}}};
-  const std::string table = summary_table({p});
-  const auto rows = rows_of(table, "sequence_ring");
+  const std::vector<PointResult> points{p};
+  const auto marks = point_marks(points);
+  const auto table = summary_table(points, marks);
+  const auto rows = rows_of(table.text, "sequence_ring");
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0][8], "120");
-  EXPECT_EQ(rows[0][9], "4,500");
-  EXPECT_EQ(rows[0][10], "31,000");
-  EXPECT_EQ(rows[0][11], "n/a");
-  EXPECT_NE(table.find("cache-misses/item n/a: no hardware PMU"), std::string::npos) << table;
-  EXPECT_NE(table.find("latency: end to end"), std::string::npos) << table;
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"sequence_ring", "2", "3", "1,000,000", "0.0", "120", "4,500",
+                                               "31,000", "ok"}))
+      << table.text;
+  EXPECT_EQ(table.text.find("cache-misses"), std::string::npos) << table.text;
+  const auto lines = summary_lines(points, marks, table, {});
+  std::string said;
+  for (const auto& line : lines) said += line + "\n";
+  EXPECT_NE(said.find("not shown, no row has a value: cache-misses/item (no hardware PMU)"), std::string::npos) << said;
+  EXPECT_NE(said.find("latency: end to end"), std::string::npos) << said;
 }
 
 TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
@@ -395,7 +407,7 @@ TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
   failed.repetitions[0].failure = "timeout after 5s";
   PointResult skipped = point(PointStatus::skipped, {});
   skipped.skip_reason = "queue allows one consumer";
-  const std::string table = summary_table({invalid, failed, skipped});
+  const std::string table = table_of({invalid, failed, skipped}, true);
   EXPECT_EQ(table.find("12,345,678"), std::string::npos) << table;
   EXPECT_NE(table.find("invalid (lost 3, dup 0, misordered 0)"), std::string::npos) << table;
   EXPECT_NE(table.find("failed: timeout after 5s"), std::string::npos) << table;
@@ -403,11 +415,135 @@ TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
   const auto rows = rows_of(table, "sequence_ring");
   ASSERT_EQ(rows.size(), 3u);
   for (const auto& row : rows) {
-    ASSERT_GE(row.size(), 10u);
+    ASSERT_GE(row.size(), 4u);
     EXPECT_EQ(row[1], "2");
     EXPECT_EQ(row[2], "3");
-    for (std::size_t col = 3; col <= 8; ++col) EXPECT_EQ(row[col], "-") << table;
+    EXPECT_TRUE(row[3] == "invalid" || row[3] == "failed:" || row[3] == "skipped:") << table;
   }
+  // Not wide: the skipped point's row is left out, and the count says so.
+  const std::vector<PointResult> points{invalid, failed, skipped};
+  const auto narrow = summary_table(points, point_marks(points));
+  EXPECT_EQ(rows_of(narrow.text, "sequence_ring").size(), 2u) << narrow.text;
+  EXPECT_EQ(narrow.hidden_skipped, 1);
+  const auto lines = summary_lines(points, point_marks(points), narrow, {});
+  EXPECT_EQ(lines.at(0), "points: 2 measured (0 ok, 1 invalid, 1 failed), 1 skipped by their traits (--wide lists them); 1 repetition "
+            "each");
+}
+
+// A sweep of one queue at several shapes, each point with what makes a mark.
+std::vector<PointResult> marked_sweep() {
+  std::vector<PointResult> points;
+  auto add = [&](int p, int c, double rate) {
+    PointResult x = point(PointStatus::ok, {rep_with_rate(rate), rep_with_rate(rate)});
+    x.params.producers = p;
+    x.params.consumers = c;
+    x.id = fmt::format("quick/sequence_ring/p{}c{}", p, c);
+    x.aggregate = aggregate(x.repetitions);
+    for (auto& r : x.repetitions) {
+      for (int i = 0; i < p + c; ++i) {
+        ThreadStats t;
+        t.items = 1000;
+        r.threads.push_back(t);
+      }
+    }
+    points.push_back(std::move(x));
+    return &points.back();
+  };
+  add(1, 1, 2e7);
+  auto* backlog = add(2, 1, 1e7);
+  backlog->repetitions[1].threads[2].items = 40;  // 2000 pushed, 40 popped: 50x
+  backlog->repetitions[1].warnings.push_back("unbalanced window: 2000 pushed, 40 popped; counted 40");
+  auto* starved = add(2, 2, 1.5e7);
+  starved->repetitions[0].threads[1].items = 20;
+  starved->repetitions[0].threads[1].starved = true;
+  starved->repetitions[0].warnings.push_back("starved producer 1: 20 items, fair share 510");
+  auto* collapsed = add(4, 1, 1e4);  // 2,000x below 1x1
+  collapsed->warnings = {"noisy: coefficient of variation 9.0% > 5%",
+                         "oversubscribed: more worker threads than usable CPUs"};
+  auto* odd = add(4, 2, 1.2e7);
+  odd->warnings = {"a warning of a kind added later"};
+  for (auto& x : points) {  // as finalize_point tags them
+    for (const auto& r : x.repetitions) {
+      for (const auto& w : r.warnings) x.warnings.push_back(fmt::format("rep {}: {}", r.repetition + 1, w));
+    }
+  }
+  return points;
+}
+
+TEST(PointMarks, mark_each_kind_with_its_worst_case_and_a_collapse_against_the_queues_best_shape) {
+  const auto points = marked_sweep();
+  const auto marks = point_marks(points);
+  ASSERT_EQ(marks.size(), 5u);
+  EXPECT_EQ(flag_letters(marks[0]), "");
+  EXPECT_EQ(flag_letters(marks[1]), "B");
+  EXPECT_DOUBLE_EQ(marks[1].unbalanced_ratio, 50.0);
+  EXPECT_TRUE(marks[1].pushed_more);
+  EXPECT_EQ(flag_letters(marks[2]), "S");
+  EXPECT_EQ(marks[2].starved_thread, "producer 1");
+  EXPECT_NEAR(marks[2].starved_share, 20.0 / 510.0, 1e-9);
+  EXPECT_EQ(flag_letters(marks[3]), "XNO");
+  EXPECT_TRUE(marks[3].collapse);
+  EXPECT_DOUBLE_EQ(marks[3].collapse_factor, 2000.0);
+  EXPECT_EQ(marks[3].best_shape, "1x1");
+  EXPECT_EQ(flag_letters(marks[4]), "W");
+  EXPECT_FALSE(marks[4].collapse) << "1.7x below the best shape is not a collapse";
+}
+
+TEST(PointMarks, classify_every_warning_the_harness_writes_by_its_opening_words) {
+  EXPECT_EQ(classify_warning("rep 12: unbalanced window: 5 pushed, 1 popped; counted 1"), WarningKind::unbalanced);
+  EXPECT_EQ(classify_warning("starved consumer 0: 3 items, fair share 900"), WarningKind::starved);
+  EXPECT_EQ(classify_warning("rep 1: producer 3 reached the sequence limit and stopped early"),
+            WarningKind::sequence_limit);
+  EXPECT_EQ(classify_warning("rep 2: reference ceiling (fetch-add): nothing is moved"), WarningKind::reference);
+  EXPECT_EQ(classify_warning("noisy: coefficient of variation 7.0% > 5%"), WarningKind::noisy);
+  EXPECT_EQ(classify_warning("oversubscribed: more worker threads than usable CPUs"), WarningKind::oversubscribed);
+  EXPECT_EQ(classify_warning("saturated: achieved rate under 99%"), WarningKind::saturated);
+  EXPECT_EQ(classify_warning("report: noisy"), WarningKind::other);
+  EXPECT_EQ(classify_warning("rep x: noisy"), WarningKind::other);
+}
+
+TEST(ConsoleSummary, says_each_kind_once_with_its_count_and_worst_case_within_the_width) {
+  auto points = marked_sweep();
+  PointResult skipped = point(PointStatus::skipped, {});
+  points.push_back(skipped);
+  const auto marks = point_marks(points);
+  const auto table = summary_table(points, marks);
+  SummaryContext context;
+  context.usable_cpus = 2;
+  context.results = "results/x.json";
+  const auto lines = summary_lines(points, marks, table, context);
+  const std::vector<std::string> expected = {
+      "points: 5 measured (5 ok, 0 invalid, 0 failed), 1 skipped by their traits (--wide lists them); 2 repetitions each",
+      "X collapse: 1 point under 1/100 of the same queue's best shape; worst quick/sequence_ring/p4c1: 2,000x below its "
+      "1x1",
+      "B backlog: 1 point with pushed and popped >10% apart; worst quick/sequence_ring/p2c1: 50x more pushed than popped",
+      "S starved: 1 point with a thread under 10% of its fair share; worst quick/sequence_ring/p2c2: producer 1 at 3.9% "
+      "of it",
+      "N noisy: 1 point whose repetitions' CV is over 5%; worst quick/sequence_ring/p4c1: CV 0.0%",
+      "O oversubscribed: 1 point ran more threads than the 2 usable CPUs (up to 5): the scheduler is in those figures",
+      "W other warnings on 1 point; first quick/sequence_ring/p4c2: a warning of a kind added later",
+      "not shown, no row has a value: p50 ns, p99 ns, p99.9 ns (latency not measured); cache-misses/item (not counted)",
+      "results: results/x.json (every warning, point by point: runs[].warnings)"};
+  EXPECT_EQ(lines, expected);
+  for (const auto& line : lines) EXPECT_LE(line.size(), kTableWidth) << line;
+}
+
+TEST(SummaryTable, fits_120_columns_by_cutting_the_status_and_wide_prints_it_whole) {
+  PointResult invalid = point(PointStatus::invalid, {rep_with_rate(1, RepStatus::invalid)});
+  invalid.params.queue = invalid.id = "xenium_ramalhete_queue";
+  invalid.repetitions[0].validation = {.lost = 123456789, .duplicated = 987654321, .misordered = 55555555};
+  invalid.repetitions[0].warnings = {"starved consumer 1: 0 items, fair share 1"};
+  PointResult ok = point(PointStatus::ok, {rep_with_rate(123456789012.0)});
+  ok.aggregate = aggregate(ok.repetitions);
+  // The widest figures a row can have: latency clamps at 60 s.
+  ok.latency = {{"mode", "e2e"}, {"e2e", {{"p50_ns", 6e10}, {"p99_ns", 6e10}, {"p99_9_ns", 6e10}}}};
+  ok.warnings = {"noisy: x", "oversubscribed: y"};
+  ok.repetitions[0].warnings = {"unbalanced window: z"};
+  const std::string narrow = table_of({invalid, ok});
+  std::istringstream lines(narrow);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), kTableWidth) << line;
+  EXPECT_NE(narrow.find("  invalid ...\n"), std::string::npos) << narrow;
+  EXPECT_NE(table_of({invalid, ok}, true).find("misordered 55555555)"), std::string::npos);
 }
 
 }  // namespace
