@@ -5,16 +5,19 @@ context switches.
 Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-counters_per_item,
 .png and .svg: one panel per event, configurations (P x C) across, one bar per
 queue; values are the run's totals over its valid repetitions divided by the
-items moved (counters.per_item). Where the machine could not count an event
-(status not_supported, permission_denied, not_counted, error) the panel says so
-in words, with the harness's reason, instead of drawing zeros.
+items moved (counters.per_item). Only the events some run counted get a
+panel; those the machine could not count (status not_supported,
+permission_denied, not_counted, error) are named once, in a line below the
+panels, and with the harness's reasons in the figure's note; with none
+counted the figure does not apply. With more than eight queues, a row of
+panels per queue class (qbclass.panel_groups), each row's legend to its right.
 """
 
 from __future__ import annotations
 
 import sys
-import textwrap
 
+import qbclass
 import qbfigure
 
 KINDS = ("counters_per_item",)
@@ -45,40 +48,67 @@ def uncounted(rows) -> dict[str, str]:
     return out
 
 
+def _words(missing: dict[str, str]) -> str:
+    """The events not counted, in one line: each status once, after its events."""
+    by_status: dict[str, list[str]] = {}
+    for event, why in missing.items():
+        by_status.setdefault(why.split(":", 1)[0], []).append(event)
+    return "Not counted on this machine: " + "; ".join(f"{', '.join(events)} ({status})"
+                                                      for status, events in by_status.items())
+
+
+def _panel(ax, rows, queues, configs, key, label, title) -> None:
+    from matplotlib.ticker import FuncFormatter  # matplotlib only where a figure is drawn (qbfigure.pyplot)
+
+    def value(run):
+        v = ((run.block("counters") or {}).get("per_item") or {}).get(key)
+        return v if isinstance(v, (int, float)) else None
+
+    # "not counted": this run could not count it; else the point did not run
+    qbfigure.bars_by_config(ax, rows, queues, configs, value,
+                            lambda run: "not counted" if run.block("counters") else run.status.replace("_", " "))
+    ax.set_title(title)
+    ax.set_ylabel(label)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
+
+
 def make(group, outdir):
     kind = KINDS[0]
     what = "Counters per item"
     rows = [r for r in group.rows if r.block("counters")]
     if not rows:
         return [qbfigure.not_applicable(kind, group, what, "no counters recorded (--counters none, or no valid run)")]
-    configs = sorted({(r.producers, r.consumers) for r in rows})
-    queues = list(dict.fromkeys(r.queue for r in rows))
     missing = uncounted(rows)
-    from matplotlib.ticker import FuncFormatter  # matplotlib only where a figure is drawn (qbfigure.pyplot)
-
-    wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
-    fig, axes = qbfigure.grid(len(EVENTS), ncols=2, panel=(max(4.5, wide / 2), 2.6))
-    for ax, (key, (event, label)) in zip(axes, EVENTS.items()):
-        if event in missing:
-            qbfigure.word_panel(ax, f"{label}: not counted on this machine\n"
-                                + textwrap.fill(missing[event], 60))
-            continue
-
-        def value(run, key=key):
-            v = ((run.block("counters") or {}).get("per_item") or {}).get(key)
-            return v if isinstance(v, (int, float)) else None
-
-        # "not counted": this run could not count it; else the point did not run
-        qbfigure.bars_by_config(ax, group.rows, queues, configs, value,
-                                lambda run: "not counted" if run.block("counters") else run.status.replace("_", " "))
-        ax.set_ylabel(label)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
-    drawn = [ax for ax, (_, (event, _)) in zip(axes, EVENTS.items()) if event not in missing]
-    if drawn:
-        qbfigure.legend_by_queue(drawn[0], queues, loc="best")
-    note = ""
+    counted = [(key, event, label) for key, (event, label) in EVENTS.items() if event not in missing]
+    reasons = "; ".join(f"{e} ({why})" for e, why in missing.items())
+    if not counted:
+        return [qbfigure.not_applicable(kind, group, what, f"no event was counted on this machine: {reasons}")]
+    note = f"Not counted on this machine: {reasons}" if missing else ""
+    configs = sorted({(r.producers, r.consumers) for r in rows})
+    groups = qbclass.panel_groups(rows)
+    most = max(len({r.queue for r in members}) for _, members in groups)
+    wide = min(7.0, max(4.0, 0.12 * len(configs) * most))
+    ncols = len(counted) if len(groups) > 1 else min(2, len(counted))
+    nrows = len(groups) if len(groups) > 1 else (len(counted) + ncols - 1) // ncols
+    fig, grid = qbfigure.pyplot().subplots(nrows, ncols, figsize=(wide * ncols + 0.6, 2.6 * nrows + 1.0),
+                                           squeeze=False)
+    if len(groups) == 1:
+        queues = list(dict.fromkeys(r.queue for r in rows))
+        flat = list(grid.flat)
+        for ax, (key, _, label) in zip(flat, counted):
+            _panel(ax, group.rows, queues, configs, key, label, label)
+        for ax in flat[len(counted):]:
+            ax.remove()
+        qbfigure.legend_outside(fig, queues)
+    else:
+        for row_axes, (name, members) in zip(grid, groups):
+            queues = list(dict.fromkeys(r.queue for r in members))
+            mine = sorted({(r.producers, r.consumers) for r in members})
+            for ax, (key, _, label) in zip(row_axes, counted):
+                _panel(ax, group.rows, queues, mine, key, label, f"{qbclass.wrapped(name, 60)}: {label}")
+            qbfigure.legend_outside(row_axes[-1], queues)
     if missing:
-        note = "Not counted on this machine: " + "; ".join(f"{e} ({why})" for e, why in missing.items())
+        fig.text(0.5, 0.0, _words(missing), ha="center", va="top", fontsize=8)
     return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 

@@ -67,7 +67,7 @@ def make(group, outdir):
         ax.set_xlabel("time since the window opened (s)")
         ax.set_ylabel("items")
         ax.set_ylim(bottom=0)
-        ax.legend(fontsize=7, loc="best")
+    qbfigure.style_legend(fig, axes)
     return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 

@@ -3,11 +3,16 @@
 
 Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-heatmap_items_per_s
 and -heatmap_ratio_to_fastest, .png and .svg: one panel per queue, producers
-down, consumers across. Items/s share one colour scale across the panels; the
+down, consumers across. Items/s share one colour scale across the panels
+(logarithmic where the queues' medians are over a hundred times apart); the
 ratio is the queue's median over the best median of any queue at the same
 P x C (1.00: the fastest there); reference ceilings have no ratio panel and
 are never the fastest. Cells without a valid median say why
 (skipped, failed, invalid) or stay blank when the point was not in the sweep.
+With more than eight queues, each queue class (qbclass.panel_groups) starts a
+row of panels, named beside its first panel. The items/s scale is the
+queues' own, never set by a reference ceiling (drawn in its top colour when
+above it, its cells giving the value).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sys
 
 import numpy as np
 
+import qbclass
 import qbfigure
 import qbformat
 
@@ -45,31 +51,51 @@ def _matrix(rows, queue, ps, cs, value):
     return m, labels
 
 
-def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: bool, skip=frozenset()):
+def _layout(rows, queues, ncols: int = 4) -> list[tuple[str, list[str]]]:
+    """(class, the queues of one grid row): with more than eight queues each
+    panel class starts a row of its own (qbclass.panel_groups), in rows of ncols."""
+    out = []
+    for name, members in qbclass.panel_groups([r for r in rows if r.queue in queues]):
+        mine = list(dict.fromkeys(r.queue for r in members))
+        out += [(name if i == 0 else "", mine[i:i + ncols]) for i in range(0, len(mine), ncols)]
+    return out
+
+
+def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: bool, skip=frozenset(), note=""):
     rows, ps, cs, queues = _cells(group)
-    queues = [q for q in queues if q not in skip]
-    fig, axes = qbfigure.grid(len(queues), ncols=4, panel=(3.0, 2.6))
-    image = None
-    for ax, queue in zip(axes, queues):
-        m, labels = _matrix(rows, queue, ps, cs, value)
-        image = ax.imshow(m, origin="lower", cmap=cmap, norm=norm, aspect="auto")
-        for (i, j), v in np.ndenumerate(m):
-            text = fmt(v) if not np.isnan(v) else labels.get((i, j), "")
-            ax.text(j, i, text, ha="center", va="center", fontsize=7,
-                    color="black" if np.isnan(v) else "white",
-                    bbox=None if np.isnan(v) else {"boxstyle": "round,pad=0.1", "fc": "#00000055", "lw": 0})
-        ax.set_title(queue, color=qbfigure.queue_colour(queue), fontweight="bold")
-        ax.set_xticks(range(len(cs)), [str(c) for c in cs])
-        ax.set_yticks(range(len(ps)), [str(p) for p in ps])
-        ax.set_xlabel("consumers (threads)")
-        ax.set_ylabel("producers (threads)")
-        ax.grid(False)
+    layout = _layout(rows, [q for q in queues if q not in skip])
+    ncols = max(len(qs) for _, qs in layout)
+    fig, grid = qbfigure.pyplot().subplots(len(layout), ncols, figsize=(3.0 * ncols + 1.4, 2.6 * len(layout) + 1.0),
+                                           squeeze=False)
+    image, axes = None, []
+    for row_axes, (name, row_queues) in zip(grid, layout):
+        for ax in row_axes[len(row_queues):]:
+            ax.remove()
+        for k, (ax, queue) in enumerate(zip(row_axes, row_queues)):
+            axes.append(ax)
+            m, labels = _matrix(rows, queue, ps, cs, value)
+            image = ax.imshow(m, origin="lower", cmap=cmap, norm=norm, aspect="auto")
+            for (i, j), v in np.ndenumerate(m):
+                text = fmt(v) if not np.isnan(v) else labels.get((i, j), "")
+                ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                        color="black" if np.isnan(v) else "white",
+                        bbox=None if np.isnan(v) else {"boxstyle": "round,pad=0.1", "fc": "#00000055", "lw": 0})
+            ax.set_title(queue, color=qbfigure.queue_colour(queue), fontweight="bold")
+            ax.set_xticks(range(len(cs)), [str(c) for c in cs])
+            ax.set_yticks(range(len(ps)), [str(p) for p in ps])
+            ax.set_xlabel("consumers (threads)")
+            ax.set_ylabel(f"{qbclass.wrapped(name)}\nproducers (threads)" if name and k == 0 else "producers (threads)",
+                          fontweight="bold" if name and k == 0 else "normal")
+            ax.grid(False)
     title = qbfigure.suptitle(fig, what, group)
-    fig.tight_layout()
-    bar = fig.colorbar(image, ax=axes, label=bar_label, shrink=0.9)
+    qbfigure.tight(fig)
+    drawn = [v for q in queues if q not in skip for v in _matrix(rows, q, ps, cs, value)[0].flat if not np.isnan(v)]
+    above, below = any(v > norm.vmax for v in drawn), any(v < norm.vmin for v in drawn)
+    extend = {(True, True): "both", (True, False): "max", (False, True): "min"}.get((above, below), "neither")
+    bar = fig.colorbar(image, ax=axes, label=bar_label, shrink=0.9, extend=extend)
     if rates:
         qbfigure.rate_axis(bar.ax)
-    return qbfigure.save(fig, kind, group, title, outdir)
+    return qbfigure.save(fig, kind, group, title, outdir, note=note if extend != "neither" else "")
 
 
 def make(group, outdir):
@@ -79,17 +105,25 @@ def make(group, outdir):
     if not valid:
         why = "no throughput point with every repetition ok"
         return [qbfigure.not_applicable(k, group, t, why) for k, t in zip(KINDS, titles)]
-    from matplotlib.colors import Normalize  # matplotlib only where a figure is drawn (qbfigure.pyplot)
+    from matplotlib.colors import LogNorm, Normalize  # matplotlib only where a figure is drawn (qbfigure.pyplot)
 
     references = frozenset(r.queue for r in rows if r.reference)  # limits, not contenders
     best = {}
     for r in valid:
         if r.queue not in references:
             best[(r.producers, r.consumers)] = max(best.get((r.producers, r.consumers), 0.0), r.median)
-    medians = [r.median for r in valid]
-    rate_norm = Normalize(0, max(medians))
+    # The colour scale is the queues': a ceiling above it is drawn in its top colour, its cell giving the value.
+    medians = [r.median for r in valid if r.queue not in references] or [r.median for r in valid]
+    low = min((m for m in medians if m > 0), default=0.0)
+    # Queues a hundred times apart would share the scale's dark end: then the scale is logarithmic, over at
+    # most three decades below the fastest queue (a slower cell takes the bottom colour; its text gives the value).
+    top = max(medians)
+    rate_norm = LogNorm(max(low, top / 1000), top) if low and top > 100 * low else Normalize(0, top)
     rates = _draw(group, outdir, KINDS[0], titles[0], lambda r: r.median, rate_norm,
-                  lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)", rates=True)
+                  lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)", rates=True,
+                  note="The colour scale is the queues'; a cell beyond it (a reference ceiling above it, a queue "
+                       "more than a thousand times slower than the fastest) takes its end colour, its text giving "
+                       "the value.")
     if not best:
         return [rates, qbfigure.not_applicable(KINDS[1], group, titles[1], "only reference ceilings were measured")]
     return [

@@ -47,7 +47,6 @@ def _latency(ax, row, lanes) -> None:
     ax.set_xticks(x, [str(lane.get("name", "?")) for lane in lanes])
     ax.set_xlabel("lane")
     ax.set_ylabel("latency (ns)")
-    ax.legend(fontsize=7, loc="upper left")
 
 
 def _rejections(ax, row, lanes) -> None:
@@ -86,6 +85,7 @@ def make(group, outdir):
         _rejections(right, row, lanes)
         qbfigure.run_title(left, row, f", {_policy(row)}: latency")
         qbfigure.run_title(right, row, f", {_policy(row)}: rejections")
+    qbfigure.style_legend(fig, axes, title="latency bars (colour: the panel's queue)")
     return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 

@@ -6,13 +6,16 @@ Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-latency_percenti
 per queue, ns on a log scale. The source is the run's headline latency, as
 qbench's table picks it: end-to-end when recorded, else the sampled try_pop.
 A percentile the run had too few samples for (the harness writes null below
-1/(1-p) samples) is marked "n/a", never drawn as zero.
+1/(1-p) samples) is marked "n/a", never drawn as zero. With more than eight
+queues, a row of panels per queue class (qbclass.panel_groups), one panel
+per percentile, each row's legend to its right.
 """
 
 from __future__ import annotations
 
 import sys
 
+import qbclass
 import qbfigure
 
 KINDS = ("latency_percentiles",)
@@ -36,22 +39,40 @@ def make(group, outdir):
     what = f"p50 / p99 / p99.9 {SOURCE_WORDS[source]}"
     rows = [r for r in group.rows if r.latency_summary(source)]
     configs = sorted({(r.producers, r.consumers) for r in rows})
-    queues = list(dict.fromkeys(r.queue for r in rows))
-    wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
-    fig, axes = qbfigure.grid(len(SHOWN), ncols=1, panel=(wide, 2.3))
-    for ax, (label, key) in zip(axes, SHOWN):
-        def value(run, key=key):
-            v = (run.latency_summary(source) or {}).get(key)
-            return v if isinstance(v, (int, float)) and v > 0 else None
-
-        # "n/a": too few samples for the percentile; else the point did not run or failed
-        qbfigure.bars_by_config(ax, group.rows, queues, configs, value,
-                                lambda run: "n/a" if run.latency_summary(source) else run.status.replace("_", " "))
-        ax.set_yscale("log")
-        ax.set_title(label)
-        ax.set_ylabel(f"{label} latency (ns)")
-    qbfigure.legend_by_queue(axes[0], queues, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    groups = qbclass.panel_groups(rows)
+    if len(groups) == 1:
+        queues = list(dict.fromkeys(r.queue for r in rows))
+        wide = min(14.0, max(6.0, 0.45 * len(configs) * len(queues)))
+        fig, axes = qbfigure.grid(len(SHOWN), ncols=1, panel=(wide, 2.3))
+        for ax, shown in zip(axes, SHOWN):
+            _panel(ax, group.rows, queues, configs, source, shown, shown[0])
+        qbfigure.legend_outside(fig, queues)
+        return [qbfigure.finish(fig, kind, what, group, outdir)]
+    wide = min(6.0, max(3.6, 0.1 * len(configs) * max(len({r.queue for r in m}) for _, m in groups)))
+    fig, grid = qbfigure.pyplot().subplots(len(groups), len(SHOWN), squeeze=False,
+                                           figsize=(wide * len(SHOWN) + 0.6, 2.5 * len(groups) + 0.9))
+    for row_axes, (name, members) in zip(grid, groups):
+        queues = list(dict.fromkeys(r.queue for r in members))
+        mine = sorted({(r.producers, r.consumers) for r in members})
+        for ax, shown in zip(row_axes, SHOWN):
+            _panel(ax, group.rows, queues, mine, source, shown, f"{qbclass.wrapped(name, 60)}: {shown[0]}")
+        qbfigure.legend_outside(row_axes[-1], queues)
     return [qbfigure.finish(fig, kind, what, group, outdir)]
+
+
+def _panel(ax, rows, queues, configs, source, shown, title) -> None:
+    label, key = shown
+
+    def value(run):
+        v = (run.latency_summary(source) or {}).get(key)
+        return v if isinstance(v, (int, float)) and v > 0 else None
+
+    # "n/a": too few samples for the percentile; else the point did not run or failed
+    qbfigure.bars_by_config(ax, rows, queues, configs, value,
+                            lambda run: "n/a" if run.latency_summary(source) else run.status.replace("_", " "))
+    ax.set_yscale("log")
+    ax.set_title(title)
+    ax.set_ylabel(f"{label} latency (ns)")
 
 
 def main(argv=None) -> int:

@@ -7,13 +7,16 @@ pop), push and pop (one sampled try_push / try_pop that succeeded), and
 round_trip (pingpong runs). One panel per P x C, one line per queue: x is the
 percentile on the 1/(1-p) log scale (p50 at 2, p99 at 100, p99.9 at 1000),
 y the latency in ns on a log scale, read from the repetitions' HdrHistogram
-counts ("hdr") merged over every valid repetition.
+counts ("hdr") merged over every valid repetition. With more than eight
+queues, a row of panels per queue class (qbclass.panel_groups), each row's
+legend to its right.
 """
 
 from __future__ import annotations
 
 import sys
 
+import qbclass
 import qbfigure
 
 SOURCES = {
@@ -33,6 +36,25 @@ def _ticks(ax, deepest: float) -> None:
     ax.minorticks_off()
 
 
+def _panel(ax, rows, source: str, title: str) -> list[str]:
+    deepest, drawn = 2.0, []
+    for r in rows:
+        xs, ys = r.latency_spectrum(source)
+        if not len(xs):
+            continue
+        ax.plot(xs, ys, drawstyle="steps-post", color=qbfigure.queue_colour(r.queue), lw=1.2,
+                marker=qbfigure.queue_marker(r.queue), ms=3.5, markevery=0.2)
+        deepest = max(deepest, xs[-1])
+        drawn.append(r.queue)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _ticks(ax, deepest)
+    ax.set_title(title)
+    ax.set_xlabel("percentile (1/(1-p) scale)")
+    ax.set_ylabel("latency (ns)")
+    return drawn
+
+
 def _figure(group, outdir, source: str):
     kind = f"latency_spectrum_{source}"
     what = f"{SOURCES[source]}: percentile spectrum"
@@ -44,25 +66,27 @@ def _figure(group, outdir, source: str):
                "round_trip": "no pingpong run"}[source]
         return qbfigure.not_applicable(kind, group, what, why)
     configs = sorted({(r.producers, r.consumers) for r in rows})
-    fig, axes = qbfigure.grid(len(configs))
-    queues = list(dict.fromkeys(r.queue for r in rows))
-    for ax, (p, c) in zip(axes, configs):
-        deepest = 2.0
-        for r in rows:
-            if (r.producers, r.consumers) != (p, c):
-                continue
-            xs, ys = r.latency_spectrum(source)  # qbhist.spectrum of r.latency(source), as arrays
-            if not len(xs):
-                continue
-            ax.plot(xs, ys, drawstyle="steps-post", color=qbfigure.queue_colour(r.queue), lw=1.2)
-            deepest = max(deepest, xs[-1])
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        _ticks(ax, deepest)
-        ax.set_title(f"{p} producer{'s' if p != 1 else ''}, {c} consumer{'s' if c != 1 else ''}")
-        ax.set_xlabel("percentile (1/(1-p) scale)")
-        ax.set_ylabel("latency (ns)")
-    qbfigure.legend_by_queue(axes[0], queues, loc="upper left")
+    groups = qbclass.panel_groups(rows)
+    if len(groups) == 1:
+        fig, axes = qbfigure.grid(len(configs))
+        drawn = []
+        for ax, (p, c) in zip(axes, configs):
+            drawn += _panel(ax, [r for r in rows if (r.producers, r.consumers) == (p, c)], source,
+                            f"{p} producer{'s' if p != 1 else ''}, {c} consumer{'s' if c != 1 else ''}")
+        qbfigure.legend_outside(fig, list(dict.fromkeys(r.queue for r in rows if r.queue in drawn)))
+        return qbfigure.finish(fig, kind, what, group, outdir)
+    ncols = max(len({(r.producers, r.consumers) for r in members}) for _, members in groups)
+    fig, grid = qbfigure.pyplot().subplots(len(groups), ncols, figsize=(2.9 * ncols + 0.6, 2.6 * len(groups) + 0.9),
+                                           squeeze=False)
+    for row_axes, (name, members) in zip(grid, groups):
+        mine = sorted({(r.producers, r.consumers) for r in members})
+        drawn = []
+        for ax, (p, c) in zip(row_axes, mine):
+            drawn += _panel(ax, [r for r in members if (r.producers, r.consumers) == (p, c)], source,
+                            f"{qbclass.wrapped(name)}\np{p}c{c}")
+        for ax in row_axes[len(mine):]:
+            ax.remove()
+        qbfigure.legend_outside(row_axes[len(mine) - 1], list(dict.fromkeys(drawn)))
     return qbfigure.finish(fig, kind, what, group, outdir)
 
 

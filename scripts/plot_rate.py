@@ -45,7 +45,7 @@ def make(group, outdir):
         ax.set_ylabel("rate (items/s)")
         ax.set_ylim(bottom=0)
         qbfigure.rate_axis(ax)
-        ax.legend(fontsize=7, loc="lower right")
+    qbfigure.style_legend(fig, axes)
     return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 

@@ -49,21 +49,20 @@ def make(group, outdir):
             label = queue if len(consumers) == 1 else f"{queue}, {c}C"
             drawn = [r for r in line if r.median is not None]
             xs = [r.producers for r in drawn]
-            left.plot(xs, [r.median for r in drawn], style, marker="o", ms=3, color=colour, label=label)
+            marker = qbfigure.queue_marker(queue)
+            left.plot(xs, [r.median for r in drawn], style, marker=marker, ms=4, color=colour, label=label)
             left.fill_between(xs, [r.aggregate["min_items_per_s"] for r in drawn],
                               [r.aggregate["max_items_per_s"] for r in drawn], color=colour, alpha=0.18, lw=0)
             rated = [(r.producers, success_rate(r)) for r in line]
             rated = [(x, y * 100) for x, y in rated if y is not None]
-            right.plot([x for x, _ in rated], [y for _, y in rated], style, marker="o", ms=3, color=colour,
+            right.plot([x for x, _ in rated], [y for _, y in rated], style, marker=marker, ms=4, color=colour,
                        label=label)
-    left.set_ylabel("items/s (median; band: min-max)")
-    left.set_ylim(bottom=0)
-    qbfigure.rate_axis(left)
+    qbfigure.throughput_axis(left, "items/s (median; band: min-max)")
     right.set_ylabel("success rate (% of attempted pushes delivered)")
     for ax in (left, right):
         ax.set_xlabel("producers (threads)")
         ax.set_xticks(sorted({r.producers for r in rows}))
-        ax.legend(fontsize=7, loc="best")
+    qbfigure.legend_outside(right, right.get_lines())
     return [qbfigure.finish(fig, kind, what, group, outdir)]
 
 

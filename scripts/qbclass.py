@@ -81,3 +81,20 @@ def by_panel_class(rows) -> list[tuple[str, list]]:
     for r in rows:
         found.setdefault(panel_class(r), []).append(r)
     return [(name, found[name]) for name in PANEL_CLASSES if name in found]
+
+
+MAX_SERIES = 8  # the most series a panel holds before it is split by panel class
+
+
+def panel_groups(rows, limit: int = MAX_SERIES) -> list[tuple[str, list]]:
+    """The rows of one figure's panels: ("", rows) when they have at most
+    `limit` queues, else by_panel_class(rows) (a class may still exceed it)."""
+    if len({r.queue for r in rows}) <= limit:
+        return [("", list(rows))]
+    return by_panel_class(rows)
+
+
+def wrapped(name: str, width: int = 34) -> str:
+    """A panel class's name for a panel title: a long one on two lines, after its first comma."""
+    head, _, tail = name.partition(", ")
+    return f"{head},\n{tail}" if tail and len(name) > width else name

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+import weakref
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import qblayout
 import qbresults
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,23 +45,45 @@ def pyplot():
     return plt
 
 
-# Our queues get fixed, well-separated colours; any other queue (a peer added
-# later, a one-off experiment) gets one of the spare colours, picked by its
-# name's checksum, so it too keeps its colour in every figure and report, and
-# never takes one of ours (two unknown queues may share one).
-_KNOWN = {
-    "mutex_deque": "#d62728",
-    "segmented": "#1f77b4",
-    "sequence_ring": "#2ca02c",
-    "mpsc_elastic": "#9467bd",
+# Every queue qbench registers has its own (colour, marker), the same in every
+# figure. Colours are matplotlib's tab10, picked so that the queues of one
+# panel class (qbclass.PANEL_CLASSES) never share one; across classes a
+# colour recurs with another marker, so the pair names one queue. Any other
+# queue (a peer added later, a one-off experiment) gets a spare colour, none
+# of which a registered queue has, and a marker, both picked by its name's
+# checksum: it too keeps them in every figure (two unknown queues may share).
+QUEUE_STYLE = {
+    # bounded MPMC
+    "sequence_ring": ("#2ca02c", "o"), "locked_ring": ("#ff7f0e", "s"), "elastic_locked": ("#8c564b", "^"),
+    "boost_lockfree_queue": ("#e377c2", "D"), "tbb_bounded_queue": ("#17becf", "v"),
+    "atomic_queue_b2": ("#bcbd22", "P"), "xenium_vyukov_bounded": ("#1f77b4", "X"), "ck_ring_mpmc": ("#7f7f7f", "*"),
+    # unbounded MPMC, FIFO
+    "mutex_deque": ("#d62728", "s"), "segmented": ("#1f77b4", "o"), "spinlock_deque": ("#ff7f0e", "^"),
+    "linked_cas": ("#9467bd", "D"), "xenium_ms_queue": ("#8c564b", "v"), "xenium_ramalhete_queue": ("#e377c2", "P"),
+    "urcu_wfcqueue": ("#17becf", "X"),
+    # unbounded MPMC, per-producer FIFO or unordered
+    "moodycamel_queue": ("#ff7f0e", "h"), "moodycamel_tokens": ("#17becf", "p"), "tbb_queue": ("#8c564b", "<"),
+    # single-ended
+    "mpsc_elastic": ("#9467bd", "o"), "moodycamel_rwq": ("#ff7f0e", ">"), "boost_spsc_queue": ("#e377c2", "d"),
+    "atomic_queue_b2_spsc": ("#bcbd22", "H"),
+    # reference ceilings
+    "faa_ceiling": ("#000000", "x"), "cas_ceiling": ("#7f7f7f", "+"),
 }
-_SPARE = ("#ff7f0e", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#1b9e77", "#e6ab02", "#637939", "#7b4173")
+_SPARE = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#5254a3", "#8ca252", "#bd9e39", "#a55194")
+_SPARE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_RIGHT: weakref.WeakSet = weakref.WeakSet()  # figure legends right of the canvas (legend_outside)
 
 
 def queue_colour(queue: str) -> str:
-    if queue in _KNOWN:
-        return _KNOWN[queue]
+    if queue in QUEUE_STYLE:
+        return QUEUE_STYLE[queue][0]
     return _SPARE[zlib.crc32(queue.encode()) % len(_SPARE)]
+
+
+def queue_marker(queue: str) -> str:
+    if queue in QUEUE_STYLE:
+        return QUEUE_STYLE[queue][1]
+    return _SPARE_MARKERS[zlib.crc32(queue.encode()) // len(_SPARE) % len(_SPARE_MARKERS)]
 
 
 @dataclass
@@ -73,6 +97,7 @@ class Made:
     svg: Path | None = None
     why_not: str = ""
     note: str = ""  # words the figure shows instead of data, repeated in the report
+    layout: dict = field(default_factory=dict)  # qblayout.check: overlaps and throughput spans
 
 
 def not_applicable(kind: str, group: qbresults.Group, title: str, why: str) -> Made:
@@ -82,14 +107,23 @@ def not_applicable(kind: str, group: qbresults.Group, title: str, why: str) -> M
 def suptitle(fig, what: str, group: qbresults.Group) -> str:
     """Titles the figure with what it shows, the scenario and the machine."""
     title = f"{what}: scenario '{group.scenario}'"
-    fig.suptitle(f"{title}\n{group.results.machine}")
+    fig.suptitle(f"{title}\n{group.results.machine}", y=1 - 0.06 / fig.get_figheight(), va="top")
     return title
+
+
+def tight(fig) -> None:
+    """tight_layout, below the two-line suptitle (which tight_layout does not
+    keep clear of on a tall figure)."""
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
+    for legend in fig.legends:  # one right of the canvas starts level with the panels, below the title
+        if legend in _RIGHT:
+            legend.set_bbox_to_anchor((1.0, fig.subplotpars.top), transform=fig.transFigure)
 
 
 def finish(fig, kind: str, what: str, group: qbresults.Group, outdir: Path, note: str = "") -> Made:
     """Titles the figure, lays it out and saves it."""
     title = suptitle(fig, what, group)
-    fig.tight_layout()
+    tight(fig)
     return save(fig, kind, group, title, outdir, note)
 
 
@@ -97,10 +131,30 @@ def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note:
     outdir.mkdir(parents=True, exist_ok=True)
     base = outdir / f"{group.prefix}-{kind}"
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    fig.savefig(png, dpi=90)
-    fig.savefig(svg)
+    layout = qblayout.check(fig)
+    region = _region(fig)
+    for path, dpi in ((png, 90), (svg, None)):
+        fig.savefig(path, dpi=dpi, bbox_inches=region)
     pyplot().close(fig)
-    return Made(kind=kind, group=group, title=title, png=png, svg=svg, note=note)
+    return Made(kind=kind, group=group, title=title, png=png, svg=svg, note=note, layout=layout)
+
+
+def _region(fig):
+    """What is saved: the canvas, grown to hold the legends and texts placed
+    outside it (legend_outside), from the extents of the layout check's draw
+    (matplotlib's bbox_inches="tight" would measure every artist again)."""
+    from matplotlib.transforms import Bbox
+
+    renderer = fig.canvas.get_renderer()
+    outside = [leg for leg in fig.legends + [ax.get_legend() for ax in fig.axes] if leg is not None]
+    texts = fig.texts + [t for t in [getattr(fig, "_suptitle", None)] if t is not None]
+    boxes = [fig.bbox] + [a.get_window_extent(renderer) for a in outside + texts if a.get_visible()]
+    pad, box, canvas = 0.1 * fig.dpi, Bbox.union(boxes), fig.bbox
+    grown = Bbox.from_extents(box.x0 - pad if box.x0 < canvas.x0 else canvas.x0,
+                              box.y0 - pad if box.y0 < canvas.y0 else canvas.y0,
+                              box.x1 + pad if box.x1 > canvas.x1 else canvas.x1,
+                              box.y1 + pad if box.y1 > canvas.y1 else canvas.y1)
+    return grown.transformed(fig.dpi_scale_trans.inverted())
 
 
 def grid(n: int, ncols: int = 3, panel=(3.6, 2.8)):
@@ -146,6 +200,7 @@ def bars_by_config(ax, rows, queues, configs, value, missing) -> None:
         if xs:  # one call a queue: the same bars, drawn in the same order, without a call's overhead each
             ax.bar(xs, heights, width * 0.9, color=queue_colour(queue))
     ax.set_xticks(range(len(configs)), [f"p{p}c{c}" for p, c in configs])
+    ax.set_xlim(-0.5, len(configs) - 0.5)
     ax.set_xlabel("configuration (producers x consumers)")
 
 
@@ -168,11 +223,86 @@ def rate_axis(ax, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(EngFormatter(sep=""))
 
 
-def legend_by_queue(ax, queues, **kw) -> None:
+def mark_throughput(ax) -> None:
+    """Marks a panel whose y axis is items/s, so that the layout check
+    (qblayout) reports how much of its height the queues use."""
+    qblayout.mark_throughput(ax)
+
+
+def throughput_axis(ax, label: str, log_y: bool = False) -> None:
+    """A panel's items/s axis, set once its data is drawn: marked for the
+    layout check, EngFormatter ticks, and linear from zero unless asked for
+    log, or unless there the queues other than the fastest would use less
+    than half the height (qblayout.span): then log, said so in the label."""
+    mark_throughput(ax)
+    if not log_y:
+        ax.set_ylim(bottom=0)
+        values = [y for ys in qblayout.series(ax).values() for y in ys]
+        log_y = (qblayout.span(ax) or 1.0) < qblayout.MIN_SPAN and all(y > 0 for y in values)
+        if log_y:
+            ax.autoscale(axis="y")
+    if log_y:
+        from matplotlib.ticker import LogLocator, NullFormatter
+
+        ax.set_yscale("log")
+        low, high = ax.get_ylim()
+        ax.yaxis.set_major_locator(LogLocator(10, subs=(1, 2, 5) if high < 300 * low else (1,)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        label = label.replace("items/s", "items/s, log scale", 1)
+    rate_axis(ax)
+    ax.set_ylabel(label)
+
+
+def queue_handles(queues, dashed=frozenset(), line: bool = True) -> list:
+    """Legend entries showing each queue's colour and marker (a dashed line
+    for those in `dashed`, the reference ceilings; markers alone without `line`)."""
     from matplotlib.lines import Line2D
-    handles = [Line2D([], [], color=queue_colour(q), lw=2, label=q) for q in queues]
-    if handles:
-        ax.legend(handles=handles, fontsize=7, **kw)
+    return [Line2D([], [], color=queue_colour(q), marker=queue_marker(q), ms=5, lw=1.5 if line else 0,
+                   ls="--" if q in dashed else "-", label=q) for q in queues]
+
+
+def legend_outside(anchor, items, where: str = "right", ncol: int | None = None, title: str | None = None,
+                   fontsize: float = 7):
+    """A legend outside every panel: `items` are queue names (shown in their
+    colour and marker) or artists. `anchor` a Figure: one legend right of the
+    canvas (where="right") or below it ("below"). `anchor` an Axes: beside
+    that panel, to its right or below it, left out of the layout so that the
+    grid keeps its spacing (so anchor it where no other panel is: a row's
+    last panel, beside a free slot). save() grows the image to hold it."""
+    handles = [queue_handles([i])[0] if isinstance(i, str) else i for i in items]
+    if not handles:
+        return None
+    right = where == "right"
+    kw = dict(handles=handles, fontsize=fontsize, title=title, title_fontsize=fontsize, frameon=False,
+              ncol=ncol or (1 if right else min(4, len(handles))), loc="upper left" if right else "upper center")
+    if hasattr(anchor, "transAxes"):
+        legend = anchor.legend(bbox_to_anchor=(1.02, 1.0) if right else (0.5, -0.22), **kw)
+        legend.set_in_layout(False)
+        return legend
+    legend = anchor.legend(bbox_to_anchor=(1.0, 0.9) if right else (0.5, 0.0), **kw)
+    if right:
+        _RIGHT.add(legend)
+    return legend
+
+
+def style_legend(fig, axes, title: str = "line styles (colour: the panel's queue)"):
+    """One figure legend for labels that mean the same in every panel
+    (depth, capacity, target, p99): each label once, in grey, styled as drawn."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    found = {}
+    for ax in axes:
+        for artist, label in zip(*ax.get_legend_handles_labels()):
+            if label in found:
+                continue
+            if isinstance(artist, Line2D):
+                found[label] = Line2D([], [], color="#555555", ls=artist.get_linestyle(), lw=artist.get_linewidth(),
+                                      alpha=artist.get_alpha(), label=label)
+            else:
+                patch = artist.patches[0] if hasattr(artist, "patches") else artist
+                found[label] = Patch(color="#555555", alpha=patch.get_alpha(), label=label)
+    return legend_outside(fig, list(found.values()), title=title)
 
 
 def parser(doc: str) -> argparse.ArgumentParser:

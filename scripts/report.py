@@ -6,10 +6,13 @@ killed sweep left beside its --out (RESULTS.journal), and scripts/claims.json.
 Output, in DIR (default plots/<stem of the first RESULTS>): every figure that
 the plot_*.py scripts can draw from the results (PNG and SVG), report.md
 (figures linked) and report.html (one self-contained page, figures embedded as
-data: URIs). Both reports give the machine, each scenario's formula and a
-table of its points, the fastest queue per configuration, the points that were
-not measured and why, which counters the machine could count, the figures that
-did not apply, and the seed articles' claims beside our measured figures.
+data: URIs). Both open with the answer: the machine in one line, then per
+scenario the verdict (the fastest queue of each class at each shape, its
+margin, whether the repetitions overlap), its figure and the warnings, kind by
+kind. Then each scenario's figures, its scalability fits and its details
+(formula, points, problems, figures that did not apply); the seed articles'
+claims measured here (the others in one collapsed line); the machine and which
+counters it could count.
 Every input is read and checked before anything is written; the figures
 are drawn in worker processes, one a CPU (report_figures.py).
 """
@@ -34,12 +37,44 @@ import plot_sweep
 import plot_usl
 import qbfigure
 import qbresults
+import qbusl
 import report_figures
 import report_render as rr
 import report_tables as tables
+import report_verdict as verdict
 
 FIGURE_SCRIPTS = (plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters,
                   plot_depth, plot_rate, plot_sweep, plot_lanes)
+
+
+VERDICT_FIGURE = "throughput_by_class"
+
+
+def _machine_line(same_machine: list) -> str:
+    ctx = same_machine[0].context
+    dates = ", ".join(str(r.context.get("date_utc", "date unknown")) for r in same_machine)
+    return (f"Machine: {same_machine[0].machine}; {ctx.get('compiler', 'compiler unknown')}, "
+            f"{ctx.get('build_type', 'build type unknown')}; run {dates}.")
+
+
+def _verdict_blocks(group, made, many: bool, first: bool) -> list:
+    """The answer first: the verdict table, its figure, the warnings. The
+    first group's table and figure get the ids "verdict" and "verdict-figure"."""
+    title = "Verdict" + (f": scenario '{group.scenario}' ({group.results.path.name})" if many else "")
+    blocks = [rr.Heading(2, title),
+              rr.Para("The fastest queue of each class (from the traits each queue declares) at each shape "
+                      "(P producers x C consumers): its median items/s, its margin over the runner-up, and "
+                      "whether their repetitions' min-max ranges overlap (then the order may not hold on a "
+                      "rerun).")]
+    table = verdict.verdict_table(group)
+    if isinstance(table[0], rr.Table) and first:
+        table[0].anchor = "verdict"
+    blocks += table
+    figure = next((m for m in made if m.kind == VERDICT_FIGURE and m.png), None)
+    if figure:
+        blocks.append(rr.Figure(figure.png, figure.title, figure.note, anchor="verdict-figure" if first else ""))
+    blocks += [rr.Heading(3, "Warnings")] + verdict.warnings_summary(group)
+    return blocks
 
 
 def _scenario_blocks(group, made, many_files: bool) -> list:
@@ -51,35 +86,64 @@ def _scenario_blocks(group, made, many_files: bool) -> list:
     else:
         blocks.append(rr.Para("Formula: not recorded (a sweep given as command-line flags: P producers push and "
                               "C consumers pop as fast as the queue lets them)."))
-    facts = [f"scenario {k}: {sc[k]}" for k in ("source", "file") if sc.get(k)]
-    facts.append(f"workload: {', '.join(sorted({r.workload for r in group.rows}))}")
-    facts += [f"machine: {group.results.machine}"] + tables.run_facts(group.results)
-    blocks.append(rr.Bullets(facts))
     if group.results.journal:
         blocks.append(rr.Para(f"{group.results.recovery.words}; the points that had not run are listed as "
                               "not_run.", warning=True))
     elif group.results.doc.get("interrupted"):
         blocks.append(rr.Para("this sweep was interrupted: the points that had not run are listed as not_run.",
                               warning=True))
-    blocks += [rr.Heading(3, "Points"), tables.scenario_table(group)]
+    drawn = [m for m in made if m.png and m.kind != VERDICT_FIGURE]
+    if drawn:
+        blocks.append(rr.Heading(3, "Figures"))
+        blocks += [rr.Figure(m.png, m.title, m.note) for m in drawn]
+    usl_headers, usl_rows = qbusl.table(group)
+    if usl_rows:
+        blocks += [rr.Heading(3, "Scalability: the Universal Scalability Law fitted to each sweep"),
+                   rr.Para("X(N) = lambda N / (1 + sigma (N - 1) + kappa N (N - 1)): sigma is contention "
+                           "(the serial fraction), kappa coherency delay (the cost every pair of threads adds); "
+                           "N* = sqrt((1 - sigma) / kappa) is where throughput peaks."),
+                   rr.Table(usl_headers, usl_rows)]
+    facts = [f"scenario {k}: {sc[k]}" for k in ("source", "file") if sc.get(k)]
+    facts.append(f"workload: {', '.join(sorted({r.workload for r in group.rows}))}")
+    facts += [f"machine: {group.results.machine}"] + tables.run_facts(group.results)
+    blocks += [rr.Heading(3, "Details"), rr.Bullets(facts), rr.Heading(4, "Points"), tables.scenario_table(group)]
     if tables.ceiling_fractions(group):
         blocks.append(rr.Para(f"% of {tables.CEILING}: the point's median items/s over the median of "
                               f"{tables.CEILING} at the same producers and consumers in this sweep, where producers "
                               "fetch-add one shared counter and consumers another: the most any queue whose push "
-                              "and pop each claim a position from one shared counter per side can move. A reference ceiling is never ranked as fastest."))
+                              "and pop each claim a position from one shared counter per side can move. A reference "
+                              "ceiling is never ranked as fastest."))
     extra = tables.workload_tables(group)
     if extra:
-        blocks += [rr.Heading(3, "Workload figures")] + extra
-    blocks += [rr.Heading(3, "Fastest queue per configuration")] + tables.fastest_table(group)
-    blocks += [rr.Heading(3, "Invalid, failed and skipped points")] + tables.problems_table(group)
-    drawn = [m for m in made if m.png]
-    if drawn:
-        blocks.append(rr.Heading(3, "Figures"))
-        blocks += [rr.Figure(m.png, m.title, m.note) for m in drawn]
+        blocks += [rr.Heading(4, "Workload figures")] + extra
+    blocks += [rr.Heading(4, "Fastest queue per configuration, every class together")] + tables.fastest_table(group)
+    blocks += [rr.Heading(4, "Invalid, failed and skipped points")] + tables.problems_table(group)
     skipped = [m for m in made if not m.png]
     if skipped:
-        blocks += [rr.Heading(3, "Figures not applicable"),
+        blocks += [rr.Heading(4, "Figures not applicable"),
                    rr.Bullets([f"{m.kind}: {m.why_not}" for m in skipped])]
+    return blocks
+
+
+def _claims_blocks(claims_doc, all_results) -> list:
+    """The claims measured here in a table; the others in one line, listed behind it."""
+    found = claims.measure(claims_doc, all_results)
+    measured = [m for m in found if m.value is not None]
+    unmeasured = [m for m in found if m.value is None]
+    blocks = [rr.Heading(2, "Claims against these measurements")]
+    if measured:
+        headers, rows = claims.table_rows(measured)
+        blocks += [rr.Para("Each figure a seed article claims, beside the matching point of these results (same "
+                           "queue design, producers and consumers, workload). The ratio is ours divided by theirs; "
+                           "the machines differ, so it says how far apart the numbers are, not which is right."),
+                   rr.Table(headers, rows, align_right={2, 3, 4})]
+    else:
+        blocks.append(rr.Para("No claim of the seed articles matches a point of these results."))
+    if unmeasured:
+        headers, rows = claims.table_rows(unmeasured)
+        blocks.append(rr.Details(f"{len(unmeasured)} more claims are not measured in these results (their "
+                                 "scenarios were not run); the list, from scripts/claims.json",
+                                 [rr.Table(headers[:3] + headers[5:6], [r[:3] + r[5:6] for r in rows])]))
     return blocks
 
 
@@ -87,21 +151,20 @@ def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     groups = qbresults.groups(all_results)
     made = report_figures.draw_all(groups, FIGURE_SCRIPTS, outdir, {plot_scaling: {"log_y": log_y}})
     count = sum(1 for ms in made.values() for m in ms if m.png)
-    blocks = [rr.Heading(1, "qbench report"),
-              rr.Para(f"Results: {', '.join(str(r.path) for r in all_results)}. {count} figures "
-                      "(PNG, and SVG beside them in this folder).")]
+    machines = tables.machines(all_results)
+    blocks = [rr.Heading(1, "qbench report")]
+    blocks += [rr.Para(_machine_line(same)) for same in machines]
     blocks += [rr.Para(f"{r.path}: {r.recovery.words}.", warning=True) for r in all_results if r.journal]
-    for same_machine in tables.machines(all_results):
-        blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)
-        blocks += [rr.Heading(3, "Counter availability")] + tables.counters_table(same_machine)
-    headers, rows = claims.table_rows(claims.measure(claims_doc, all_results))
-    blocks += [rr.Heading(2, "Claims against these measurements"),
-               rr.Para("Each figure a seed article claims, beside the matching point of these results (same queue "
-                       "design, producers and consumers, workload). The ratio is ours divided by theirs; the "
-                       "machines differ, so it says how far apart the numbers are, not which is right."),
-               rr.Table(headers, rows, align_right={2, 3, 4})]
+    for i, g in enumerate(groups):
+        blocks += _verdict_blocks(g, made[id(g)], len(groups) > 1, i == 0)
     for g in groups:
         blocks += _scenario_blocks(g, made[id(g)], len(all_results) > 1)
+    blocks += _claims_blocks(claims_doc, all_results)
+    for same_machine in machines:
+        blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)
+        blocks += [rr.Heading(3, "Counter availability")] + tables.counters_table(same_machine)
+    blocks.append(rr.Para(f"Results: {', '.join(str(r.path) for r in all_results)}. {count} figures (PNG, and SVG "
+                          "beside them in this folder)."))
     return blocks
 
 

@@ -38,6 +38,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     align_right: set[int] = field(default_factory=set)  # column indexes of numbers
+    anchor: str = ""  # the HTML element's id, for links and the page's own checks
 
 
 @dataclass
@@ -45,6 +46,15 @@ class Figure:
     png: Path
     caption: str
     note: str = ""
+    anchor: str = ""
+
+
+@dataclass
+class Details:
+    """Blocks shown behind a one-line summary: collapsed in the HTML page."""
+
+    summary: str
+    blocks: list
 
 
 def _md_cell(text: str) -> str:
@@ -54,7 +64,10 @@ def _md_cell(text: str) -> str:
 def markdown(blocks) -> str:
     out: list[str] = []
     for b in blocks:
-        if isinstance(b, Heading):
+        if isinstance(b, Details):
+            out += [f"<details><summary>{html.escape(b.summary)}</summary>", "", markdown(b.blocks).rstrip(), "",
+                    "</details>", ""]
+        elif isinstance(b, Heading):
             out += ["#" * b.level + " " + b.text, ""]
         elif isinstance(b, Para):
             out += [("**Warning:** " if b.warning else "") + b.text, ""]
@@ -97,6 +110,9 @@ figure { margin: 1em 0 2em; }
 figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: 0.9em; color: #444; }
 .note { background: #fff6d6; border-left: 4px solid #e0b000; padding: 0.3em 0.6em; }
+.verdict td { font-size: 0.95em; }
+details { margin: 0.5em 0 1.5em; }
+summary { cursor: pointer; }
 .warning { background: #ffe3e3; border-left: 4px solid #c00; padding: 0.3em 0.6em; }
 """
 
@@ -106,28 +122,42 @@ def _data_uri(png: Path) -> str:
 
 
 def html_page(title: str, blocks) -> str:
-    e = html.escape
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+           f"<title>{html.escape(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    out += _html_blocks(blocks)
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _id(anchor: str) -> str:
+    return f' id="{html.escape(anchor)}"' if anchor else ""
+
+
+def _html_blocks(blocks) -> list[str]:
+    e = html.escape
+    out: list[str] = []
     for b in blocks:
-        if isinstance(b, Heading):
+        if isinstance(b, Details):
+            out.append(f"<details><summary>{e(b.summary)}</summary>")
+            out += _html_blocks(b.blocks)
+            out.append("</details>")
+        elif isinstance(b, Heading):
             out.append(f"<h{b.level}>{e(b.text)}</h{b.level}>")
         elif isinstance(b, Para):
             out.append(f'<p class="warning">{e(b.text)}</p>' if b.warning else f"<p>{e(b.text)}</p>")
         elif isinstance(b, Bullets):
             out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in b.items) + "</ul>")
         elif isinstance(b, Table):
-            out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b.headers) + "</tr></thead><tbody>")
+            out.append(f"<table{_id(b.anchor)}><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b.headers) + "</tr></thead><tbody>")
             for row in b.rows:
                 cells = "".join(f'<td class="num">{e(str(c))}</td>' if i in b.align_right else f"<td>{e(str(c))}</td>"
                                 for i, c in enumerate(row))
                 out.append(f"<tr>{cells}</tr>")
             out.append("</tbody></table>")
         elif isinstance(b, Figure):
-            out.append(f'<figure><img src="{_data_uri(b.png)}" alt="{e(b.caption)}">'
+            out.append(f'<figure{_id(b.anchor)}><img src="{_data_uri(b.png)}" alt="{e(b.caption)}">'
                        f"<figcaption>{e(b.caption)}</figcaption>")
             if b.note:
                 out.append(f'<p class="note">{e(b.note)}</p>')
             out.append("</figure>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    return out

@@ -10,6 +10,7 @@ fd 4), so the standard library is enough.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import select
@@ -35,10 +36,20 @@ _IMAGES = """JSON.stringify(Array.from(document.images).map(img => {
 }))"""
 
 
+# Where each element with an id lies on the page, in CSS px from its top.
+_ANCHORS = """JSON.stringify(Object.fromEntries(Array.from(document.querySelectorAll('[id]')).map(el => {
+  const box = el.getBoundingClientRect();
+  return [el.id, {top: box.top + window.scrollY, bottom: box.bottom + window.scrollY}];
+})))"""
+
+VIEWPORT = (1366, 900)  # a laptop's screen: what a reader sees before scrolling
+
+
 @dataclass
 class PageCheck:
     images: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # exceptions, console errors, error log entries
+    anchors: dict[str, dict] = field(default_factory=dict)  # id -> {"top", "bottom"} in px, at VIEWPORT
 
     @property
     def broken_images(self) -> list[dict]:
@@ -104,8 +115,10 @@ def _errors(events: list[dict]) -> list[str]:
     return out
 
 
-def check_page(path: Path, timeout: float = 60.0) -> PageCheck:
-    """Loads file://path, waits for its load event, then inspects it."""
+def check_page(path: Path, timeout: float = 60.0, screenshot: Path | None = None) -> PageCheck:
+    """Loads file://path in a VIEWPORT-sized window, waits for its load
+    event, then inspects it; with `screenshot`, writes the first screen there
+    as PNG."""
     profile = tempfile.mkdtemp(prefix="qb-chromium-")
     to_r, to_w = os.pipe()
     from_r, from_w = os.pipe()
@@ -126,12 +139,20 @@ def check_page(path: Path, timeout: float = 60.0) -> PageCheck:
         session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             pipe.call(f"{domain}.enable", session=session)
+        width, height = VIEWPORT
+        pipe.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
         pipe.call("Page.navigate", {"url": Path(path).resolve().as_uri()}, session=session)
         pipe.wait_for("Page.loadEventFired", session, timeout)
         result = pipe.call("Runtime.evaluate", {"expression": _IMAGES, "returnByValue": True}, session=session)
         images = json.loads(result["result"]["value"])
+        result = pipe.call("Runtime.evaluate", {"expression": _ANCHORS, "returnByValue": True}, session=session)
+        anchors = json.loads(result["result"]["value"])
+        if screenshot is not None:
+            shot = pipe.call("Page.captureScreenshot", {"format": "png"}, session=session, timeout=timeout)
+            Path(screenshot).write_bytes(base64.b64decode(shot["data"]))
         pipe.call("Runtime.evaluate", {"expression": "0"}, session=session)  # lets late events arrive first
-        return PageCheck(images=images, errors=_errors(pipe.events))
+        return PageCheck(images=images, errors=_errors(pipe.events), anchors=anchors)
     finally:
         try:
             pipe.call("Browser.close", timeout=5)

@@ -34,3 +34,22 @@ def test_the_html_report_shows_every_figure_without_errors(report_dir):
     assert len(check.images) == len(list(report_dir.glob("*.png"))) > 0
     assert check.broken_images == []
     assert check.errors == []
+
+
+def test_the_first_screen_shows_the_verdict_and_its_figure(report_dir, tmp_path):
+    shot = tmp_path / "first-screen.png"
+    check = browser_check.check_page(report_dir / "report.html", screenshot=shot)
+    height = browser_check.VIEWPORT[1]
+    assert "verdict" in check.anchors and "verdict-figure" in check.anchors, check.anchors
+    assert check.anchors["verdict"]["bottom"] <= height, check.anchors
+    assert check.anchors["verdict-figure"]["bottom"] <= height, check.anchors
+    assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_first_screen_check_fails_for_a_verdict_pushed_down(tmp_path):
+    page = tmp_path / "late.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"><title>late</title></head><body>'
+                    '<div style="height:1200px">machine table</div><table id="verdict"><tr><td>x</td></tr></table>'
+                    '</body></html>')
+    check = browser_check.check_page(page)
+    assert check.anchors["verdict"]["top"] > browser_check.VIEWPORT[1]

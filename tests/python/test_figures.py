@@ -13,14 +13,14 @@ from conftest import FIXTURES, REPORT_INPUTS
 
 # The figure kinds each fixture's data calls for (its scenario is the prefix).
 EXPECTED = {
-    "throughput.json": ["throughput_vs_producers", "throughput_vs_consumers", "heatmap_items_per_s",
+    "throughput.json": ["throughput_by_class", "throughput_vs_producers", "throughput_vs_consumers", "heatmap_items_per_s",
                         "heatmap_ratio_to_fastest", "latency_spectrum_e2e", "latency_spectrum_push",
                         "latency_spectrum_pop", "latency_percentiles", "counters_per_item"],
     "backpressure.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "depth_over_time",
                           "paced_rate"],
     "burst.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "depth_over_time"],
     "lanes.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "priority_lanes"],
-    "producer_sweep.json": ["latency_spectrum_e2e", "latency_percentiles", "producer_sweep"],
+    "producer_sweep.json": ["latency_spectrum_e2e", "latency_percentiles", "producer_sweep", "usl_fit"],
     "pingpong.json": ["latency_spectrum_round_trip"],
 }
 ALL_KINDS = {k for kinds in EXPECTED.values() for k in kinds}
@@ -59,18 +59,57 @@ def test_a_queue_keeps_its_colour_in_every_figure(report_dir):
 def test_an_unknown_queue_gets_a_stable_colour_of_its_own(report_dir):
     colour = qbfigure.queue_colour("peer_newqueue")
     assert colour == qbfigure.queue_colour("peer_newqueue")
-    assert colour not in {qbfigure.queue_colour(q) for q in ("mutex_deque", "segmented", "sequence_ring",
-                                                                "mpsc_elastic")}
+    assert colour not in {qbfigure.queue_colour(q) for q in qbfigure.QUEUE_STYLE}
+    assert qbfigure.queue_marker("peer_newqueue") == qbfigure.queue_marker("peer_newqueue")
     assert colour in (report_dir / "1-throughput-run-throughput_vs_producers.svg").read_text()
     assert colour in (report_dir / "1-throughput-run-heatmap_items_per_s.svg").read_text()
 
 
 def test_unsupported_counters_are_said_in_words_not_drawn_as_zeros(report_dir):
     svg = (report_dir / "1-throughput-run-counters_per_item.svg").read_text()
+    assert "Not counted on this machine: cycles, instructions, cache-misses (not_supported)" in svg
     for event in ("cycles", "instructions", "cache misses"):
-        assert f"{event} per item: not counted on this machine" in svg
-    assert "not_supported" in svg
-    assert "context switches per item: not counted" not in svg  # software events count
+        assert f"{event} per item" not in svg  # no panel for an event nothing counted
+    assert "context switches per item" in svg  # software events count
+
+
+def test_the_counter_figure_names_the_uncounted_events_in_its_note(tmp_path):
+    import plot_counters
+    import qbresults
+
+    group = qbresults.groups([qbresults.load(FIXTURES / "throughput.json")])[0]
+    made, = plot_counters.make(group, tmp_path)
+    assert made.png and "cycles (not_supported: no hardware PMU" in made.note
+
+
+def test_the_counter_figure_does_not_apply_when_nothing_was_counted(tmp_path):
+    import plot_counters
+    import qbresults
+
+    group = qbresults.groups([qbresults.load(FIXTURES / "throughput.json")])[0]
+    for row in group.rows:
+        if row.block("counters"):
+            row.raw["counters"] = dict(row.raw["counters"], per_item={})
+    made, = plot_counters.make(group, tmp_path)
+    assert made.png is None and made.why_not.startswith("no event was counted on this machine: cycles")
+
+
+def test_every_registered_queue_has_its_own_colour_and_marker():
+    import qbclass
+    from fixture_parts import TRAITS, traits
+
+    styles = {q: (qbfigure.queue_colour(q), qbfigure.queue_marker(q)) for q in qbfigure.QUEUE_STYLE}
+    assert len(set(styles.values())) == len(styles)
+    assert set(qbfigure.QUEUE_STYLE) == set(TRAITS) - {"peer_newqueue"}
+
+    class Run:  # what qbclass.panel_class reads of a row
+        def __init__(self, queue):
+            self.raw, self.reference = {"traits": traits(queue)}, queue.endswith("_ceiling")
+
+    for name, rows in qbclass.by_panel_class([Run(q) for q in qbfigure.QUEUE_STYLE]):
+        colours = [qbfigure.queue_colour(q) for q in (r.raw["traits"]["name"] for r in rows)]
+        assert len(set(colours)) == len(colours), name
+        assert len(rows) <= qbclass.MAX_SERIES, name
 
 
 def test_counters_that_were_counted_are_drawn(report_dir):

@@ -139,8 +139,26 @@ def test_claims_sit_beside_the_measured_figures(md):
     assert f"| {qbformat.si(mutex)} items/s | {mutex / mutex_claim['value']:.3g} |" in md
     ratio_claim = next(c for c in doc["claims"] if c["id"] == "000-speedup-4p4c")
     assert f"| {segmented / mutex:.3g}x | {segmented / mutex / ratio_claim['value']:.3g} |" in md
+    # A claim these results do not measure: listed behind one line, not as a row of the measured table.
     eight = next(c for c in doc["claims"] if c["id"] == "003-throughput-locked-p8c8")
-    assert re.search(re.escape(eight["wording"]) + r" \| [^|]+ \| not measured in these results \|", md)
+    measured_table, _, rest = md.partition("<details>")
+    assert eight["wording"] not in measured_table.split("## Claims against these measurements", 1)[1]
+    assert re.search(re.escape(eight["wording"]) + r" \| [^|]+ \| [^|]+ \|", rest)
+    assert md.count("not measured in these results") == 1  # one line, not one a claim
+    assert re.search(r"<summary>\d+ more claims are not measured in these results", md)
+
+
+def test_the_first_lines_of_the_report_are_the_machine_and_the_verdict(md):
+    lines = [line for line in md.splitlines() if line]
+    assert lines[0] == "# qbench report"
+    assert lines[1].startswith("Machine: Fixture CPU 9000, 8 CPUs online, host fixture-host;")
+    assert lines[2].startswith("## Verdict")
+    header = next(line for line in lines if line.startswith("| P x C |"))
+    assert header == "| P x C | bounded MPMC | unbounded MPMC | MPSC-capable |"
+    # throughput.json: sequence_ring is the only bounded MPMC queue; mpsc_elastic the fastest MPSC-capable at 1x1.
+    runs = {r["id"]: r for r in fixture_doc("throughput.json")["runs"]}
+    ring = runs["run/sequence_ring/p1c1"]["aggregate"]["median_items_per_s"]
+    assert f"| 1x1 | sequence_ring {qbformat.si(ring)} (the only one measured) |" in md
 
 
 def test_the_html_page_is_self_contained(report_dir, page):
