@@ -62,10 +62,8 @@ def _verdict_blocks(group, made, many: bool, first: bool) -> list:
     first group's table and figure get the ids "verdict" and "verdict-figure"."""
     title = "Verdict" + (f": scenario '{group.scenario}' ({group.results.path.name})" if many else "")
     blocks = [rr.Heading(2, title),
-              rr.Para("The fastest queue of each class (from the traits each queue declares) at each shape "
-                      "(P producers x C consumers): its median items/s, its margin over the runner-up, and "
-                      "whether their repetitions' min-max ranges overlap (then the order may not hold on a "
-                      "rerun).")]
+              rr.Para("The fastest queue of each class (from its traits) at each shape: median items/s, margin "
+                      "over the runner-up, and whether their repetitions' ranges overlap (then a rerun may swap them).")]
     table = verdict.verdict_table(group)
     if isinstance(table[0], rr.Table) and first:
         table[0].anchor = "verdict"
