@@ -21,6 +21,7 @@ import qbclass
 import qbfigure
 
 KINDS = ("counters_per_item",)
+DRAW_WEIGHT = 0.6  # one figure's drawing time against the others' (report_figures draws the heaviest first)
 # per_item key -> (perf event name in counters.events, axis label)
 EVENTS = {
     "cycles": ("cycles", "cycles per item"),

@@ -26,6 +26,7 @@ import qbfigure
 import qbformat
 
 KINDS = ("heatmap_items_per_s", "heatmap_ratio_to_fastest")
+DRAW_WEIGHT = 1.0  # one figure's drawing time against the others' (report_figures draws the heaviest first)
 
 
 def _cells(group):
@@ -98,13 +99,15 @@ def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: b
     return qbfigure.save(fig, kind, group, title, outdir, note=note if extend != "neither" else "")
 
 
-def make(group, outdir):
+def make(group, outdir, kinds=KINDS):
+    """The figures of `kinds` (some of KINDS, by default all; report_figures
+    has each drawn by a worker of its own), in the order of KINDS."""
     rows, ps, cs, queues = _cells(group)
     valid = [r for r in rows if r.median is not None]
     titles = ("Items/s by producers x consumers", "Ratio to the fastest queue by producers x consumers")
     if not valid:
         why = "no throughput point with every repetition ok"
-        return [qbfigure.not_applicable(k, group, t, why) for k, t in zip(KINDS, titles)]
+        return [qbfigure.not_applicable(k, group, t, why) for k, t in zip(KINDS, titles) if k in kinds]
     from matplotlib.colors import LogNorm, Normalize  # matplotlib only where a figure is drawn (qbfigure.pyplot)
 
     references = frozenset(r.queue for r in rows if r.reference)  # limits, not contenders
@@ -119,21 +122,22 @@ def make(group, outdir):
     # most three decades below the fastest queue (a slower cell takes the bottom colour; its text gives the value).
     top = max(medians)
     rate_norm = LogNorm(max(low, top / 1000), top) if low and top > 100 * low else Normalize(0, top)
-    rates = _draw(group, outdir, KINDS[0], titles[0], lambda r: r.median, rate_norm,
-                  lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)", rates=True,
-                  note="The colour scale is the queues'; a cell beyond it (a reference ceiling above it, a queue "
-                       "more than a thousand times slower than the fastest) takes its end colour, its text giving "
-                       "the value.")
+    made = []
+    if KINDS[0] in kinds:
+        made.append(_draw(group, outdir, KINDS[0], titles[0], lambda r: r.median, rate_norm,
+                          lambda v: qbformat.si(v), "viridis", "items/s (median over repetitions)", rates=True,
+                          note="The colour scale is the queues'; a cell beyond it (a reference ceiling above it, a "
+                               "queue more than a thousand times slower than the fastest) takes its end colour, its "
+                               "text giving the value."))
+    if KINDS[1] not in kinds:
+        return made
     if not best:
-        return [rates, qbfigure.not_applicable(KINDS[1], group, titles[1], "only reference ceilings were measured")]
-    return [
-        rates,
-        _draw(group, outdir, KINDS[1], titles[1],
-              lambda r: None if r.median is None or (r.producers, r.consumers) not in best
-              else r.median / best[(r.producers, r.consumers)],
-              Normalize(0, 1), lambda v: f"{v:.2f}", "magma",
-              "ratio to the fastest median (1 = fastest)", rates=False, skip=references),
-    ]
+        return made + [qbfigure.not_applicable(KINDS[1], group, titles[1], "only reference ceilings were measured")]
+    return made + [_draw(group, outdir, KINDS[1], titles[1],
+                         lambda r: None if r.median is None or (r.producers, r.consumers) not in best
+                         else r.median / best[(r.producers, r.consumers)],
+                         Normalize(0, 1), lambda v: f"{v:.2f}", "magma",
+                         "ratio to the fastest median (1 = fastest)", rates=False, skip=references)]
 
 
 def main(argv=None) -> int:

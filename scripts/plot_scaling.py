@@ -22,6 +22,7 @@ import qbclass
 import qbfigure
 
 KINDS = ("throughput_vs_producers", "throughput_vs_consumers")
+DRAW_WEIGHT = 0.75  # one figure's drawing time against the others' (report_figures draws the heaviest first)
 
 
 def _points(group):
@@ -90,8 +91,10 @@ def _figure(group, outdir, axis: str, log_y: bool):
     return qbfigure.finish(fig, kind, what, group, outdir)
 
 
-def make(group, outdir, log_y: bool = False):
-    return [_figure(group, outdir, "producers", log_y), _figure(group, outdir, "consumers", log_y)]
+def make(group, outdir, log_y: bool = False, kinds=KINDS):
+    """The figures of `kinds` (some of KINDS, by default both; report_figures
+    has each drawn by a worker of its own), in the order of KINDS."""
+    return [_figure(group, outdir, kind.rsplit("_", 1)[1], log_y) for kind in KINDS if kind in kinds]
 
 
 def main(argv=None) -> int:

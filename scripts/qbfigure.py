@@ -112,9 +112,16 @@ def suptitle(fig, what: str, group: qbresults.Group) -> str:
 
 
 def tight(fig) -> None:
-    """tight_layout, below the two-line suptitle (which tight_layout does not
-    keep clear of on a tall figure)."""
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
+    """The panels spaced as tight_layout would (qblayout.arrange, one
+    measuring pass), below the figure's title; tight_layout itself where
+    arrange cannot."""
+    title = getattr(fig, "_suptitle", None)
+    top = 0.0
+    if title is not None and title.get_text():
+        extent = title.get_window_extent(fig.canvas.get_renderer()).transformed(fig.dpi_scale_trans.inverted())
+        top = max(0.0, fig.get_figheight() - extent.y0)
+    if not qblayout.arrange(fig, top=top):
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
     for legend in fig.legends:  # one right of the canvas starts level with the panels, below the title
         if legend in _RIGHT:
             legend.set_bbox_to_anchor((1.0, fig.subplotpars.top), transform=fig.transFigure)
@@ -131,18 +138,19 @@ def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note:
     outdir.mkdir(parents=True, exist_ok=True)
     base = outdir / f"{group.prefix}-{kind}"
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    layout = qblayout.check(fig)
     region = _region(fig)
-    for path, dpi in ((png, 90), (svg, None)):
-        fig.savefig(path, dpi=dpi, bbox_inches=region)
+    fig.savefig(png, dpi=90, bbox_inches=region)
+    layout = qblayout.check(fig, drawn=True)  # the PNG's draw laid every artist out as saved
+    fig.savefig(svg, bbox_inches=region)
     pyplot().close(fig)
     return Made(kind=kind, group=group, title=title, png=png, svg=svg, note=note, layout=layout)
 
 
 def _region(fig):
     """What is saved: the canvas, grown to hold the legends and texts placed
-    outside it (legend_outside), from the extents of the layout check's draw
-    (matplotlib's bbox_inches="tight" would measure every artist again)."""
+    outside it (legend_outside), from their extents alone, none of which
+    waits on a draw (matplotlib's bbox_inches="tight" would draw the whole
+    figure and measure every artist)."""
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()

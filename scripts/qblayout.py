@@ -1,9 +1,12 @@
-"""The layout check every figure passes before it is saved: no legend over a
-panel, a panel's title or the figure's title, and no throughput panel whose
-queues are squeezed into a corner by one series' scale.
+"""The layout every figure gets, and the check it passes when it is saved: no
+legend over a panel, a panel's title or the figure's title, and no
+throughput panel whose queues are squeezed into a corner by one series' scale.
 
-Input: a matplotlib Figure, drawn once without rendering (qbfigure.save calls
-check()). Output: plain data (picklable, for qbfigure.Made.layout):
+arrange() spaces a grid of panels in one measuring pass (qbfigure.tight).
+
+Input: a matplotlib Figure, as saved (qbfigure.save checks it after the PNG's
+draw; check() draws it once, without rendering, when not told it was drawn).
+Output: plain data (picklable, for qbfigure.Made.layout):
 {"overlaps": ["legend ... overlaps panel '...'", ...],
  "throughput_spans": [{"panel": "...", "span": 0.93}, ...]}; problems()
 turns it into one line per problem.
@@ -140,9 +143,11 @@ def overlaps(fig, renderer) -> list[str]:
     return out
 
 
-def check(fig) -> dict:
-    """The layout record of a figure; draws it once, without rendering."""
-    fig.draw_without_rendering()
+def check(fig, drawn: bool = False) -> dict:
+    """The layout record of a figure; draws it once, without rendering,
+    unless `drawn` (it was just drawn as saved, and nothing moved since)."""
+    if not drawn:
+        fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     spans = [{"panel": _name(ax, i), "span": s} for i, ax in enumerate(fig.axes)
              if is_throughput(ax) and (s := span(ax)) is not None]
@@ -155,3 +160,53 @@ def problems(layout: dict) -> list[str]:
     out += [f"throughput panel '{s['panel']}' spans {s['span']:.2f} of its height (< {MIN_SPAN})"
             for s in layout.get("throughput_spans", []) if s["span"] < MIN_SPAN]
     return out
+
+
+def arrange(fig, top: float = 0.0, pad: float = 1.08) -> bool:
+    """Spaces a figure's grid of panels as matplotlib's tight_layout does, but
+    measures each panel's decorations (tick labels, axis labels, title; not
+    what is left out of the layout) once, where it stands: tight_layout with
+    a rect measures them all twice. Margins and gaps are the widest
+    decoration on that side plus `pad` font sizes; `top` inches above the
+    panels' decorations are kept clear besides (the figure's title). False,
+    and nothing moved, for panels of several grids or too little room."""
+    import numpy as np
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    panels = [(ax, ax.get_subplotspec()) for ax in fig.axes if ax.get_visible() and ax.get_in_layout()]
+    panels = [(ax, spec) for ax, spec in panels if spec is not None]
+    if not panels or len({id(spec.get_gridspec()) for _, spec in panels}) > 1:
+        return False
+    rows, cols = panels[0][1].get_gridspec().get_geometry()
+    width, height = fig.get_size_inches()
+    pad = pad * FontProperties(size=rcParams["font.size"]).get_size_in_points() / 72
+    renderer = fig.canvas.get_renderer()
+    inches = fig.dpi_scale_trans.inverted()
+    across = np.zeros((rows, cols + 1))  # decorations in each margin and gap between columns, inches
+    down = np.zeros((rows + 1, cols))  # and between rows
+    for ax, spec in panels:
+        box = spec.get_position(fig).transformed(fig.transFigure + inches)
+        tight = ax.get_tightbbox(renderer, for_layout_only=True)
+        if tight is None:
+            continue
+        tight = tight.transformed(inches)
+        r, c = spec.rowspan, spec.colspan
+        across[r, c.start] += box.x0 - tight.x0  # a gap holds both neighbours' decorations
+        across[r, c.stop] += tight.x1 - box.x1
+        down[r.start, c] += tight.y1 - box.y1
+        down[r.stop, c] += box.y0 - tight.y0
+    left, right = max(across[:, 0].max(), 0) + pad, max(across[:, -1].max(), 0) + pad
+    above, below = max(down[0].max(), 0) + pad + top, max(down[-1].max(), 0) + pad
+    gap_x = across[:, 1:-1].max() + pad if cols > 1 else 0.0
+    gap_y = down[1:-1].max() + pad if rows > 1 else 0.0
+    panel_x = (width - left - right - gap_x * (cols - 1)) / cols
+    panel_y = (height - above - below - gap_y * (rows - 1)) / rows
+    if panel_x <= 0 or panel_y <= 0:
+        return False
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=below / height, top=1 - above / height)
+    if cols > 1:
+        fig.subplots_adjust(wspace=gap_x / panel_x)
+    if rows > 1:
+        fig.subplots_adjust(hspace=gap_y / panel_y)
+    return True

@@ -101,6 +101,14 @@ def _scenario_blocks(group, made, many_files: bool) -> list:
                            "(the serial fraction), kappa coherency delay (the cost every pair of threads adds); "
                            "N* = sqrt((1 - sigma) / kappa) is where throughput peaks."),
                    rr.Table(usl_headers, usl_rows)]
+        cpus = group.results.context.get("cpus_online")
+        crowded = [f.queue for f in qbusl.fits(group)
+                   if f.fitted and isinstance(cpus, int) and f.counts[-1] + (f.fixed or 0) > cpus]
+        if crowded:
+            blocks.append(rr.Para(f"{len(crowded)} of these sweeps run more threads than the {cpus} CPUs online: "
+                                  "past that count the fit measures the scheduler's time slicing as much as the "
+                                  "queue, so carry sigma and kappa to a bigger machine only from counts that fit "
+                                  "in its CPUs.", warning=True))
     facts = [f"scenario {k}: {sc[k]}" for k in ("source", "file") if sc.get(k)]
     facts.append(f"workload: {', '.join(sorted({r.workload for r in group.rows}))}")
     facts += [f"machine: {group.results.machine}"] + tables.run_facts(group.results)

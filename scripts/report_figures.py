@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import inspect
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -27,11 +28,12 @@ from pathlib import Path
 _work: tuple = ()
 
 
-def _draw(task: tuple[int, int]) -> tuple[int, int, list]:
-    group_at, script_at = task
+def _draw(task: tuple[int, int, str | None]) -> tuple[int, int, str | None, list]:
+    group_at, script_at, kind = task
     groups, scripts, outdir, options = _work
     script = scripts[script_at]
-    made = script.make(groups[group_at], outdir, **options.get(script, {}))
+    only = {} if kind is None else {"kinds": (kind,)}
+    made = script.make(groups[group_at], outdir, **options.get(script, {}), **only)
     # The collector is off in a worker (the initializer): a figure is a graph
     # of cycles (artists, transforms, callbacks), and collecting while one is
     # built walks every live object again and again, 12-20% of the drawing
@@ -40,7 +42,25 @@ def _draw(task: tuple[int, int]) -> tuple[int, int, list]:
     # of every later collection.
     gc.collect()
     gc.freeze()
-    return group_at, script_at, [dataclasses.replace(m, group=None) for m in made]
+    return group_at, script_at, kind, [dataclasses.replace(m, group=None) for m in made]
+
+
+def _tasks(groups: list, scripts) -> list[tuple[int, int, str | None]]:
+    """(group, script, kind) for every figure a script can draw alone (its
+    make takes `kinds`), else (group, script, None) for all of its figures;
+    the heaviest first (a script's DRAW_WEIGHT, by its number of tasks), so
+    that the last task a worker takes is a light one and the workers finish
+    together."""
+    tasks, weights = [], {}
+    for s, script in enumerate(scripts):
+        kinds = getattr(script, "KINDS", ())
+        split = len(kinds) > 1 and "kinds" in inspect.signature(script.make).parameters
+        mine = list(kinds) if split else [None]
+        for g in range(len(groups)):
+            for kind in mine:
+                tasks.append((g, s, kind))
+                weights[(g, s, kind)] = getattr(script, "DRAW_WEIGHT", 0.5) * (1 if split else len(kinds) or 1)
+    return sorted(tasks, key=lambda t: -weights[t])  # stable: equal weights keep the scripts' order
 
 
 def _workers(tasks: int) -> int:
@@ -53,13 +73,18 @@ def draw_all(groups: list, scripts, outdir: Path, options: dict) -> dict[int, li
     worker's exception (ResultsError for a malformed hdr) is raised here; a
     worker that dies is BrokenProcessPool, never a wait without end."""
     global _work
-    tasks = [(g, s) for g in range(len(groups)) for s in range(len(scripts))]
+    tasks = _tasks(groups, scripts)
     _work = (groups, scripts, outdir, options)
     try:
         with ProcessPoolExecutor(_workers(len(tasks)), mp_context=multiprocessing.get_context("fork"),
                                  initializer=gc.disable) as pool:
-            found = {(g, s): made for g, s, made in pool.map(_draw, tasks)}
+            found: dict[tuple[int, int], dict] = {}
+            for g, s, kind, made in pool.map(_draw, tasks):
+                found.setdefault((g, s), {})[kind] = made
     finally:
         _work = ()
-    return {id(group): [dataclasses.replace(m, group=group) for s in range(len(scripts)) for m in found[(g, s)]]
+    # A script's records in the order its make gives them: its KINDS' order when drawn a kind a task.
+    ordered = {key: [m for kind in (getattr(scripts[key[1]], "KINDS", ()) if None not in parts else (None,))
+                     for m in parts.get(kind, [])] for key, parts in found.items()}
+    return {id(group): [dataclasses.replace(m, group=group) for s in range(len(scripts)) for m in ordered[(g, s)]]
             for g, group in enumerate(groups)}
