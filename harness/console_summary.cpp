@@ -94,7 +94,7 @@ void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>
                         [&](std::size_t a, std::size_t b) { return marks[a].starved_share < marks[b].starved_share; });
       w.points > 0) {
     const auto& m = marks[w.at];
-    out.push_back(fmt::format("S starved: {} with a thread under 10% of its fair share; worst {}: {} at {:.1f}% of it",
+    out.push_back(fmt::format("S starved: {} with a thread under 10% of its fair share; worst {}: {} at {:.1f}%",
                               plural(w.points, "point"), id(w.at), m.starved_thread, 100 * m.starved_share));
   }
   const auto cv = [&](std::size_t i) { return points[i].aggregate ? points[i].aggregate->cv : 0.0; };

@@ -517,8 +517,7 @@ TEST(ConsoleSummary, says_each_kind_once_with_its_count_and_worst_case_within_th
       "X collapse: 1 point under 1/100 of the same queue's best shape; worst quick/sequence_ring/p4c1: 2,000x below its "
       "1x1",
       "B backlog: 1 point with pushed and popped >10% apart; worst quick/sequence_ring/p2c1: 50x more pushed than popped",
-      "S starved: 1 point with a thread under 10% of its fair share; worst quick/sequence_ring/p2c2: producer 1 at 3.9% "
-      "of it",
+      "S starved: 1 point with a thread under 10% of its fair share; worst quick/sequence_ring/p2c2: producer 1 at 3.9%",
       "N noisy: 1 point whose repetitions' CV is over 5%; worst quick/sequence_ring/p4c1: CV 0.0%",
       "O oversubscribed: 1 point ran more threads than the 2 usable CPUs (up to 5): the scheduler is in those figures",
       "W other warnings on 1 point; first quick/sequence_ring/p4c2: a warning of a kind added later",
