@@ -217,3 +217,29 @@ def test_every_seed_003_improvement_and_seed_002_speedup_is_a_claim():
         for stat in ("mean", "p50", "p90", "p99", "p99.9"):
             assert f"003-latency-improvement-{cfg}-{stat}" in ids
     assert {"002-lockbased-single", "002-speedup-single"} <= ids
+
+
+def _producer_sweep_report(tmp_path, counts) -> str:
+    """The report of one queue swept over `counts` producers at 1 consumer
+    (USL-shaped rates, sigma 0.05, kappa 0.002), on the fixtures' 8-CPU machine."""
+    import random
+
+    import report
+    from fixture_parts import document, run
+
+    rng = random.Random(5)
+    runs = [run(rng, "sweep", "segmented", n, 1, [2e6 * n / (1 + 0.05 * (n - 1) + 0.002 * n * (n - 1))] * 3,
+                latency=()) for n in counts]
+    tmp_path.mkdir()
+    path = tmp_path / "sweep.json"
+    path.write_text(json.dumps(document(runs)))
+    assert report.main([str(path), "-o", str(tmp_path / "out")]) == 0
+    return (tmp_path / "out" / "report.md").read_text()
+
+
+def test_a_fit_over_more_threads_than_cpus_says_it_measures_the_scheduler_too(tmp_path):
+    crowded = _producer_sweep_report(tmp_path / "a", (1, 2, 4, 8, 16))
+    assert "### Scalability" in crowded
+    assert "1 of these sweeps run more threads than the 8 CPUs online" in crowded
+    roomy = _producer_sweep_report(tmp_path / "b", (1, 2, 3, 5))
+    assert "### Scalability" in roomy and "more threads than the 8 CPUs online" not in roomy
