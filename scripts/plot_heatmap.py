@@ -26,7 +26,7 @@ import qbfigure
 import qbformat
 
 KINDS = ("heatmap_items_per_s", "heatmap_ratio_to_fastest")
-DRAW_WEIGHT = 1.0  # one figure's drawing time against the others' (report_figures draws the heaviest first)
+DRAW_WEIGHT = 0.85  # one figure's drawing time against the others' (report_figures draws the heaviest first)
 
 
 def _cells(group):
@@ -66,12 +66,10 @@ def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: b
     rows, ps, cs, queues = _cells(group)
     layout = _layout(rows, [q for q in queues if q not in skip])
     ncols = max(len(qs) for _, qs in layout)
-    fig, grid = qbfigure.pyplot().subplots(len(layout), ncols, figsize=(3.0 * ncols + 1.4, 2.6 * len(layout) + 1.0),
-                                           squeeze=False)
+    fig, grid = qbfigure.panel_rows([len(qs) for _, qs in layout], ncols,
+                                    figsize=(3.0 * ncols + 1.4, 2.6 * len(layout) + 1.0), grid=False)
     image, axes = None, []
     for row_axes, (name, row_queues) in zip(grid, layout):
-        for ax in row_axes[len(row_queues):]:
-            ax.remove()
         for k, (ax, queue) in enumerate(zip(row_axes, row_queues)):
             axes.append(ax)
             m, labels = _matrix(rows, queue, ps, cs, value)
@@ -87,7 +85,6 @@ def _draw(group, outdir, kind, what, value, norm, fmt, cmap, bar_label, rates: b
             ax.set_xlabel("consumers (threads)")
             ax.set_ylabel(f"{qbclass.wrapped(name)}\nproducers (threads)" if name and k == 0 else "producers (threads)",
                           fontweight="bold" if name and k == 0 else "normal")
-            ax.grid(False)
     title = qbfigure.suptitle(fig, what, group)
     qbfigure.tight(fig)
     drawn = [v for q in queues if q not in skip for v in _matrix(rows, q, ps, cs, value)[0].flat if not np.isnan(v)]

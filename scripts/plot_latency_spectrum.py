@@ -26,7 +26,7 @@ SOURCES = {
     "round_trip": "Ping-pong round trip (sender's clock)",
 }
 KINDS = tuple(f"latency_spectrum_{s}" for s in SOURCES)
-DRAW_WEIGHT = 1.6  # one figure's drawing time against the others' (report_figures draws the heaviest first)
+DRAW_WEIGHT = 1.8  # one figure's drawing time against the others' (report_figures draws the heaviest first)
 
 
 def _ticks(ax, deepest: float) -> None:
@@ -37,7 +37,9 @@ def _ticks(ax, deepest: float) -> None:
     ax.minorticks_off()
 
 
-def _panel(ax, rows, source: str, title: str) -> list[str]:
+def _panel(ax, rows, source: str, title: str, first: bool) -> list[str]:
+    """One P x C panel; only a row's `first` panel names the y axis (every
+    panel's is latency in ns)."""
     deepest, drawn = 2.0, []
     for r in rows:
         xs, ys = r.latency_spectrum(source)
@@ -52,7 +54,8 @@ def _panel(ax, rows, source: str, title: str) -> list[str]:
     _ticks(ax, deepest)
     ax.set_title(title)
     ax.set_xlabel("percentile (1/(1-p) scale)")
-    ax.set_ylabel("latency (ns)")
+    if first:
+        ax.set_ylabel("latency (ns)")
     return drawn
 
 
@@ -73,20 +76,19 @@ def _figure(group, outdir, source: str):
         drawn = []
         for ax, (p, c) in zip(axes, configs):
             drawn += _panel(ax, [r for r in rows if (r.producers, r.consumers) == (p, c)], source,
-                            f"{p} producer{'s' if p != 1 else ''}, {c} consumer{'s' if c != 1 else ''}")
+                            f"{p} producer{'s' if p != 1 else ''}, {c} consumer{'s' if c != 1 else ''}",
+                            ax.get_subplotspec().is_first_col())
         qbfigure.legend_outside(fig, list(dict.fromkeys(r.queue for r in rows if r.queue in drawn)))
         return qbfigure.finish(fig, kind, what, group, outdir)
-    ncols = max(len({(r.producers, r.consumers) for r in members}) for _, members in groups)
-    fig, grid = qbfigure.pyplot().subplots(len(groups), ncols, figsize=(2.9 * ncols + 0.6, 2.6 * len(groups) + 0.9),
-                                           squeeze=False)
+    counts = [len({(r.producers, r.consumers) for r in members}) for _, members in groups]
+    ncols = max(counts)
+    fig, grid = qbfigure.panel_rows(counts, ncols, figsize=(2.9 * ncols + 0.6, 2.6 * len(groups) + 0.9))
     for row_axes, (name, members) in zip(grid, groups):
         mine = sorted({(r.producers, r.consumers) for r in members})
         drawn = []
-        for ax, (p, c) in zip(row_axes, mine):
+        for k, (ax, (p, c)) in enumerate(zip(row_axes, mine)):
             drawn += _panel(ax, [r for r in members if (r.producers, r.consumers) == (p, c)], source,
-                            f"{qbclass.wrapped(name)}\np{p}c{c}")
-        for ax in row_axes[len(mine):]:
-            ax.remove()
+                            f"{qbclass.wrapped(name)}\np{p}c{c}", k == 0)
         qbfigure.legend_outside(row_axes[len(mine) - 1], list(dict.fromkeys(drawn)))
     return qbfigure.finish(fig, kind, what, group, outdir)
 

@@ -22,7 +22,7 @@ import qbclass
 import qbfigure
 
 KINDS = ("throughput_vs_producers", "throughput_vs_consumers")
-DRAW_WEIGHT = 0.75  # one figure's drawing time against the others' (report_figures draws the heaviest first)
+DRAW_WEIGHT = 0.7  # one figure's drawing time against the others' (report_figures draws the heaviest first)
 
 
 def _points(group):
@@ -73,8 +73,8 @@ def _figure(group, outdir, axis: str, log_y: bool):
         return qbfigure.not_applicable(kind, group, what, f"no queue was measured at two numbers of {axis} "
                                        f"with the same number of {other}")
     ncols = max(len(panels) for _, panels in classes)
-    fig, grid = qbfigure.pyplot().subplots(len(classes), ncols, figsize=(3.4 * ncols + 0.6, 2.7 * len(classes) + 0.9),
-                                           squeeze=False)
+    fig, grid = qbfigure.panel_rows([len(panels) for _, panels in classes], ncols,
+                                    figsize=(3.4 * ncols + 0.6, 2.7 * len(classes) + 0.9))
     references = {r.queue for r in rows if r.reference}
     for row_axes, (name, panels) in zip(grid, classes):
         drawn = []
@@ -84,8 +84,6 @@ def _figure(group, outdir, axis: str, log_y: bool):
             ax.set_xlabel(f"{axis} (threads)")
             ax.set_xticks(sorted({getattr(r, axis) for r in members}))
             qbfigure.throughput_axis(ax, "items/s (median; band: min-max)", log_y)
-        for ax in row_axes[len(panels):]:
-            ax.remove()
         qbfigure.legend_outside(row_axes[len(panels) - 1], qbfigure.queue_handles(
             dict.fromkeys(drawn), dashed=references))
     return qbfigure.finish(fig, kind, what, group, outdir)

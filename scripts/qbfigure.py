@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import math
 import sys
 import weakref
 import zlib
@@ -27,6 +28,12 @@ _STYLE = {
     "figure.titlesize": 10,
     "axes.grid": True,
     "grid.alpha": 0.3,
+    # Measured at the PNG's dpi: the layout's measuring pass and the PNG's draw then share matplotlib's
+    # text-extent cache instead of laying every text out at both 100 and 90 dpi.
+    "figure.dpi": 90,
+    # Titles at the top of their panel, as matplotlib places them above bottom ticks, without it measuring
+    # every panel's y ticks again at each draw to find out (plain_ticks keeps that where an offset may show).
+    "axes.titley": 1.0,
 }
 
 
@@ -111,10 +118,43 @@ def suptitle(fig, what: str, group: qbresults.Group) -> str:
     return title
 
 
+def plain_ticks(fig) -> None:
+    """Log axes without minor ticks: matplotlib's eight a decade are most of
+    a figure's tick objects, each made, moved and measured in the layout's
+    pass and in both draws. What stays reads the same: an axis over less
+    than DECADES_FOR_125 decades gets major ticks at 1, 2 and 5 of each
+    decade (all labelled where it spans under LABEL_125 decades, where the
+    decades alone would give one or two labels), a wider one its decades. An axis whose ticks a
+    script chose (fixed ticks, items/s in EngFormatter) keeps them."""
+    from matplotlib.ticker import LogFormatter, LogLocator, NullLocator, ScalarFormatter
+
+    for ax in fig.axes:
+        if isinstance(ax.yaxis.get_major_formatter(), ScalarFormatter) or ax.xaxis.get_ticks_position() != "bottom":
+            ax._autotitlepos = True  # an offset text (1e7) or top ticks may need the title moved up
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            axis.set_minor_locator(NullLocator())
+            if not isinstance(axis.get_major_formatter(), LogFormatter) or \
+                    not isinstance(axis.get_major_locator(), LogLocator):
+                continue
+            low, high = sorted(axis.get_view_interval())
+            decades = math.log10(high / low) if low > 0 else math.inf
+            if decades < DECADES_FOR_125:
+                axis.set_major_locator(LogLocator(10, subs=(1, 2, 5)))
+                if decades < LABEL_125:
+                    axis.get_major_formatter().minor_thresholds = (math.inf, math.inf)
+
+
+DECADES_FOR_125 = 2.5
+LABEL_125 = 1.6
+
+
 def tight(fig) -> None:
     """The panels spaced as tight_layout would (qblayout.arrange, one
     measuring pass), below the figure's title; tight_layout itself where
     arrange cannot."""
+    plain_ticks(fig)
     title = getattr(fig, "_suptitle", None)
     top = 0.0
     if title is not None and title.get_text():
@@ -138,6 +178,7 @@ def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note:
     outdir.mkdir(parents=True, exist_ok=True)
     base = outdir / f"{group.prefix}-{kind}"
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    plain_ticks(fig)  # again: axes added since tight() (a colour bar)
     region = _region(fig)
     fig.savefig(png, dpi=90, bbox_inches=region)
     layout = qblayout.check(fig, drawn=True)  # the PNG's draw laid every artist out as saved
@@ -169,12 +210,22 @@ def grid(n: int, ncols: int = 3, panel=(3.6, 2.8)):
     """A figure with n panels in rows of ncols; the unused panels are removed."""
     ncols = max(1, min(ncols, n))
     nrows = (n + ncols - 1) // ncols
-    fig, axes = pyplot().subplots(nrows, ncols, figsize=(panel[0] * ncols + 0.6, panel[1] * nrows + 1.0),
-                                  squeeze=False)
-    flat = list(axes.flat)
-    for ax in flat[n:]:
-        ax.remove()
-    return fig, flat[:n]
+    fig, rows = panel_rows([min(ncols, n - r * ncols) for r in range(nrows)], ncols,
+                           figsize=(panel[0] * ncols + 0.6, panel[1] * nrows + 1.0))
+    return fig, [ax for row in rows for ax in row]
+
+
+def panel_rows(counts, ncols: int, figsize, grid: bool = True):
+    """A figure of len(counts) rows of ncols slots, row r holding counts[r]
+    panels from the left, as subplots() would with the rest removed; the
+    empty slots are never made (a panel takes milliseconds to make). `grid`
+    False: panels without grid lines from the start (a heatmap's), rather
+    than made with them and then told to drop them."""
+    plt = pyplot()
+    with plt.rc_context({"axes.grid": grid}):
+        fig = plt.figure(figsize=figsize)
+        spec = fig.add_gridspec(len(counts), ncols)
+        return fig, [[fig.add_subplot(spec[r, c]) for c in range(n)] for r, n in enumerate(counts)]
 
 
 def capped(found: list, limit: int) -> tuple[list, str]:
