@@ -39,3 +39,8 @@ def pct(fraction: float | None, digits: int = 1) -> str:
 def signed_pct(fraction: float | None) -> str:
     """-0.2 -> '-20.0%'; 0.031 -> '+3.1%'."""
     return "-" if fraction is None else f"{fraction * 100:+.1f}%"
+
+
+def plural(n: int, word: str) -> str:
+    """(1, 'point') -> '1 point'; (3, 'point') -> '3 points'."""
+    return f"{n} {word}{'s' if n != 1 else ''}"
