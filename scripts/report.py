@@ -52,7 +52,7 @@ VERDICT_FIGURE = "throughput_by_class"
 
 def _machine_line(same_machine: list) -> str:
     ctx = same_machine[0].context
-    dates = ", ".join(str(r.context.get("date_utc", "date unknown")) for r in same_machine)
+    dates = ", ".join(d for r in same_machine for d in tables.run_dates(r))
     return (f"Machine: {same_machine[0].machine}; {ctx.get('compiler', 'compiler unknown')}, "
             f"{ctx.get('build_type', 'build type unknown')}; run {dates}.")
 

@@ -52,11 +52,23 @@ def machine_table(same_machine: list) -> list:
     return blocks
 
 
+def _sources(results) -> list[dict]:
+    """The runs a file's runs came from: context.merged_from (qb merge), else its own context."""
+    merged = results.context.get("merged_from")
+    return [s for s in merged if isinstance(s, dict)] if isinstance(merged, list) else [results.context]
+
+
+def run_dates(results) -> list[str]:
+    return [str(s.get("date_utc") or "date unknown") for s in _sources(results)]
+
+
 def run_facts(results) -> list[str]:
-    """When and how one results file was made."""
-    ctx = results.context
-    return [f"results: {results.path} ({ctx.get('date_utc', 'date unknown')})",
-            "command line: " + (" ".join(str(a) for a in ctx.get("command_line", [])) or "-")]
+    """When and how one results file was made (each of its sources, when merged)."""
+    facts = [f"results: {results.path} ({', '.join(run_dates(results))})"]
+    for source in _sources(results):
+        origin = f" ({source['path']})" if "merged_from" in results.context else ""
+        facts.append(f"command line{origin}: " + (" ".join(str(a) for a in source.get("command_line") or []) or "-"))
+    return facts
 
 
 def headline(row) -> tuple[str, dict] | None:
