@@ -9,7 +9,9 @@
 #include "harness/latency.hpp"
 #include "harness/payload.hpp"
 #include "harness/peer_catalog.hpp"
+#include "harness/queue_patterns.hpp"
 #include "harness/queue_table.hpp"
+#include "harness/version.hpp"
 
 namespace qb {
 
@@ -82,48 +84,18 @@ std::vector<std::pair<int, int>> parse_shapes(std::string_view option, std::stri
   return shapes;
 }
 
-std::chrono::nanoseconds parse_duration(std::string_view option, std::string_view text) {
-  std::size_t unit_at = 0;
-  while (unit_at < text.size() && (std::isdigit(static_cast<unsigned char>(text[unit_at])) ||
-                                   text[unit_at] == '.' || text[unit_at] == '-' || text[unit_at] == '+')) {
-    ++unit_at;
-  }
-  const std::string number(text.substr(0, unit_at));
-  const std::string_view unit = text.substr(unit_at);
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (number.empty() || ec != std::errc() || ptr != number.data() + number.size() || !std::isfinite(value)) {
-    throw UsageError(fmt::format("{}: '{}' is not a duration (e.g. 2s, 200ms, 500us)", option, text));
-  }
-  if (value < 0) throw UsageError(fmt::format("{}: '{}' is negative", option, text));
-  double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1e9;
-  else if (unit == "ms") scale = 1e6;
-  else if (unit == "us") scale = 1e3;
-  else if (unit == "ns") scale = 1;
-  else if (unit == "m" || unit == "min") scale = 60e9;
-  else throw UsageError(fmt::format("{}: '{}' has an unknown unit (use ns, us, ms, s or m)", option, text));
-  return std::chrono::nanoseconds(static_cast<long long>(std::llround(value * scale)));
-}
-
 std::vector<std::string> parse_queue_names(std::string_view text) {
-  std::vector<std::string> names;
-  if (text == "all") {
-    for (const auto& e : queue_table()) names.emplace_back(e.traits.name);
-    return names;
-  }
-  for (auto part : split(text, ',')) {
-    if (find_queue(part) == nullptr) {
-      throw UsageError(missing_queue_message("--queue", part, known_queues()));
-    }
-    names.emplace_back(part);
-  }
-  return names;
+  std::vector<std::string> registry;
+  for (const auto& e : queue_table()) registry.emplace_back(e.traits.name);
+  return select_queues("--queue", text, registry);
 }
 
 CommandLine::CommandLine() {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every command");
+  // A flag's callback runs before CLI11 checks for the required subcommand,
+  // so `qbench --version` alone is enough.
+  app.set_version_flag("--version", version_line(), "Print the version, git revision and build type, then exit");
 
   auto* list = app.add_subcommand("list", "List every queue with its traits, and the scenario files found");
   list->add_flag("--json", command.json, "Print the list as JSON");
@@ -133,37 +105,41 @@ CommandLine::CommandLine() {
   run_ = run;
   run->add_option("--scenario,-s", scenario,
                   "A scenario file (scenarios/*.json); the options below override its fields");
-  auto& b = command.sweep.base;
-  run->add_option("--queue,-q", queues, "Queues: 'all' or a comma list of names (see 'qbench list')")->capture_default_str();
+  run->add_option("--queue,-q", queues,
+                  "Queues (see 'qbench list'): a comma list of names, globs (xenium_*, *_ring, all) and exclusions "
+                  "(-NAME, -GLOB), applied left to right; a list that starts with an exclusion starts from all "
+                  "(--queue=-ck_ring_mpmc: '=' when it starts with '-'). Queues run in the order the list adds "
+                  "them, a glob's in 'qbench list' order; a name or glob matching no queue is an error")
+      ->capture_default_str();
   run->add_option("--producers,-p", producers, "Producer counts: a list and/or ranges, e.g. 1,2,4-8")->capture_default_str();
   run->add_option("--consumers,-c", consumers, "Consumer counts, same form")->capture_default_str();
   run->add_option("--shapes", shapes,
                   "Producer x consumer pairs to run, e.g. 1x1,4x4,8x1, instead of every --producers count with every --consumers count");
   run->add_option("--duration,-d", duration, "Measured window per repetition (ns/us/ms/s/m)")->capture_default_str();
-  run->add_option("--items", b.items, "Fixed-count runs: items pushed in the window, in total (overrides --duration)");
-  run->add_option("--items-per-producer", command.sweep.items_per_producer,
+  run->add_option("--items", items, "Fixed-count runs: items pushed in the window, in total (overrides --duration)");
+  run->add_option("--items-per-producer", items_per_producer,
                   "Fixed-count runs of this many items per producer (overrides --duration and --items)");
   run->add_option("--warmup", warmup, "Warm-up before each window; not measured")->capture_default_str();
-  run->add_option("--repetitions,-r", command.sweep.repetitions, "Repetitions per point, interleaved across points")
-      ->capture_default_str()->check(CLI::Range(1, 1000));
-  run->add_option("--capacity", capacity, "Queue capacity (default: 1024, or what 'qbench list' shows, where a queue needs one; else the queue's own)");
+  run->add_option("--repetitions,-r", repetitions, "Repetitions per point (1 to 1000), interleaved across points")
+      ->capture_default_str();
+  run->add_option("--capacity", capacity_text, "Queue capacity (default: 1024, or what 'qbench list' shows, where a queue needs one; else the queue's own)");
   run->add_option("--placement", placement, "Thread pinning: compact, scatter or none")->capture_default_str();
-  run->add_option("--payload-bytes", b.payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
-  run->add_option("--seed", b.seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
+  run->add_option("--payload-bytes", payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
+  run->add_option("--seed", seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
   run->add_option("--timeout", timeout, "Per-repetition limit before the child is killed (default: 5 x (warmup + duration) + 30s)")->capture_default_str();
   run->add_option("--latency", latency,
                   "Latency recording: off, e2e (push-to-pop time of a sample of items, joined after the run), "
                   "ops (time 1 in N try_push/try_pop), all")
       ->capture_default_str();
-  run->add_option("--latency-sample-period", b.latency_sample_period,
-                  "e2e: sample about 1 in N items, chosen by a hash of (producer, sequence)")
-      ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
+  run->add_option("--latency-sample-period", latency_sample_period,
+                  "e2e: sample about 1 in N items (1 to 2^30), chosen by a hash of (producer, sequence)")
+      ->capture_default_str();
   run->add_option("--payload-check", payload_check,
                   "Bytes past the tag: all (every item checked; a mismatch makes the run invalid) or off "
                   "(to measure what the check costs)")
       ->capture_default_str();
-  run->add_option("--op-sample-period", b.op_sample_period, "ops: time one operation in this many")
-      ->capture_default_str()->check(CLI::Range(1u, 1u << 20));
+  run->add_option("--op-sample-period", op_sample_period, "ops: time one operation in this many (1 to 2^20)")
+      ->capture_default_str();
   run->add_option("--counters", counters, "perf_event counters: default, none, or a comma list (cycles,instructions,task-clock,...)")
       ->capture_default_str();
   run->add_option("--wait", wait,
@@ -175,17 +151,29 @@ CommandLine::CommandLine() {
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
   run->add_flag("--wide", command.wide, "Print every column of the table (ns/item, min and max items/s, reps) and the skipped points, uncut");
-  run->add_flag("--plan", command.plan, "Print the points, repetitions and estimated time, then exit without running or writing anything");
+  // Parsed here, where the text comes in, so that nothing downstream sees it.
+  run->add_option_function<std::string>(
+         "--format",
+         [this](const std::string& text) {
+           const auto format = parse_console_format(text);
+           if (!format) throw UsageError(fmt::format("--format: '{}' is not one of table, csv, markdown, json", text));
+           command.format = *format;
+         },
+         "What stdout gets when the sweep ends: table (the table and its summary), csv (one line a point, every "
+         "column, units in the header), markdown (the --wide table and the summary as a list) or json "
+         "({\"points\": [...], \"summary\": [...]}); progress stays on stderr, --out stays JSON")
+      ->default_str("table");
+  run->add_flag("--plan", command.plan, "Print the points, repetitions, estimated time and results-file size, then every point id; exit without running or writing anything");
   run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
   run->callback([this] { command.kind = Command::Kind::run; });
 
   auto* pp = app.add_subcommand("pingpong", "Bounce one item between two pinned threads over two queues; time each round trip");
-  auto& q = command.pingpong;
+  pingpong_ = pp;
   pp->add_option("--queue,-q", pp_queue, "The queue to bounce through (one name)")->capture_default_str();
   pp->add_option("--cpus", pp_cpus, "Two CPUs 'a,b': the sender (which times) and the echo (default: the first two of the compact placement)");
-  pp->add_option("--round-trips,-n", q.round_trips, "Round trips recorded")->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  pp->add_option("--warmup-trips", q.warmup, "Round trips before recording starts")->capture_default_str();
-  pp->add_option("--capacity", q.capacity, "Queue capacity (default as for run)");
+  pp->add_option("--round-trips,-n", pp_round_trips, "Round trips recorded (1 to 2^40)")->capture_default_str();
+  pp->add_option("--warmup-trips", pp_warmup_trips, "Round trips before recording starts")->capture_default_str();
+  pp->add_option("--capacity", capacity_text, "Queue capacity (default as for run)");
   pp->add_option("--timeout", pp_timeout, "Limit before the child is killed")->capture_default_str();
   pp->add_option("--out,-o", out, "Write the result JSON here (atomically; never overwrites without --force)");
   pp->add_flag("--force", command.force, "Overwrite an existing --out file");
@@ -193,9 +181,14 @@ CommandLine::CommandLine() {
 }
 
 void CommandLine::finish() {
+  CLI::App* sub = command.kind == Command::Kind::pingpong ? pingpong_ : run_;
+  if (sub != nullptr && sub->count("--out") > 0 && out.empty()) throw UsageError("--out: '' is an empty path");
   if (!out.empty()) command.out = out;
   if (command.kind == Command::Kind::pingpong) {
     auto& q = command.pingpong;
+    q.round_trips = parse_count("--round-trips", pp_round_trips, 1, kMaxRoundTrips);
+    q.warmup = parse_count("--warmup-trips", pp_warmup_trips, 0, kMaxRoundTrips);
+    if (pingpong_->count("--capacity") > 0) capacity = parse_count("--capacity", capacity_text, 0, kMaxCapacity);
     const QueueEntry* e = find_queue(pp_queue);
     if (e == nullptr) throw UsageError(missing_queue_message("--queue", pp_queue, known_queues()));
     if (e->reference) {
@@ -226,6 +219,28 @@ void CommandLine::finish() {
   SweepRequest& s = command.sweep;
   PointParams& b = s.base;
   if (!scenario.empty()) apply_scenario();
+  // What the command line gave overrides the file (apply_scenario left it).
+  const auto given = [&](const char* option) { return run_->count(option) > 0; };
+  if (given("--items")) b.items = parse_count("--items", items, 1, kMaxItems);
+  if (given("--items-per-producer")) {
+    s.items_per_producer = parse_count("--items-per-producer", items_per_producer, 1, kMaxItems);
+  }
+  if (given("--repetitions")) {
+    s.repetitions = static_cast<int>(parse_count("--repetitions", repetitions, 1, kMaxRepetitions));
+  }
+  if (given("--capacity")) capacity = parse_count("--capacity", capacity_text, 0, kMaxCapacity);
+  if (given("--payload-bytes")) {
+    b.payload_bytes = static_cast<int>(parse_count("--payload-bytes", payload_bytes, 1, kMaxSmallCount));
+  }
+  if (given("--seed")) b.seed = parse_count("--seed", seed, 0, kMaxSeed);
+  if (given("--latency-sample-period")) {
+    b.latency_sample_period =
+        parse_count("--latency-sample-period", latency_sample_period, 1, kMaxLatencySamplePeriod);
+  }
+  if (given("--op-sample-period")) {
+    b.op_sample_period =
+        static_cast<std::uint32_t>(parse_count("--op-sample-period", op_sample_period, 1, kMaxOpSamplePeriod));
+  }
   s.queues = parse_queue_names(queues);
   if (!shapes.empty()) {
     if (run_->count("--producers") > 0 || run_->count("--consumers") > 0) {

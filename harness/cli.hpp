@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/numbers.hpp"
+#include "harness/console_formats.hpp"
 #include "harness/scenario.hpp"
 #include "harness/sweep.hpp"
 #include "harness/usage_error.hpp"
@@ -35,6 +37,7 @@ struct Command {
   bool force = false;                        // run: overwrite --out
   bool plan = false;                         // run: describe the sweep, run nothing
   bool wide = false;                         // run: every column of the table (TableOptions)
+  ConsoleFormat format = ConsoleFormat::table;  // run: what stdout gets (console_formats.hpp)
   bool json = false;                         // list: machine-readable
   std::optional<ScenarioInfo> scenario;      // run: the scenario file it came from
 };
@@ -49,6 +52,12 @@ struct CommandLine {
   std::string queues = "all", producers = "1", consumers = "1", shapes;
   std::string duration = "1s", warmup = "200ms", timeout = "auto", placement = "compact";
   std::string latency = "e2e", payload_check = "all", counters = "default", wait = "spin";
+  // Numbers as typed, parsed by finish() in the grammar and bounds that
+  // scenario files use (numbers.hpp), so a negative never wraps and a zero
+  // that means nothing is refused. Empty: not given.
+  std::string items, items_per_producer, repetitions = "5", capacity_text, payload_bytes = "8", seed = "1";
+  std::string latency_sample_period = std::to_string(kDefaultLatencySamplePeriod), op_sample_period = "64";
+  std::string pp_round_trips = "100000", pp_warmup_trips = "10000";
   std::optional<std::size_t> capacity;
   std::string out;
   std::string pp_queue = "sequence_ring", pp_cpus, pp_timeout = "120s";
@@ -64,6 +73,7 @@ struct CommandLine {
   // scenario file and key it came from.
   std::string label(const std::string& option) const;
   CLI::App* run_ = nullptr;
+  CLI::App* pingpong_ = nullptr;
   std::map<std::string, std::string> from_scenario_;  // option -> "FILE: key"
 };
 
@@ -74,9 +84,7 @@ std::vector<std::pair<int, int>> parse_shapes(std::string_view option, std::stri
 
 // "1,2,4-8" -> {1,2,4,5,6,7,8}; every value in [1, max].
 std::vector<int> parse_counts(std::string_view option, std::string_view text, int max);
-// "2s", "200ms", "1.5s", "500us", "100ns", "1m"; a bare number is seconds.
-std::chrono::nanoseconds parse_duration(std::string_view option, std::string_view text);
-// "all" or a comma list of registered names.
+// Names, globs and exclusions over the registry (queue_patterns.hpp).
 std::vector<std::string> parse_queue_names(std::string_view text);
 
 }  // namespace qb

@@ -11,12 +11,15 @@
 #include <fmt/format.h>
 
 #include "harness/cli.hpp"
+#include "harness/console_formats.hpp"
 #include "harness/console_summary.hpp"
 #include "harness/context.hpp"
 #include "harness/counters_totals.hpp"
 #include "harness/isolation.hpp"
 #include "harness/list_command.hpp"
+#include "harness/machine_state.hpp"
 #include "harness/pingpong_command.hpp"
+#include "harness/plan_description.hpp"
 #include "harness/result_json.hpp"
 #include "harness/results_file.hpp"
 #include "harness/sweep.hpp"
@@ -35,6 +38,12 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   const auto topology = qb::Topology::detect();
   const auto clock = qb::Clock::calibrate();
   if (!clock.is_tsc()) fmt::print(stderr, "qbench: clock: CLOCK_MONOTONIC ({})\n", clock.fallback_reason());
+  // Before the sweep's own threads load the machine.
+  const auto load_at_start = qb::load_average();
+  const auto frequency = qb::frequency_scaling();
+  for (const auto& line : qb::machine_state_warnings(load_at_start, frequency, topology.cpu_count())) {
+    fmt::print(stderr, "qbench: {}\n", line);
+  }
 
   const auto plan = qb::plan_points(command.sweep);
   std::vector<std::string> notes;
@@ -45,6 +54,8 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   if (command.out) {
     auto context = qb::machine_context(argv);
     context["clock"] = clock.describe();
+    context["load_average"] = {{"start", qb::to_json(load_at_start)}};
+    context["frequency_scaling"] = qb::to_json(frequency);
     const auto& selection = command.sweep.base.counters;
     if (!selection.empty()) context["counters"] = qb::counter_availability(selection);
     auto header = qb::document_header(context, notes);
@@ -52,19 +63,23 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
     journal.emplace(*command.out, command.force, std::move(header), plan, command.sweep.repetitions);
   }
   auto outcome = qb::run_sweep(command.sweep, topology, clock, journal ? &*journal : nullptr);
-  if (journal) journal->finish(outcome.points, outcome.interrupted, notes);
+  if (journal) {
+    // The end's figure includes the sweep's own threads: it says how long the
+    // machine takes to settle, not who else was on it.
+    journal->context()["load_average"]["end"] = qb::to_json(qb::load_average());
+    journal->finish(outcome.points, outcome.interrupted, notes);
+  }
 
   bool all_ok = true;
   for (const auto& point : outcome.points) {
     if (point.status == qb::PointStatus::invalid || point.status == qb::PointStatus::failed) all_ok = false;
   }
   const auto marks = qb::point_marks(outcome.points);
-  const auto table = qb::summary_table(outcome.points, marks, qb::TableOptions{.wide = command.wide});
-  fmt::print("{}", table.text);
   qb::SummaryContext summary;
   summary.usable_cpus = topology.cpu_count();
   if (command.out) summary.results = command.out->string();
-  for (const auto& line : qb::summary_lines(outcome.points, marks, table, summary)) fmt::print("{}\n", line);
+  fmt::print("{}", qb::render_console(command.format, outcome.points, marks, summary,
+                                      qb::TableOptions{.wide = command.wide}));
   if (outcome.interrupted) {
     fmt::print(stderr, "qbench: interrupted by {}; finished repetitions were kept{}\n", qb::interrupt_signal_name(),
                command.out ? " and written" : "");
@@ -84,6 +99,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return cli.app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return cli.app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return cli.app.exit(e);
   } catch (const CLI::ParseError& e) {
     fmt::print(stderr, "qbench: {}\n", e.what());

@@ -34,6 +34,11 @@
 //     counters_totals.hpp): selection string, probe string, events {name: {status,
 //     reason, errno string | null, source}}: what each event gave when probed at
 //     start. Runs and repetitions leave out what it says (below).
+//     load_average {start, end: {1m, 5m, 15m: number (runnable tasks)} | null}
+//     (machine_state.hpp: end includes the sweep's own threads); frequency_scaling
+//     {exposed bool; when exposed: governors [string], boost bool | null, scaling bool
+//     (a governor other than performance, or boost on)}; merged_from [{path,
+//     date_utc, command_line, git_sha, scenario, journal}] in a file qb merge made.
 //   scenario        object    present when the run came from a scenario file: name,
 //                             description (its formula), source, file: string
 //   notes           [string]  one line per skipped point, for people

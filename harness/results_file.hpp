@@ -55,6 +55,9 @@ class ResultsJournal {
   // (result_json.hpp) and removes the journal. `points` come back finalized,
   // their repetitions light again, for the console.
   void finish(std::vector<PointResult>& points, bool interrupted, const std::vector<std::string>& notes);
+  // The document's context, for what is known only when the sweep ends (the
+  // load average then); the journal's own header line keeps the start's.
+  nlohmann::json& context() { return header_.at("context"); }
 
  private:
   std::string read_line(std::pair<std::uint64_t, std::uint64_t> at) const;

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/cli.hpp"
+#include "harness/numbers.hpp"
 #include "harness/usage_error.hpp"
 #include "queues/elastic_config.hpp"
 
@@ -58,13 +58,14 @@ class Reader {
     return v.get<std::string>();
   }
 
-  std::uint64_t count(const json& v, std::string_view path, std::uint64_t min) const {
-    if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
-      fail(path, fmt::format("expected an integer >= {}, got {}", min, v.dump()));
-    }
-    const auto n = v.get<std::uint64_t>();
-    if (n < min) fail(path, fmt::format("expected an integer >= {}, got {}", min, n));
-    return n;
+  // A whole number in [min, max], refused as the command line refuses it
+  // (numbers.hpp): the same words for a negative, a fraction, a zero and a
+  // value past the bound.
+  std::uint64_t count(const json& v, std::string_view path, std::uint64_t min, std::uint64_t max) const {
+    if (!v.is_number()) fail(path, fmt::format("expected a whole number, got {}", type_name(v)));
+    const std::string text = v.dump();
+    if (v.is_number_unsigned()) return parse_count(where(path), std::to_string(v.get<std::uint64_t>()), min, max);
+    return parse_count(where(path), text, min, max);  // negative or a fraction: refused, naming it
   }
 
   double number(const json& v, std::string_view path) const {
@@ -77,12 +78,12 @@ class Reader {
   // int | [int] | "1,2,4-8" -> command-line text
   std::string counts(const json& v, std::string_view path) const {
     if (v.is_string()) return v.get<std::string>();
-    if (v.is_number_integer()) return std::to_string(count(v, path, 1));
+    if (v.is_number_integer()) return std::to_string(count(v, path, 1, kMaxSmallCount));
     if (v.is_array() && !v.empty()) {
       std::string text;
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i > 0) text += ',';
-        text += std::to_string(count(v[i], fmt::format("{}[{}]", path, i), 1));
+        text += std::to_string(count(v[i], fmt::format("{}[{}]", path, i), 1, kMaxSmallCount));
       }
       return text;
     }
@@ -162,13 +163,14 @@ WorkloadParams parse_workload(const Reader& r, const json& v, const std::string&
   if (v.contains("rate_per_s")) {
     w.rate_per_s = r.number(v["rate_per_s"], path + ".rate_per_s");
     if (w.rate_per_s <= 0) r.fail(path + ".rate_per_s", fmt::format("must be > 0 (got {})", w.rate_per_s));
+    if (w.rate_per_s > 1e10) r.fail(path + ".rate_per_s", fmt::format("{:g} is above 1e10 items/s", w.rate_per_s));
   }
-  if (v.contains("consumer_work_ns")) w.consumer_work_ns = r.count(v["consumer_work_ns"], path + ".consumer_work_ns", 0);
+  if (v.contains("consumer_work_ns")) w.consumer_work_ns = r.count(v["consumer_work_ns"], path + ".consumer_work_ns", 0, kMaxConsumerWorkNs);
   if (v.contains("sample_interval")) {
     w.sample_interval = to_ns(r, v["sample_interval"], path + ".sample_interval");
     if (w.sample_interval < std::chrono::milliseconds(1)) r.fail(path + ".sample_interval", "must be at least 1ms");
   }
-  if (v.contains("soft_capacity")) w.soft_capacity = r.count(v["soft_capacity"], path + ".soft_capacity", 1);
+  if (v.contains("soft_capacity")) w.soft_capacity = r.count(v["soft_capacity"], path + ".soft_capacity", 1, kMaxCapacity);
   if (v.contains("backpressure_threshold")) {
     w.backpressure_threshold = r.number(v["backpressure_threshold"], path + ".backpressure_threshold");
     if (!(w.backpressure_threshold > 0 && w.backpressure_threshold <= 1)) {
@@ -183,7 +185,7 @@ WorkloadParams parse_workload(const Reader& r, const json& v, const std::string&
   }
   if (v.contains("fair_k")) {
     if (w.policy != LanePolicy::fair) r.fail(path + ".fair_k", "only a fair policy takes fair_k");
-    w.fair_k = static_cast<std::uint32_t>(r.count(v["fair_k"], path + ".fair_k", 1));
+    w.fair_k = static_cast<std::uint32_t>(r.count(v["fair_k"], path + ".fair_k", 1, kMaxSmallCount));
   }
   if (v.contains("lanes")) {
     const json& lanes = v["lanes"];
@@ -198,7 +200,7 @@ WorkloadParams parse_workload(const Reader& r, const json& v, const std::string&
       if (lanes[l].contains("name") && r.string(lanes[l]["name"], lp + ".name") != kLaneNames[l]) {
         r.fail(lp + ".name", fmt::format("expected '{}' (lanes are high, normal, low in that order)", kLaneNames[l]));
       }
-      if (lanes[l].contains("soft_capacity")) w.lanes[l].soft_capacity = r.count(lanes[l]["soft_capacity"], lp + ".soft_capacity", 1);
+      if (lanes[l].contains("soft_capacity")) w.lanes[l].soft_capacity = r.count(lanes[l]["soft_capacity"], lp + ".soft_capacity", 1, kMaxCapacity);
       if (lanes[l].contains("weight")) {
         w.lanes[l].weight = r.number(lanes[l]["weight"], lp + ".weight");
         if (w.lanes[l].weight < 0) r.fail(lp + ".weight", "must be >= 0");
@@ -207,11 +209,11 @@ WorkloadParams parse_workload(const Reader& r, const json& v, const std::string&
     }
     if (total_weight <= 0) r.fail(path + ".lanes", "the lanes' weights sum to 0");
   }
-  if (v.contains("give_up_after")) w.give_up_after = static_cast<std::uint32_t>(r.count(v["give_up_after"], path + ".give_up_after", 1));
-  if (v.contains("burst_items")) w.burst_items = r.count(v["burst_items"], path + ".burst_items", 1);
+  if (v.contains("give_up_after")) w.give_up_after = static_cast<std::uint32_t>(r.count(v["give_up_after"], path + ".give_up_after", 1, kMaxSmallCount));
+  if (v.contains("burst_items")) w.burst_items = r.count(v["burst_items"], path + ".burst_items", 1, kMaxItems);
   if (v.contains("idle")) w.idle = to_ns(r, v["idle"], path + ".idle");
-  if (v.contains("round_trips")) w.round_trips = r.count(v["round_trips"], path + ".round_trips", 1);
-  if (v.contains("warmup_trips")) w.warmup_trips = r.count(v["warmup_trips"], path + ".warmup_trips", 0);
+  if (v.contains("round_trips")) w.round_trips = r.count(v["round_trips"], path + ".round_trips", 1, kMaxRoundTrips);
+  if (v.contains("warmup_trips")) w.warmup_trips = r.count(v["warmup_trips"], path + ".warmup_trips", 0, kMaxRoundTrips);
   if (v.contains("pairs")) {
     const json& pairs = v["pairs"];
     if (!pairs.is_array() || pairs.empty()) r.fail(path + ".pairs", "expected a non-empty array of \"near\" / \"far\"");
@@ -230,9 +232,9 @@ ElasticParams parse_elastic(const Reader& r, const json& v) {
   r.only_keys(v, "elastic", {"initial_capacity", "min_capacity", "max_capacity", "growth_factor", "shrink_threshold"},
               "in an elastic config");
   ElasticConfig c;
-  if (v.contains("initial_capacity")) c.initial_capacity = r.count(v["initial_capacity"], "elastic.initial_capacity", 0);
-  if (v.contains("min_capacity")) c.min_capacity = r.count(v["min_capacity"], "elastic.min_capacity", 0);
-  if (v.contains("max_capacity")) c.max_capacity = r.count(v["max_capacity"], "elastic.max_capacity", 0);
+  if (v.contains("initial_capacity")) c.initial_capacity = r.count(v["initial_capacity"], "elastic.initial_capacity", 0, kMaxCapacity);
+  if (v.contains("min_capacity")) c.min_capacity = r.count(v["min_capacity"], "elastic.min_capacity", 0, kMaxCapacity);
+  if (v.contains("max_capacity")) c.max_capacity = r.count(v["max_capacity"], "elastic.max_capacity", 0, kMaxCapacity);
   if (v.contains("growth_factor")) c.growth_factor = r.number(v["growth_factor"], "elastic.growth_factor");
   if (v.contains("shrink_threshold")) c.shrink_threshold = r.number(v["shrink_threshold"], "elastic.shrink_threshold");
   try {
@@ -304,21 +306,21 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     if (modes > 1) r.fail("items", "a scenario gives one of duration, items and items_per_producer");
   }
   if (doc.contains("duration")) s.duration = r.duration(doc["duration"], "duration");
-  if (doc.contains("items")) s.items = r.count(doc["items"], "items", 1);
-  if (doc.contains("items_per_producer")) s.items_per_producer = r.count(doc["items_per_producer"], "items_per_producer", 1);
+  if (doc.contains("items")) s.items = r.count(doc["items"], "items", 1, kMaxItems);
+  if (doc.contains("items_per_producer")) s.items_per_producer = r.count(doc["items_per_producer"], "items_per_producer", 1, kMaxItems);
   if (doc.contains("warmup")) s.warmup = r.duration(doc["warmup"], "warmup");
   if (doc.contains("timeout")) s.timeout = r.duration(doc["timeout"], "timeout");
-  if (doc.contains("repetitions")) s.repetitions = static_cast<int>(r.count(doc["repetitions"], "repetitions", 1));
-  if (doc.contains("capacity")) s.capacity = r.count(doc["capacity"], "capacity", 0);
-  if (doc.contains("payload_bytes")) s.payload_bytes = static_cast<int>(r.count(doc["payload_bytes"], "payload_bytes", 1));
+  if (doc.contains("repetitions")) s.repetitions = static_cast<int>(r.count(doc["repetitions"], "repetitions", 1, kMaxRepetitions));
+  if (doc.contains("capacity")) s.capacity = r.count(doc["capacity"], "capacity", 0, kMaxCapacity);
+  if (doc.contains("payload_bytes")) s.payload_bytes = static_cast<int>(r.count(doc["payload_bytes"], "payload_bytes", 1, kMaxSmallCount));
   if (doc.contains("placement")) s.placement = r.string(doc["placement"], "placement");
-  if (doc.contains("seed")) s.seed = r.count(doc["seed"], "seed", 0);
+  if (doc.contains("seed")) s.seed = r.count(doc["seed"], "seed", 0, kMaxSeed);
   if (doc.contains("latency")) s.latency = r.string(doc["latency"], "latency");
   if (doc.contains("op_sample_period")) {
-    s.op_sample_period = static_cast<std::uint32_t>(r.count(doc["op_sample_period"], "op_sample_period", 1));
+    s.op_sample_period = static_cast<std::uint32_t>(r.count(doc["op_sample_period"], "op_sample_period", 1, kMaxOpSamplePeriod));
   }
   if (doc.contains("latency_sample_period")) {
-    s.latency_sample_period = r.count(doc["latency_sample_period"], "latency_sample_period", 1);
+    s.latency_sample_period = r.count(doc["latency_sample_period"], "latency_sample_period", 1, kMaxLatencySamplePeriod);
   }
   if (doc.contains("payload_check")) s.payload_check = r.string(doc["payload_check"], "payload_check");
   if (doc.contains("counters")) s.counters = r.string(doc["counters"], "counters");
@@ -379,7 +381,7 @@ Scenario load_scenario(const std::filesystem::path& file) {
   json doc;
   try {
     doc = json::parse(text.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number past a double's range
     throw UsageError(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
   }
   return parse_scenario(doc, file.string());

@@ -20,13 +20,13 @@
 
 namespace qb {
 
-namespace {
-
 std::string format_seconds(double s) {
   if (s < 60) return fmt::format("{:.0f}s", s);
   if (s < 3600) return fmt::format("{}m{:02}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
   return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
 }
+
+namespace {
 
 // One progress line on stderr, rewritten in place on a terminal. Elsewhere
 // (logs, CI) a line is written only when the sweep has gone one point's
@@ -185,57 +185,6 @@ void finalize_point(PointResult& point) {
     point.warnings.push_back(fmt::format("{}: more worker threads than usable CPUs",
                                          warning_phrase(WarningKind::oversubscribed)));
   }
-}
-
-std::string describe_plan(const SweepRequest& request) {
-  // What a repetition costs beyond its warm-up and window: the child process,
-  // thread start-up, the drain and validation. About 20 ms on the 2-core
-  // development VM for small points; rounded up for bigger machines' thread
-  // counts and bitmaps.
-  constexpr double kRepOverheadS = 0.05;
-  const auto points = plan_points(request);
-  int timed = 0, counted = 0, pingpong = 0, skipped = 0;
-  for (const auto& p : points) {
-    if (p.status == PointStatus::skipped) {
-      ++skipped;
-    } else if (p.params.workload.kind == WorkloadKind::pingpong) {
-      ++pingpong;
-    } else if (p.params.items > 0) {
-      ++counted;
-    } else {
-      ++timed;
-    }
-  }
-  const auto seconds = [](std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); };
-  const double rep_s = seconds(request.base.warmup) + seconds(request.base.duration) + kRepOverheadS;
-  const int reps = request.repetitions;
-  const auto n = [](auto count, std::string_view noun) {
-    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-  };
-  std::string text = fmt::format("plan: {}: {} to run, {} skipped by their traits; {} each\n", n(points.size(), "point"),
-                                 points.size() - static_cast<std::size_t>(skipped), skipped,
-                                 n(reps, "repetition"));
-  if (timed > 0) {
-    text += fmt::format("  {}: {} x ({:g} s warm-up + {:g} s window + ~{:g} s overhead) = {}\n",
-                        n(timed, "timed point"), n(timed * reps, "repetition"), seconds(request.base.warmup),
-                        seconds(request.base.duration), kRepOverheadS, format_seconds(timed * reps * rep_s));
-  }
-  if (counted > 0) {
-    text += fmt::format("  {}: {} of {:g} s warm-up + however long the queue takes to move its items"
-                        " (not estimated; --timeout bounds each)\n",
-                        n(counted, "fixed-count point"), n(counted * reps, "repetition"), seconds(request.base.warmup));
-  }
-  if (pingpong > 0) {
-    text += fmt::format("  {}: one run each, as long as their round trips take (not estimated)\n",
-                        n(pingpong, "pingpong point"));
-  }
-  if (timed == 0) {
-    text += "estimated time: not estimated (no timed point)\n";
-  } else {
-    text += fmt::format("estimated time: {}{}\n", format_seconds(timed * reps * rep_s),
-                        counted + pingpong > 0 ? " plus the points not estimated" : "");
-  }
-  return text;
 }
 
 SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock,

@@ -42,9 +42,9 @@ struct SweepOutcome {
 // come back with status "skipped" and the reason.
 std::vector<PointResult> plan_points(const SweepRequest& request);
 
-// The plan in words (qbench run --plan): points to run and skipped,
-// repetitions, and the time the timed points will take at least.
-std::string describe_plan(const SweepRequest& request);
+// 75.4 -> "1m15s": the progress line's elapsed time and ETA, and the plan's
+// estimate (plan_description.hpp).
+std::string format_seconds(double s);
 
 class ResultsJournal;
 

@@ -209,4 +209,24 @@ SummaryTable summary_table(const std::vector<PointResult>& points, const std::ve
   return table;
 }
 
+TableCells table_cells(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
+                       NumberStyle style) {
+  TableCells cells;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto row = row_of(points[i], marks.at(i));
+    cells.rows.emplace_back(row.begin(), row.end());
+  }
+  for (std::size_t col = 0; col < kColumns; ++col) {
+    cells.headers.emplace_back(kHeader[col]);
+    cells.numeric.push_back(!left_aligned(col));
+    const bool empty =
+        std::all_of(cells.rows.begin(), cells.rows.end(), [&](const auto& row) { return no_value(row[col]); });
+    cells.shown.push_back(always_shown(col) || !empty);
+    if (style == NumberStyle::plain && !left_aligned(col)) {
+      for (auto& row : cells.rows) std::erase(row[col], ',');  // only grouped() writes a comma there
+    }
+  }
+  return cells;
+}
+
 }  // namespace qb

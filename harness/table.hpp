@@ -40,4 +40,18 @@ std::string grouped(double x);
 SummaryTable summary_table(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
                            TableOptions options = {});
 
+// The table's cells for the other console formats (console_formats.hpp):
+// every column and every point, skipped ones included, nothing cut, "-" where
+// a point has no value. Plain numbers drop the thousands separators, for
+// csv and json readers.
+enum class NumberStyle { grouped, plain };
+struct TableCells {
+  std::vector<std::string> headers;            // with units, as the table's
+  std::vector<bool> numeric;                   // else queue, flags or status
+  std::vector<bool> shown;                     // the wide table shows it
+  std::vector<std::vector<std::string>> rows;  // one a point, in order
+};
+TableCells table_cells(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
+                       NumberStyle style);
+
 }  // namespace qb

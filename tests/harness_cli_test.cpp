@@ -71,6 +71,10 @@ INSTANTIATE_TEST_SUITE_P(
                       std::vector<std::string>{"--shapes", "2x0"},
                       std::vector<std::string>{"--shapes", "1x1,2x2,1x1"},
                       std::vector<std::string>{"--shapes", "1x1", "--producers", "2"},
+                      std::vector<std::string>{"--queue", "nope_*"},
+                      std::vector<std::string>{"--queue", "all,-nope_*"},
+                      std::vector<std::string>{"--queue", "sequence_ring,-sequence_ring"},
+                      std::vector<std::string>{"--format", "xml"},
                       std::vector<std::string>{"--bogus-option", "--bogus-option"}));
 
 TEST(Qbench, refuses_to_overwrite_without_force) {
@@ -327,6 +331,64 @@ TEST(Qbench, the_console_fits_120_columns_and_summarizes_every_warning_the_file_
   }
   // Off a terminal, progress is a line a point at most.
   EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), measured + 1) << r.err;
+}
+
+// Bad numbers and paths on the command line: each refused in one line on
+// stderr that names the flag and the value, exit 2, and no results file,
+// with the grammar and bounds scenario files use.
+TEST(Qbench, bad_numbers_and_paths_are_refused_in_one_line_naming_the_flag) {
+  const auto out = scratch_dir() / "bad-number.json";
+  struct Case {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {{"--items", "0"}, "--items: '0' is zero (at least 1)"},
+      {{"--items", "-5"}, "--items: '-5' is negative"},
+      {{"--items", "1.5"}, "--items: '1.5' is not a whole number"},
+      {{"--items", "99999999999999999999999"}, "--items: '99999999999999999999999' is above"},
+      {{"--items-per-producer", "0"}, "--items-per-producer: '0' is zero"},
+      {{"--capacity", "-1"}, "--capacity: '-1' is negative"},
+      {{"--capacity=-1"}, "--capacity: '-1' is negative"},
+      {{"--capacity", "2e3"}, "--capacity: '2e3' is not a whole number"},
+      {{"--seed", "-3"}, "--seed: '-3' is negative"},
+      {{"--repetitions", "0"}, "--repetitions: '0' is zero"},
+      {{"--repetitions", "1001"}, "--repetitions: '1001' is above 1000"},
+      {{"--payload-bytes", "99999999999"}, "--payload-bytes: '99999999999' is above"},
+      {{"--latency-sample-period", "-1"}, "--latency-sample-period: '-1' is negative"},
+      {{"--op-sample-period", "0"}, "--op-sample-period: '0' is zero"},
+      {{"--duration", "1e300s"}, "--duration: '1e300s' is longer than 24h"},
+      {{"--warmup", "-1ms"}, "--warmup: '-1ms' is negative"},
+      {{"--out", ""}, "--out: '' is an empty path"},
+      {{"--out="}, "--out"},  // CLI11's own words: "--out: 1 required TEXT missing"
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"run", "-q", "sequence_ring"};
+    const auto has = [&](const char* option) { return c.args.front().starts_with(option); };
+    if (!has("--duration")) args.insert(args.end(), {"-d", "10ms"});
+    if (!has("--warmup")) args.insert(args.end(), {"--warmup", "1ms"});
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    if (!has("--out")) args.insert(args.end(), {"--out", out.string()});
+    const auto r = run_qbench(args);
+    EXPECT_EQ(r.status, 2) << c.args.front() << ": " << r.err << r.out;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << "expected '" << c.says << "' in: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(out)) << c.args.front();
+  }
+  const std::vector<Case> pingpong = {
+      {{"--round-trips", "0"}, "--round-trips: '0' is zero"},
+      {{"--warmup-trips", "-1"}, "--warmup-trips: '-1' is negative"},
+      {{"--capacity", "-2"}, "--capacity: '-2' is negative"},
+      {{"--out", ""}, "--out: '' is an empty path"},
+  };
+  for (const auto& c : pingpong) {
+    std::vector<std::string> args = {"pingpong"};
+    if (!c.args.front().starts_with("--round-trips")) args.insert(args.end(), {"-n", "100"});
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = run_qbench(args);
+    EXPECT_EQ(r.status, 2) << c.args.front() << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << "expected '" << c.says << "' in: " << r.err;
+  }
 }
 
 TEST(Qbench, help_is_offered_on_every_command) {

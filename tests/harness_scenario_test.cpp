@@ -4,6 +4,8 @@
 // runs (briefly) and writes results that carry its workload.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -55,14 +57,29 @@ std::vector<Malformed> malformed_cases() {
       {"missing_description", no_description, "description: missing"},
       {"name_with_slash", with({{"name", "a/b"}}), "name: 'a/b' must be non-empty"},
       {"producers_wrong_type", with({{"producers", true}}), "producers: expected a count"},
-      {"producers_zero", with({{"producers", json::array({1, 0})}}), "producers[1]: expected an integer >= 1"},
+      {"producers_zero", with({{"producers", json::array({1, 0})}}), "producers[1]: '0' is zero (at least 1)"},
       {"queues_empty", with({{"queues", json::array()}}), "queues: expected \"all\" or a non-empty array"},
       {"duration_and_items", with({{"duration", "1s"}, {"items", 10}}), "items: a scenario gives one of duration"},
       {"shapes_and_producers", with({{"producers", 2}, {"shapes", json::array({"1x1"})}}),
        "shapes: a scenario gives shapes or producers/consumers, not both"},
       {"shapes_empty", with({{"shapes", json::array()}}), "shapes: expected a non-empty array of \"PxC\" strings"},
       {"shapes_not_strings", with({{"shapes", json::array({1})}}), "shapes[0]: expected a string"},
-      {"repetitions_negative", with({{"repetitions", -1}}), "repetitions: expected an integer >= 1, got -1"},
+      {"repetitions_negative", with({{"repetitions", -1}}), "repetitions: '-1' is negative"},
+      // Numbers: the command line's grammar and bounds (numbers.hpp), never wrapped or truncated.
+      {"repetitions_fraction", with({{"repetitions", 2.5}}), "repetitions: '2.5' is not a whole number"},
+      {"repetitions_too_many", with({{"repetitions", 1001}}), "repetitions: '1001' is above 1000"},
+      {"items_zero", with({{"items", 0}}), "items: '0' is zero (at least 1)"},
+      {"capacity_negative", with({{"capacity", -1}}), "capacity: '-1' is negative"},
+      {"capacity_past_the_bound", with({{"capacity", std::uint64_t{1} << 41}}), "capacity: '2199023255552' is above"},
+      {"payload_past_an_int", with({{"payload_bytes", std::uint64_t{10000000000}}}),
+       "payload_bytes: '10000000000' is above 1048576"},
+      {"seed_fraction", with({{"seed", 1.5}}), "seed: '1.5' is not a whole number"},
+      {"seed_as_text", with({{"seed", "7"}}), "seed: expected a whole number, got a string"},
+      {"op_period_past_the_bound", with({{"op_sample_period", std::uint64_t{1} << 33}}), "op_sample_period: '8589934592' is above"},
+      {"rate_past_the_bound", with({{"workload", {{"kind", "paced"}, {"rate_per_s", 1e300}}}}),
+       "workload.rate_per_s: 1e+300 is above 1e10 items/s"},
+      {"idle_past_a_day", with({{"workload", {{"kind", "burst"}, {"burst_items", 5}, {"idle", 1e300}}}}),
+       "workload.idle: '1e+300s' is longer than 24h"},
       {"unknown_workload", with({{"workload", {{"kind", "turbo"}}}}), "workload.kind: 'turbo' is not a workload"},
       {"workload_without_kind", with({{"workload", json::object()}}), "workload: missing key \"kind\""},
       {"paced_without_rate", with({{"workload", {{"kind", "paced"}}}}), "workload: missing key \"rate_per_s\""},
@@ -86,7 +103,7 @@ std::vector<Malformed> malformed_cases() {
       {"bad_policy", with({{"workload", {{"kind", "priority_lanes"}, {"policy", "random"}, {"lanes", lanes(1)}}}}),
        "workload.policy: 'random' is not strict or fair"},
       {"give_up_zero", with({{"workload", {{"kind", "give_up"}, {"give_up_after", 0}}}}),
-       "workload.give_up_after: expected an integer >= 1"},
+       "workload.give_up_after: '0' is zero (at least 1)"},
       {"burst_with_items", with({{"items", 10}, {"workload", {{"kind", "burst"}, {"burst_items", 5}, {"idle", "1ms"}}}}),
        "items: a burst workload runs for a duration"},
       {"burst_bad_idle", with({{"workload", {{"kind", "burst"}, {"burst_items", 5}, {"idle", "soon"}}}}),
@@ -147,6 +164,20 @@ TEST(Scenario, file_that_is_not_json_is_refused_with_the_parser_position) {
     EXPECT_NE(std::string(e.what()).find("not valid JSON"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
   }
+}
+
+TEST(Scenario, a_number_past_a_doubles_range_is_refused_in_one_line_not_an_abort) {
+  const auto path = write_file("huge.json", "{\"name\": \"x\", \"description\": \"y\", \"repetitions\": 1e999}");
+  try {
+    load_scenario(path);
+    FAIL() << "accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.json: not valid JSON"), std::string::npos) << e.what();
+  }
+  const auto r = run_qbench({"run", "--scenario", path.string(), "--out", (scratch_dir() / "huge-out.json").string()});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(scratch_dir() / "huge-out.json"));
 }
 
 // The command line's own checks name the file and key when the value came from the file.

@@ -1,0 +1,189 @@
+// The conventions a user expects of a command line, run through the real
+// qbench: --version, --format for what stdout gets (each format parsed as its
+// reader would), --queue's globs and exclusions, and --plan's point list and
+// results-size estimate.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/version.hpp"
+#include "tests/qbench_process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using qb::test::run_qbench;
+using qb::test::scratch_dir;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// One CSV record as RFC 4180 reads it (quoted cells, doubled quotes); the
+// records here have no line breaks inside a cell.
+std::vector<std::string> csv_record(const std::string& line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (quoted && ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      cells.back() += '"';
+      ++i;
+    } else if (ch == '"') {
+      quoted = !quoted;
+    } else if (ch == ',' && !quoted) {
+      cells.emplace_back();
+    } else {
+      cells.back() += ch;
+    }
+  }
+  return cells;
+}
+
+// Four points, one of them skipped (mpsc_elastic has one consumer), moving a
+// fixed count so that a loaded machine cannot leave a window empty.
+std::vector<std::string> short_run(const std::string& format) {
+  return {"run", "--queue", "sequence_ring,mpsc_elastic", "--producers", "1", "--consumers", "1,2", "--items",
+          "20000", "--warmup", "5ms", "--repetitions", "2", "--format", format};
+}
+
+TEST(QbenchConventions, version_prints_the_version_git_revision_and_build_type_and_exits_0) {
+  const auto r = run_qbench({"--version"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, qb::version_line() + "\n");
+  EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(qbench \d+\.\d+\.\d+ \(git ([0-9a-f]{12}(-dirty)?|unknown), .+\)\n)")))
+      << r.out;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(QbenchConventions, csv_is_a_header_with_units_and_one_row_a_point_and_nothing_else) {
+  const auto r = run_qbench(short_run("csv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 5u) << r.out;
+  const auto header = csv_record(lines[0]);
+  EXPECT_EQ(header.front(), "id");
+  const auto column = [&](const std::string& name) {
+    const auto at = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(at, header.end()) << name << " in " << lines[0];
+    return static_cast<std::size_t>(at - header.begin());
+  };
+  const auto median = column("items/s (median)"), status = column("status"), p50 = column("p50 ns");
+  int ok = 0;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const auto row = csv_record(lines[i]);
+    ASSERT_EQ(row.size(), header.size()) << lines[i];
+    EXPECT_TRUE(row[0].starts_with("run/")) << lines[i];
+    if (row[status] != "ok") {
+      EXPECT_TRUE(row[status].starts_with("skipped: ")) << lines[i];
+      EXPECT_EQ(row[median], "") << "no value is an empty cell: " << lines[i];
+      continue;
+    }
+    ++ok;
+    EXPECT_EQ(row[median].find(','), std::string::npos) << "plain numbers: " << lines[i];
+    EXPECT_GT(std::stod(row[median]), 0) << lines[i];
+    EXPECT_GE(std::stod(row[p50]), 0) << lines[i];
+  }
+  EXPECT_EQ(ok, 3);
+  EXPECT_NE(r.err.find("qbench: ["), std::string::npos) << "progress stays on stderr: " << r.err;
+}
+
+TEST(QbenchConventions, json_is_one_document_of_points_and_summary_lines) {
+  const auto r = run_qbench(short_run("json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);  // throws if anything else is on stdout
+  ASSERT_EQ(doc.at("points").size(), 4u) << r.out;
+  int ok = 0;
+  for (const auto& point : doc.at("points")) {
+    EXPECT_TRUE(point.at("id").get<std::string>().starts_with("run/")) << point;
+    EXPECT_TRUE(point.at("P").is_number_integer()) << point;
+    if (point.at("status") == "ok") {
+      ++ok;
+      EXPECT_GT(point.at("items/s (median)").get<double>(), 0) << point;
+    } else {
+      EXPECT_TRUE(point.at("items/s (median)").is_null()) << point;
+    }
+  }
+  EXPECT_EQ(ok, 3);
+  ASSERT_FALSE(doc.at("summary").empty());
+  EXPECT_TRUE(doc.at("summary").front().get<std::string>().starts_with("points: ")) << doc.at("summary");
+}
+
+TEST(QbenchConventions, markdown_is_the_wide_table_then_the_summary_as_a_list) {
+  const auto r = run_qbench(short_run("markdown"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_GT(lines.size(), 7u) << r.out;
+  EXPECT_TRUE(lines[0].starts_with("| queue | P | C | items/s (median) |")) << lines[0];
+  EXPECT_NE(lines[0].find("| ns/item |"), std::string::npos) << "the wide columns: " << lines[0];
+  EXPECT_TRUE(lines[1].starts_with("| --- | ---: | ---: |")) << lines[1];
+  const auto pipes = std::count(lines[0].begin(), lines[0].end(), '|');
+  for (std::size_t i = 1; i < 6; ++i) {
+    EXPECT_EQ(std::count(lines[i].begin(), lines[i].end(), '|'), pipes) << lines[i];
+  }
+  EXPECT_NE(lines[5].find("skipped"), std::string::npos) << "skipped points have rows, as --wide: " << r.out;
+  EXPECT_EQ(lines[6], "");
+  EXPECT_TRUE(lines[7].starts_with("- points: ")) << lines[7];
+}
+
+TEST(QbenchConventions, queue_globs_and_exclusions_choose_the_points) {
+  // ck_ring_mpmc matches *_ring where the build has libck, and may be
+  // excluded where it has not.
+  const auto r = run_qbench({"run", "--queue", "*_ring,-locked_ring,-ck_ring_mpmc", "--plan"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("plan: 1 point: 1 to run"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  run/sequence_ring/p1c1\n"), std::string::npos) << r.out;
+}
+
+TEST(QbenchConventions, plan_lists_every_point_id_after_the_counts_marking_the_skipped_ones) {
+  const auto r = run_qbench({"run", "--queue", "sequence_ring,mpsc_elastic", "--producers", "1", "--consumers",
+                             "1,2", "--plan"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  const auto at = std::find(lines.begin(), lines.end(), "points:");
+  ASSERT_NE(at, lines.end()) << r.out;
+  EXPECT_TRUE(lines.front().starts_with("plan: 4 points")) << r.out;
+  EXPECT_EQ(std::vector<std::string>(at + 1, lines.end()),
+            (std::vector<std::string>{"  run/sequence_ring/p1c1", "  run/sequence_ring/p1c2", "  run/mpsc_elastic/p1c1",
+                                      "  run/mpsc_elastic/p1c2  (skipped: queue allows one consumer)"}));
+}
+
+// The size a plan announces, against the file the same sweep then writes.
+TEST(QbenchConventions, plan_estimates_the_results_file_within_a_third_of_its_size) {
+  for (const char* latency : {"off", "e2e", "all"}) {
+    const auto out = scratch_dir() / "size.json";
+    fs::remove(out);
+    std::vector<std::string> args{"run", "--queue", "sequence_ring,mutex_deque", "--producers", "1,2",
+                                  "--consumers", "1", "--items", "20000", "--warmup", "5ms",
+                                  "--repetitions", "3", "--latency", latency};
+    auto plan_args = args;
+    plan_args.push_back("--plan");
+    const auto plan = run_qbench(plan_args);
+    ASSERT_EQ(plan.status, 0) << plan.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(plan.out, m,
+                                  std::regex(R"(estimated results file: ~([0-9.]+) (B|KB|MB) \(about [0-9.]+ (B|KB) )"
+                                             R"(per repetition with --latency )" + std::string(latency))))
+        << plan.out;
+    const double scale = m[2] == "MB" ? 1e6 : m[2] == "KB" ? 1e3 : 1;
+    const double estimate = std::stod(m[1]) * scale;
+    args.insert(args.end(), {"--out", out.string()});
+    const auto run = run_qbench(args);
+    ASSERT_EQ(run.status, 0) << run.err;
+    const auto actual = static_cast<double>(fs::file_size(out));
+    EXPECT_GT(estimate, actual * 2 / 3) << latency << ": " << plan.out;
+    EXPECT_LT(estimate, actual * 4 / 3) << latency << ": " << plan.out;
+  }
+}
+
+}  // namespace
