@@ -44,7 +44,13 @@ std::string empty_reason(std::size_t col, const std::vector<PointResult>& points
     }
     return "not counted: see --counters";
   }
-  if (col == kP50 || col == kP99 || col == kP999) return "latency not measured: see --latency";
+  if (col == kP50 || col == kP99 || col == kP999) {
+    // Measured, but no point sampled enough items for this percentile.
+    const bool measured = std::any_of(points.begin(), points.end(),
+                                      [](const PointResult& p) { return latency_headline(p.latency).has_value(); });
+    return measured ? "too few latency samples: longer windows or a smaller --latency-sample-period"
+                    : "latency not measured: see --latency";
+  }
   if (col == kFlags) return "no point has a warning";
   return "no point has a figure for it";
 }

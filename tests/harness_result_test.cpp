@@ -399,6 +399,17 @@ TEST(SummaryTable, shows_latency_percentiles_and_leaves_out_cache_misses_counted
   EXPECT_NE(said.find("latency: end to end"), std::string::npos) << said;
 }
 
+TEST(SummaryTable, a_percentile_no_point_sampled_enough_for_is_said_to_be_short_of_samples) {
+  PointResult p = point(PointStatus::ok, {rep_with_rate(1000000)});
+  p.aggregate = aggregate(p.repetitions);
+  p.latency = {{"mode", "e2e"}, {"e2e", {{"p50_ns", 120}, {"p99_ns", 4500}, {"p99_9_ns", nullptr}}}};
+  const std::vector<PointResult> points{p};
+  const auto table = summary_table(points, point_marks(points));
+  ASSERT_FALSE(table.dropped.empty());
+  EXPECT_EQ(table.dropped[0].first, "p99.9 ns");
+  EXPECT_NE(table.dropped[0].second.find("too few latency samples"), std::string::npos) << table.dropped[0].second;
+}
+
 TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
   PointResult invalid = point(PointStatus::invalid, {rep_with_rate(12345678, RepStatus::invalid)});
   invalid.repetitions[0].validation.lost = 3;
