@@ -208,10 +208,8 @@ void CommandLine::finish() {
     q.timeout = parse_duration("--timeout", pp_timeout);
     q.capacity = capacity;
     const std::size_t cap = q.capacity.value_or(e->default_capacity);
-    try {
-      e->check_capacity(cap);
-    } catch (const std::invalid_argument& err) {
-      throw UsageError(fmt::format("--capacity: '{}' is not allowed for {}: {}", cap, pp_queue, err.what()));
+    if (const auto problem = capacity_problem(*e, cap, 8); !problem.empty()) {
+      throw UsageError(fmt::format("--capacity: '{}' is not allowed for {}: {}", cap, pp_queue, problem));
     }
     return;
   }
@@ -304,14 +302,11 @@ void CommandLine::finish() {
     const QueueEntry* e = find_queue(name);
     const std::size_t cap = capacity.value_or(e->default_capacity);
     if (cap == 0 && e->traits.capacity_required) {
-      throw UsageError(fmt::format("--capacity: '0' is not allowed for {} (it needs a capacity)", name));
+      throw UsageError(fmt::format("{}: '0' is not allowed for {} (it needs a capacity)", label("--capacity"), name));
     }
-    try {
-      e->check_capacity(cap);
-    } catch (const std::invalid_argument& err) {
-      throw UsageError(fmt::format("--capacity: '{}' is not allowed for {}: {}", cap, name, err.what()));
-    } catch (const std::bad_alloc&) {
-      throw UsageError(fmt::format("--capacity: '{}' is too large for {} (allocation failed)", cap, name));
+    const auto item_bytes = static_cast<std::size_t>(b.payload_bytes);
+    if (const auto problem = capacity_problem(*e, cap, item_bytes); !problem.empty()) {
+      throw UsageError(fmt::format("{}: '{}' is not allowed for {}: {}", label("--capacity"), cap, name, problem));
     }
   }
 }
@@ -352,7 +347,10 @@ void CommandLine::apply_scenario() {
   take("--op-sample-period", "op_sample_period", b.op_sample_period, sc.op_sample_period);
   take("--latency-sample-period", "latency_sample_period", b.latency_sample_period, sc.latency_sample_period);
   take("--payload-check", "payload_check", payload_check, sc.payload_check);
-  if (!given("--capacity") && sc.capacity) capacity = sc.capacity;
+  if (!given("--capacity") && sc.capacity) {
+    capacity = sc.capacity;
+    from_scenario_["--capacity"] = fmt::format("{}: capacity", scenario);
+  }
   // --duration or --items on the command line replaces whichever the file gives.
   // --duration, --items or --items-per-producer on the command line replaces
   // whichever of them the file gives.

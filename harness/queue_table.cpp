@@ -1,8 +1,15 @@
 #include "harness/queue_table.hpp"
 
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
 #include "harness/ceiling.hpp"
 #include "harness/make_queue.hpp"
 #include "harness/queue_runners.hpp"
+#include "harness/results_size.hpp"
 
 namespace qb {
 
@@ -27,7 +34,10 @@ QueueEntry describe() {
       .run_8 = nullptr,
       .run_64 = nullptr,
       .run_256 = nullptr,
-      .check_capacity = [](std::size_t capacity) { Q8 probe(capacity); },
+      .check_capacity =
+          [](std::size_t capacity) {
+            if constexpr (requires { Q8::check_capacity(capacity); }) Q8::check_capacity(capacity);
+          },
       .run_workload = nullptr,
       .takes_elastic_config = kTakesElasticConfig<Q8>,
       .blocking_ops = BlockingQueue<Q8>,
@@ -91,6 +101,23 @@ const QueueEntry* find_queue(std::string_view name) {
     if (entry.traits.name == name) return &entry;
   }
   return nullptr;
+}
+
+std::string capacity_problem(const QueueEntry& e, std::size_t capacity, std::size_t item_bytes) {
+  try {
+    e.check_capacity(capacity);
+  } catch (const std::invalid_argument& err) {
+    return err.what();
+  }
+  if (!e.traits.bounded) return {};
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_bytes = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_bytes <= 0) return {};
+  const double memory = static_cast<double>(pages) * static_cast<double>(page_bytes);
+  const double needed = static_cast<double>(capacity) * static_cast<double>(item_bytes);
+  if (needed <= memory) return {};
+  return fmt::format("{} slots of {} bytes need {}, more than this machine's {} of memory", capacity, item_bytes,
+                     format_bytes(needed), format_bytes(memory));
 }
 
 }  // namespace qb

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,8 +23,9 @@ struct QueueEntry {
   RepetitionFn run_8;
   RepetitionFn run_64;
   RepetitionFn run_256;
-  // Builds the queue once with this capacity: throws std::invalid_argument
-  // with the queue's own message when the capacity is not allowed.
+  // Throws std::invalid_argument with the queue's own message when the
+  // capacity is not allowed; allocates nothing (the queue's static
+  // check_capacity, for a queue that has a rule).
   void (*check_capacity)(std::size_t capacity);
   // The workloads other than throughput (workloads/engine.hpp), on 8-byte items.
   RepetitionFn run_workload;
@@ -47,6 +49,11 @@ struct QueueEntry {
 };
 
 const std::vector<QueueEntry>& queue_table();
+
+// Why `capacity` cannot be given to the queue `e` for items of `item_bytes`,
+// or an empty string: the queue's own rule, then, for a bounded queue, slots
+// that would not fit in this machine's memory (one slot holds an item at least).
+std::string capacity_problem(const QueueEntry& e, std::size_t capacity, std::size_t item_bytes);
 const QueueEntry* find_queue(std::string_view name);
 
 }  // namespace qb

@@ -66,6 +66,9 @@ class ElasticLocked {
   };
 
   // capacity is the max; see ElasticConfig::for_capacity.
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)validated(ElasticConfig::for_capacity(capacity)); }
   explicit ElasticLocked(std::size_t capacity) : ElasticLocked(ElasticConfig::for_capacity(capacity)) {}
 
   explicit ElasticLocked(const ElasticConfig& config) : config_(validated(config)) {

@@ -55,6 +55,9 @@ class LockedRing {
   };
 
   // Any capacity >= 1 (a slot index is a modulo, not a mask).
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)checked(capacity); }
   explicit LockedRing(std::size_t capacity)
       : ring_{.slots = std::make_unique<Slot[]>(checked(capacity)), .capacity = capacity} {}
 

@@ -62,6 +62,9 @@ class MpscElastic {
       .capacity_required = false,  // 0 selects the default config
   };
 
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)validated(ElasticConfig::for_capacity(capacity)); }
   explicit MpscElastic(std::size_t capacity) : MpscElastic(ElasticConfig::for_capacity(capacity)) {}
 
   explicit MpscElastic(const ElasticConfig& config) : config_(validated(config)) {

@@ -73,6 +73,9 @@ class SequenceRing {
 
   // Capacity must be a power of two (the slot is ticket & mask) and at least 2:
   // with one cell, "published" (pos + 1) would equal the next ticket's "empty".
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)checked_capacity(capacity); }
   explicit SequenceRing(std::size_t capacity)
       : mask_(checked_capacity(capacity) - 1), cells_(new Cell[capacity]) {
     for (std::size_t i = 0; i < capacity; ++i) {

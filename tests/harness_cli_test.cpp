@@ -356,6 +356,9 @@ TEST(Qbench, bad_numbers_and_paths_are_refused_in_one_line_naming_the_flag) {
       {{"--capacity", "-1"}, "--capacity: '-1' is negative"},
       {{"--capacity=-1"}, "--capacity: '-1' is negative"},
       {{"--capacity", "2e3"}, "--capacity: '2e3' is not a whole number"},
+      // A power of two (so the ring's own rule passes) whose slots need 8 TiB:
+      // refused from arithmetic, before anything is allocated.
+      {{"--capacity", "1099511627776"}, "of memory"},
       {{"--seed", "-3"}, "--seed: '-3' is negative"},
       {{"--repetitions", "0"}, "--repetitions: '0' is zero"},
       {{"--repetitions", "1001"}, "--repetitions: '1001' is above 1000"},
@@ -384,6 +387,7 @@ TEST(Qbench, bad_numbers_and_paths_are_refused_in_one_line_naming_the_flag) {
       {{"--round-trips", "0"}, "--round-trips: '0' is zero"},
       {{"--warmup-trips", "-1"}, "--warmup-trips: '-1' is negative"},
       {{"--capacity", "-2"}, "--capacity: '-2' is negative"},
+      {{"--capacity", "1099511627776"}, "of memory"},
       {{"--out", ""}, "--out: '' is an empty path"},
   };
   for (const auto& c : pingpong) {

@@ -152,6 +152,31 @@ TYPED_TEST(UnitQueues, traits_are_consistent) {
   }
 }
 
+// The command line refuses a capacity with the queue's static check_capacity,
+// which allocates nothing; it must refuse exactly what the constructor does.
+TYPED_TEST(UnitQueues, check_capacity_refuses_what_the_constructor_refuses) {
+  const std::size_t capacities[] = {0,    1,    2,    3,     4,     7,     8,         1000,     1023,
+                                    1024, 4095, 4096, 65534, 65535, 65536, 1u << 20, (1u << 20) + 1};
+  for (const std::size_t cap : capacities) {
+    bool built = true;
+    try {
+      TypeParam q(cap);
+    } catch (const std::invalid_argument&) {
+      built = false;
+    }
+    bool passed = true;
+    if constexpr (requires { TypeParam::check_capacity(cap); }) {
+      try {
+        TypeParam::check_capacity(cap);
+      } catch (const std::invalid_argument&) {
+        passed = false;
+      }
+    }
+    EXPECT_EQ(passed, built) << "capacity " << cap << ": the constructor " << (built ? "took" : "refused")
+                             << " it, check_capacity " << (passed ? "passed" : "refused") << " it";
+  }
+}
+
 template <class... Qs>
 struct NamesOf {
   static std::vector<std::string_view> get() { return {Qs::traits.name...}; }

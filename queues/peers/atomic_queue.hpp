@@ -56,6 +56,9 @@ class AtomicB2Queue {
   static constexpr std::size_t kMinCapacity = 4096;
   static constexpr std::size_t kDefaultCapacity = kMinCapacity;
 
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)checked(capacity); }
   explicit AtomicB2Queue(std::size_t capacity) : queue_(checked(capacity)) {}
 
   bool try_push(T&& value) {

@@ -36,6 +36,9 @@ class BoostLockfreeQueue {
       .capacity_required = true};
   static constexpr std::size_t kMaxCapacity = 65534;
 
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)checked(capacity); }
   explicit BoostLockfreeQueue(std::size_t capacity) : queue_(checked(capacity)) {}
   bool try_push(T&& value) { return queue_.bounded_push(value); }
   bool try_pop(T& out) { return queue_.pop(out); }
@@ -67,6 +70,9 @@ class BoostSpscQueue {
       .consumers = Multiplicity::one, .progress = Progress::wait_free, .order = Order::fifo,
       .capacity_required = true};
 
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)checked(capacity); }
   explicit BoostSpscQueue(std::size_t capacity) : queue_(checked(capacity)) {}
   bool try_push(T&& value) { return queue_.push(value); }
   bool try_pop(T& out) {

@@ -46,6 +46,9 @@ class CkRingMpmc {
       .capacity_required = true};
   static constexpr std::size_t kDefaultCapacity = 1023;
 
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)checked(capacity); }
   explicit CkRingMpmc(std::size_t capacity)
       : slots_(new Slot[checked(capacity) + 1]), ring_(qb_ck_ring_new(static_cast<unsigned>(capacity + 1))) {
     if (!ring_) throw std::bad_alloc();

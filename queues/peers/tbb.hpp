@@ -51,8 +51,13 @@ class TbbBoundedQueue {
       .consumers = Multiplicity::many, .progress = Progress::slot_blocking,
       .order = Order::per_producer_fifo, .capacity_required = true};
 
-  explicit TbbBoundedQueue(std::size_t capacity) {
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) {
     if (capacity == 0) throw std::invalid_argument("tbb_bounded_queue needs a capacity of at least 1");
+  }
+  explicit TbbBoundedQueue(std::size_t capacity) {
+    check_capacity(capacity);
     queue_.set_capacity(static_cast<std::ptrdiff_t>(capacity));
   }
   bool try_push(T&& value) { return queue_.try_push(std::move(value)); }

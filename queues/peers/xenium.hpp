@@ -113,6 +113,9 @@ class XeniumVyukovBounded {
       .consumers = Multiplicity::many, .progress = Progress::slot_blocking, .order = Order::fifo,
       .capacity_required = true};
 
+  // Throws what the constructor would for `capacity`, allocating nothing:
+  // the command line's check before a run.
+  static void check_capacity(std::size_t capacity) { (void)checked(capacity); }
   explicit XeniumVyukovBounded(std::size_t capacity) : queue_(checked(capacity)) {}
   bool try_push(T&& value) {
     return offer_stored(value, [this](Stored<T>&& s) { return queue_.try_push(std::move(s)); });
