@@ -140,7 +140,10 @@ CommandLine::CommandLine() {
       ->capture_default_str();
   run->add_option("--op-sample-period", op_sample_period, "ops: time one operation in this many (1 to 2^20)")
       ->capture_default_str();
-  run->add_option("--counters", counters, "perf_event counters: default, none, or a comma list (cycles,instructions,task-clock,...)")
+  run->add_option("--counters", counters, "perf_event counters: default (the ten generic events), none, or a comma list of generic events (cycles, "
+                  "instructions, cache-references, cache-misses, L1-dcache-load-misses, LLC-load-misses, task-clock, "
+                  "context-switches, cpu-migrations, page-faults) and native PMU events as libpfm4 names them (MEM_LOAD_RETIRED.L3_MISS, "
+                  "r003c); one this machine cannot count gets a status and libpfm4's reason, not an error")
       ->capture_default_str();
   run->add_option("--wait", wait,
                   "How threads wait on a full or empty queue: spin (try_*; one PAUSE a try when each thread has a CPU, "

@@ -19,8 +19,10 @@ using Failure = detail::CounterFailure;
 
 constexpr std::uint64_t kReadFormat =
     PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING | PERF_FORMAT_ID;
-// No group can hold more than every event we know.
+// No group can hold more than every generic event, nor more than the native
+// events a selection may name.
 constexpr std::size_t kMaxMembers = 10;
+static_assert(kMaxNativeEvents <= kMaxMembers);
 
 // One PERF_FORMAT_GROUP read: {nr, time_enabled, time_running, {value, id} x nr}.
 struct GroupSample {
@@ -62,10 +64,11 @@ std::uint64_t rusage_count(CounterEvent event, const rusage& usage) {
   return static_cast<std::uint64_t>(usage.ru_minflt + usage.ru_majflt);
 }
 
-EventReading failed_reading(CounterEvent event, bool exclude_kernel, CounterStatus status, std::string reason,
-                            int error_number) {
+EventReading failed_reading(CounterEvent event, const std::string& native, bool exclude_kernel,
+                            CounterStatus status, std::string reason, int error_number) {
   EventReading r;
   r.event = event;
+  r.native = native;
   r.status = status;
   r.reason = std::move(reason);
   r.error_number = error_number;
@@ -76,11 +79,21 @@ EventReading failed_reading(CounterEvent event, bool exclude_kernel, CounterStat
 }  // namespace
 
 ThreadCounters::ThreadCounters(const CounterSelection& selection, PerfBackend& backend)
-    : backend_(backend), selected_(selection.events) {
-  if (selected_.empty()) return;
+    : backend_(backend), selected_(selection.events), native_(selection.native) {
+  if (selection.empty()) return;
   paranoid_ = backend_.paranoid();
   for (const auto& info : counter_events())
     if (selection.has(info.event)) open_event(info);
+  for (const NativeEvent& n : native_) {
+    if (!n.problem.empty()) {
+      unopened_.push_back(
+          failed_reading(CounterEvent::native, n.name, false, CounterStatus::not_supported, n.problem, 0));
+      continue;
+    }
+    const CounterEventInfo info{CounterEvent::native, n.name, CounterGroup::native, n.type, n.config, false,
+                                n.config1, n.config2};
+    open_event(info, n.name);
+  }
 }
 
 ThreadCounters::~ThreadCounters() {
@@ -93,6 +106,8 @@ int ThreadCounters::open_fd(const CounterEventInfo& info, int group_fd, bool exc
   attr.size = sizeof attr;
   attr.type = info.type;
   attr.config = info.config;
+  attr.config1 = info.config1;
+  attr.config2 = info.config2;
   attr.read_format = kReadFormat;
   // Leaders start disabled so nothing counts before start(); members follow their leader.
   attr.disabled = group_fd < 0 ? 1 : 0;
@@ -114,7 +129,7 @@ ThreadCounters::OpenOutcome ThreadCounters::open_alone(const CounterEventInfo& i
   return {-1, -user_rc, true};
 }
 
-void ThreadCounters::open_event(const CounterEventInfo& info) {
+void ThreadCounters::open_event(const CounterEventInfo& info, const std::string& native) {
   auto main_group = std::find_if(groups_.begin(), groups_.end(),
                                  [&](const Group& g) { return g.kind == info.group && !g.solo; });
   const bool has_main = main_group != groups_.end();
@@ -122,30 +137,32 @@ void ThreadCounters::open_event(const CounterEventInfo& info) {
     const bool exclude = !info.kernel_only && main_group->members.front().exclude_kernel;
     const int fd = open_fd(info, main_group->members.front().fd, exclude);
     if (fd >= 0) {
-      add_to_group(*main_group, info.event, fd, exclude);
+      add_to_group(*main_group, info, native, fd, exclude);
       return;
     }
     // No room in the group (EINVAL), or a mode it cannot take: try it alone.
   }
   const OpenOutcome outcome = open_alone(info);
   if (outcome.fd < 0) {
-    record_failure(info, outcome);
+    record_failure(info, native, outcome);
     return;
   }
   groups_.push_back(Group{info.group, has_main, {}, 0, 0, std::nullopt});
-  add_to_group(groups_.back(), info.event, outcome.fd, outcome.exclude_kernel);
+  add_to_group(groups_.back(), info, native, outcome.fd, outcome.exclude_kernel);
 }
 
-void ThreadCounters::add_to_group(Group& group, CounterEvent event, int fd, bool exclude_kernel) {
+void ThreadCounters::add_to_group(Group& group, const CounterEventInfo& info, const std::string& native, int fd,
+                                  bool exclude_kernel) {
   std::uint64_t id = 0;
-  Member member{event, fd, exclude_kernel, std::nullopt};
+  Member member{info.event, native, fd, exclude_kernel, std::nullopt};
   if (backend_.ioctl(fd, PERF_EVENT_IOC_ID, reinterpret_cast<unsigned long>(&id)) >= 0) member.id = id;
   group.members.push_back(member);
 }
 
-void ThreadCounters::record_failure(const CounterEventInfo& info, const OpenOutcome& outcome) {
+void ThreadCounters::record_failure(const CounterEventInfo& info, const std::string& native,
+                                    const OpenOutcome& outcome) {
   EventReading r = failed_reading(
-      info.event, outcome.exclude_kernel, status_for_open_errno(outcome.error),
+      info.event, native, outcome.exclude_kernel, status_for_open_errno(outcome.error),
       open_failure_reason(info, outcome.error, !outcome.exclude_kernel, paranoid_), outcome.error);
   if (info.event == CounterEvent::context_switches || info.event == CounterEvent::page_faults) {
     // The thread's own rusage counts these too, so the figure survives.
@@ -203,7 +220,7 @@ void ThreadCounters::stop() {
 void ThreadCounters::read_group(const Group& group, std::vector<EventReading>& out) const {
   auto fail_all = [&](const Failure& f) {
     for (const auto& m : group.members)
-      out.push_back(failed_reading(m.event, m.exclude_kernel, f.status, f.reason, f.error_number));
+      out.push_back(failed_reading(m.event, m.native, m.exclude_kernel, f.status, f.reason, f.error_number));
   };
   if (!started_) return fail_all({CounterStatus::not_counted, "never enabled: start() was not called"});
   if (group.control) return fail_all(*group.control);
@@ -223,11 +240,11 @@ void ThreadCounters::read_group(const Group& group, std::vector<EventReading>& o
     for (std::size_t k = 0; k < sample.nr() && !slot; ++k)
       if (m.id ? sample.id(k) == *m.id : k == i) slot = k;
     if (!slot) {
-      out.push_back(failed_reading(m.event, m.exclude_kernel, CounterStatus::error,
+      out.push_back(failed_reading(m.event, m.native, m.exclude_kernel, CounterStatus::error,
                                    "missing from its group's read", 0));
       continue;
     }
-    EventReading r = failed_reading(m.event, m.exclude_kernel, CounterStatus::ok, {}, 0);
+    EventReading r = failed_reading(m.event, m.native, m.exclude_kernel, CounterStatus::ok, {}, 0);
     r.raw = sample.value(*slot);
     r.time_enabled_ns = enabled;
     r.time_running_ns = running;
@@ -271,10 +288,13 @@ ThreadCounterReading ThreadCounters::read() const {
     all.push_back(std::move(r));
   }
   ThreadCounterReading reading;
-  for (const CounterEvent event : selected_) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const EventReading& r) { return r.event == event; });
+  auto take = [&](CounterEvent event, const std::string& native) {
+    auto it = std::find_if(all.begin(), all.end(),
+                           [&](const EventReading& r) { return r.event == event && r.native == native; });
     if (it != all.end()) reading.events.push_back(std::move(*it));
-  }
+  };
+  for (const CounterEvent event : selected_) take(event, {});
+  for (const NativeEvent& n : native_) take(CounterEvent::native, n.name);
   return reading;
 }
 

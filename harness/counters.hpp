@@ -15,6 +15,9 @@
 //   cache:    L1-dcache-load-misses, LLC-load-misses
 //   software: task-clock, context-switches, cpu-migrations, page-faults
 //             (a group of their own, so they survive a missing PMU)
+//   native:   the PMU's own events that --counters names beyond these
+//             (MEM_LOAD_RETIRED.L3_MISS, r003c), encoded by libpfm4 once per
+//             run (counters_native.cpp), in a group of their own
 // An event the kernel will not put in its group gets a group of its own; an
 // event that cannot be opened at all does not stop the others, leader
 // included: the next event of the group leads.
@@ -30,6 +33,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "harness/counters_native.hpp"
 #include "harness/perf_backend.hpp"
 
 namespace qb {
@@ -45,9 +49,10 @@ enum class CounterEvent {
   context_switches,
   cpu_migrations,
   page_faults,
+  native,  // a native PMU event: EventReading::native names it; not in counter_events()
 };
 
-enum class CounterGroup { hardware, cache, software };
+enum class CounterGroup { hardware, cache, software, native };
 
 struct CounterEventInfo {
   CounterEvent event;
@@ -56,30 +61,39 @@ struct CounterEventInfo {
   std::uint32_t type;    // perf_event_attr.type
   std::uint64_t config;  // perf_event_attr.config
   bool kernel_only;      // happens in kernel context: reads 0 under exclude_kernel
+  std::uint64_t config1 = 0;  // perf_event_attr.config1 and config2: a native event's extra
+  std::uint64_t config2 = 0;  // fields (offcore response masks and the like)
 };
 
-// Every event, group by group, each group's leader first.
+// Every generic event, group by group, each group's leader first.
 std::span<const CounterEventInfo> counter_events();
-const CounterEventInfo& counter_event_info(CounterEvent event);
+const CounterEventInfo& counter_event_info(CounterEvent event);  // not for CounterEvent::native
 std::string_view to_string(CounterEvent event);
 std::optional<CounterEvent> counter_event_from_name(std::string_view name);  // case-insensitive
 
 // What --counters asked for.
 struct CounterSelection {
   std::string spec;                  // "default", "none", or the events as a canonical list
-  std::vector<CounterEvent> events;  // canonical order, no duplicates; empty for "none"
+  std::vector<CounterEvent> events;  // generic ones, canonical order, no duplicates; empty for "none"
+  std::vector<NativeEvent> native;   // in the order given, no duplicates, after `events` in spec
 
-  bool empty() const { return events.empty(); }
+  bool empty() const { return events.empty() && native.empty(); }
+  std::size_t size() const { return events.size() + native.size(); }
   bool has(CounterEvent event) const;
 };
 
 CounterSelection default_counter_selection();  // every event above
 CounterSelection none_counter_selection();     // "none": no event
 
-// "default", "none" or a comma-separated list of event names ("cycles,task-clock").
-// nullopt for anything else; `error`, when given, then says which value is
-// wrong and lists the valid names, ready for the command line to print.
+// "default", "none" or a comma-separated list of events: the generic names
+// above (case-insensitive), and any other name is a native event, which
+// libpfm4 encodes there and then (NativeEvent::problem says why one cannot
+// be counted here; that is a status, not an error). nullopt only for a
+// malformed list (an empty entry, a character no event name has, "all", a
+// near miss of a generic name such as "cyclez"); `error`, when given, then
+// says which value is wrong and lists the valid names.
 std::optional<CounterSelection> parse_counter_selection(std::string_view text, std::string* error = nullptr);
+
 
 // ok: counted (value scaled when multiplexed). not_supported: no PMU or kernel
 // support (ENOENT, EOPNOTSUPP, ...). permission_denied: EACCES or EPERM, the
@@ -92,6 +106,7 @@ std::optional<CounterStatus> counter_status_from_name(std::string_view name);
 // One event of one thread over its window.
 struct EventReading {
   CounterEvent event = CounterEvent::cycles;
+  std::string native;  // the native event's name when event == CounterEvent::native
   CounterStatus status = CounterStatus::not_counted;
   std::string source = "perf_event";  // or "getrusage" (the fallback for switches and faults)
   std::string reason;                 // why, whenever status != ok or the source is a fallback
@@ -104,15 +119,21 @@ struct EventReading {
   std::optional<double> running_fraction;  // running / enabled; nullopt unless ok
 };
 
+// The name an event goes by in JSON and tables: perf's for a generic event,
+// the user's for a native one.
+std::string_view event_name(CounterEvent event, const std::string& native);
+inline std::string_view event_name(const EventReading& r) { return event_name(r.event, r.native); }
+
 // What ThreadCounters::read() gives: one entry per selected event, in the
 // selection's order. Plain data, so a forked child can send it as JSON.
 struct ThreadCounterReading {
   std::vector<EventReading> events;
   const EventReading* find(CounterEvent event) const;  // nullptr if not selected
+  const EventReading* find(std::string_view name) const;  // by event_name
 };
 
 void to_json(nlohmann::json& j, const EventReading& r);
-void from_json(const nlohmann::json& j, EventReading& r);  // throws on unknown names
+void from_json(const nlohmann::json& j, EventReading& r);  // a name not generic is native; throws on unknown statuses
 void to_json(nlohmann::json& j, const ThreadCounterReading& r);
 void from_json(const nlohmann::json& j, ThreadCounterReading& r);
 
@@ -147,6 +168,7 @@ class ThreadCounters {
  private:
   struct Member {
     CounterEvent event;
+    std::string native;  // its name, for a native event
     int fd;
     bool exclude_kernel;
     std::optional<std::uint64_t> id;  // PERF_EVENT_IOC_ID; position in the group when absent
@@ -165,16 +187,18 @@ class ThreadCounters {
     bool exclude_kernel = false;
   };
 
-  void open_event(const CounterEventInfo& info);
+  void open_event(const CounterEventInfo& info, const std::string& native = {});
   OpenOutcome open_alone(const CounterEventInfo& info);
   int open_fd(const CounterEventInfo& info, int group_fd, bool exclude_kernel);
-  void add_to_group(Group& group, CounterEvent event, int fd, bool exclude_kernel);
-  void record_failure(const CounterEventInfo& info, const OpenOutcome& outcome);
+  void add_to_group(Group& group, const CounterEventInfo& info, const std::string& native, int fd,
+                    bool exclude_kernel);
+  void record_failure(const CounterEventInfo& info, const std::string& native, const OpenOutcome& outcome);
   void read_group(const Group& group, std::vector<EventReading>& out) const;
   void fill_from_rusage(EventReading& r) const;
 
   PerfBackend& backend_;
   std::vector<CounterEvent> selected_;
+  std::vector<NativeEvent> native_;
   std::vector<Group> groups_;
   std::vector<EventReading> unopened_;  // failures and getrusage events, status set at open
   std::optional<int> paranoid_;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -64,7 +65,44 @@ std::string_view trim(std::string_view s) {
 std::string valid_values() {
   std::string names;
   for (const auto& info : kEvents) names += fmt::format("{}{}", names.empty() ? "" : ", ", info.name);
-  return fmt::format("expected default, none, or a comma-separated list of: {}", names);
+  return fmt::format("expected default, none, or a comma-separated list of {}, or native PMU events as "
+                     "libpfm4 names them (MEM_LOAD_RETIRED.L3_MISS, r003c)",
+                     names);
+}
+
+// The characters of libpfm4's event syntax: pmu::EVENT:UMASK:mod=value, perf's
+// EVENT.UMASK, raw rNNNN.
+bool native_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == ':' || c == '=' ||
+         c == '-' || c == '+';
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The generic event `name` is probably a misspelling of: a lower-case name
+// within two edits of one (native names are upper case or carry a PMU prefix).
+std::optional<std::string_view> near_miss(std::string_view name) {
+  if (std::any_of(name.begin(), name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); }) ||
+      name.find(':') != std::string_view::npos)
+    return std::nullopt;
+  for (const auto& info : kEvents)
+    if (edit_distance(name, info.name) <= 2) return info.name;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -72,10 +110,17 @@ std::string valid_values() {
 std::span<const CounterEventInfo> counter_events() { return kEvents; }
 
 const CounterEventInfo& counter_event_info(CounterEvent event) {
+  if (event == CounterEvent::native) throw std::logic_error("counter_event_info: a native event has no table row");
   return kEvents[static_cast<std::size_t>(event)];
 }
 
-std::string_view to_string(CounterEvent event) { return counter_event_info(event).name; }
+std::string_view to_string(CounterEvent event) {
+  return event == CounterEvent::native ? "native" : counter_event_info(event).name;
+}
+
+std::string_view event_name(CounterEvent event, const std::string& native) {
+  return event == CounterEvent::native ? std::string_view(native) : to_string(event);
+}
 
 std::optional<CounterEvent> counter_event_from_name(std::string_view name) {
   for (const auto& info : kEvents)
@@ -88,12 +133,12 @@ bool CounterSelection::has(CounterEvent event) const {
 }
 
 CounterSelection default_counter_selection() {
-  CounterSelection selection{"default", {}};
+  CounterSelection selection{"default", {}, {}};
   for (const auto& info : kEvents) selection.events.push_back(info.event);
   return selection;
 }
 
-CounterSelection none_counter_selection() { return CounterSelection{"none", {}}; }
+CounterSelection none_counter_selection() { return CounterSelection{"none", {}, {}}; }
 
 std::optional<CounterSelection> parse_counter_selection(std::string_view text, std::string* error) {
   auto fail = [&](std::string message) -> std::optional<CounterSelection> {
@@ -106,18 +151,42 @@ std::optional<CounterSelection> parse_counter_selection(std::string_view text, s
   if (whole.empty()) return fail(fmt::format("--counters: empty value; {}", valid_values()));
 
   std::vector<bool> chosen(kEvents.size(), false);
+  std::vector<NativeEvent> native;
   std::string_view rest = whole;
   while (true) {
     const std::size_t comma = rest.find(',');
     const std::string_view name = trim(rest.substr(0, comma));
     if (name.empty())
       return fail(fmt::format("--counters '{}': empty event name; {}", whole, valid_values()));
-    const auto event = counter_event_from_name(name);
-    if (!event) return fail(fmt::format("--counters: unknown event '{}'; {}", name, valid_values()));
-    chosen[static_cast<std::size_t>(*event)] = true;
+    if (const auto event = counter_event_from_name(name)) {
+      chosen[static_cast<std::size_t>(*event)] = true;
+    } else {
+      if (iequals(name, "all") || iequals(name, "default") || iequals(name, "none"))
+        return fail(fmt::format("--counters: '{}' is not an event; say default (every generic event) or none "
+                                "alone, or list events",
+                                name));
+      if (name.size() > 200 || !std::all_of(name.begin(), name.end(), native_name_char))
+        return fail(fmt::format("--counters: '{}' is not an event name (letters, digits and _ . : = - + only); {}",
+                                name, valid_values()));
+      const bool seen =
+          std::any_of(native.begin(), native.end(), [&](const NativeEvent& n) { return n.name == name; });
+      if (!seen) {
+        // Encoded once, here, for the whole run.
+        NativeEvent encoded = encode_native_event(name);
+        if (!encoded.problem.empty()) {
+          if (const auto meant = near_miss(name))
+            return fail(fmt::format("--counters: unknown event '{}' (did you mean {}?); {}", name, *meant,
+                                    valid_values()));
+        }
+        native.push_back(std::move(encoded));
+      }
+    }
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
+  if (native.size() > kMaxNativeEvents)
+    return fail(fmt::format("--counters: {} native events; at most {} can be counted together", native.size(),
+                            kMaxNativeEvents));
   // Canonical order, so the same set always opens the same groups and reads the same in JSON.
   CounterSelection selection;
   for (const auto& info : kEvents) {
@@ -125,6 +194,9 @@ std::optional<CounterSelection> parse_counter_selection(std::string_view text, s
     selection.events.push_back(info.event);
     selection.spec += fmt::format("{}{}", selection.spec.empty() ? "" : ",", info.name);
   }
+  // Native events as given, after the generic ones.
+  for (const NativeEvent& n : native) selection.spec += fmt::format("{}{}", selection.spec.empty() ? "" : ",", n.name);
+  selection.native = std::move(native);
   return selection;
 }
 
@@ -142,6 +214,12 @@ const EventReading* ThreadCounterReading::find(CounterEvent event) const {
   return nullptr;
 }
 
+const EventReading* ThreadCounterReading::find(std::string_view name) const {
+  for (const auto& r : events)
+    if (event_name(r) == name) return &r;
+  return nullptr;
+}
+
 // Compact: a key whose value follows from the others is left out (a
 // repetition has ten events per thread; spelled out, they were 30% of a
 // demo's results file). Left out, and what from_json then takes:
@@ -150,7 +228,7 @@ const EventReading* ThreadCounterReading::find(CounterEvent event) const {
 //   value: raw when ok and time_running_ns == time_enabled_ns, else null;
 //   running_fraction: time_running_ns / time_enabled_ns when ok, else null.
 void to_json(nlohmann::json& j, const EventReading& r) {
-  j = nlohmann::json{{"event", to_string(r.event)}, {"status", to_string(r.status)}};
+  j = nlohmann::json{{"event", event_name(r)}, {"status", to_string(r.status)}};
   if (r.source != "perf_event") j["source"] = r.source;
   if (!r.reason.empty()) j["reason"] = r.reason;
   if (r.error_number != 0) j["errno"] = r.error_number;
@@ -167,10 +245,12 @@ void to_json(nlohmann::json& j, const EventReading& r) {
 }
 
 void from_json(const nlohmann::json& j, EventReading& r) {
-  const auto event = counter_event_from_name(j.at("event").get<std::string>());
+  const auto name = j.at("event").get<std::string>();
+  const auto event = counter_event_from_name(name);
   const auto status = counter_status_from_name(j.at("status").get<std::string>());
-  if (!event || !status) throw std::invalid_argument("counter reading: unknown event or status name");
-  r.event = *event;
+  if (name.empty() || !status) throw std::invalid_argument("counter reading: empty event or unknown status name");
+  r.event = event.value_or(CounterEvent::native);
+  r.native = event ? std::string() : name;
   r.status = *status;
   r.source = j.value("source", std::string("perf_event"));
   r.reason = j.value("reason", std::string());

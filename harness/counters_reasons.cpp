@@ -61,7 +61,9 @@ CounterStatus status_for_open_errno(int error_number) {
 
 std::string open_failure_reason(const CounterEventInfo& info, int error_number, bool wanted_kernel,
                                 std::optional<int> paranoid) {
-  const bool hardware = info.type == PERF_TYPE_HARDWARE || info.type == PERF_TYPE_HW_CACHE;
+  // A native event is the PMU's own: a raw code, or a type the kernel gave a PMU (above PERF_TYPE_MAX).
+  const bool hardware = info.type == PERF_TYPE_HARDWARE || info.type == PERF_TYPE_HW_CACHE ||
+                        info.type == PERF_TYPE_RAW || info.type >= PERF_TYPE_MAX;
   switch (status_for_open_errno(error_number)) {
     case CounterStatus::not_supported:
       if (hardware && error_number == ENOENT)

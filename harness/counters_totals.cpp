@@ -55,13 +55,19 @@ CounterTotals::CounterTotals(CounterSelection selected) : selection(std::move(se
     total.event = event;
     events.push_back(total);
   }
+  for (const NativeEvent& n : selection.native) {
+    EventTotal total;
+    total.event = CounterEvent::native;
+    total.native = n.name;
+    events.push_back(total);
+  }
 }
 
 void CounterTotals::add(CounterRole role, const ThreadCounterReading& reading) {
   const std::size_t r = role_index(role);
   for (const EventReading& e : reading.events) {
     auto it =
-        std::find_if(events.begin(), events.end(), [&](const EventTotal& t) { return t.event == e.event; });
+        std::find_if(events.begin(), events.end(), [&](const EventTotal& t) { return t.event == e.event && t.native == e.native; });
     if (it == events.end()) continue;
     EventTotal& t = *it;
     ++t.threads;
@@ -104,7 +110,7 @@ nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items) {
   for (const EventTotal& t : totals.events) {
     const bool ok = t.status() == CounterStatus::ok;
     const std::string reason = t.reason();
-    events[std::string(to_string(t.event))] = {
+    events[std::string(event_name(t.event, t.native))] = {
         {"status", to_string(t.status())},
         {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)},
         {"errno",
@@ -123,10 +129,12 @@ nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items) {
           {"consumers", or_null(t.role_value(CounterRole::consumer))}}},
     };
   }
-  const std::optional<double> n =
-      items > 0 ? std::optional<double>(static_cast<double>(items)) : std::nullopt;
-  auto per_item = [&](CounterEvent event) { return or_null(ratio(totals.value(event), n)); };
-  return {
+  auto per_item = [&](CounterEvent event) -> nlohmann::json {
+    const std::optional<double> v = totals.value(event);
+    if (!v || items == 0) return nullptr;
+    return *v / static_cast<double>(items);
+  };
+  nlohmann::json block = {
       {"selection", totals.selection.spec},
       // Each worker counts itself over its own window; the coordinator is not counted.
       {"scope", "worker_threads"},
@@ -140,6 +148,18 @@ nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items) {
         {"llc_misses", per_item(CounterEvent::llc_load_misses)},
         {"context_switches", per_item(CounterEvent::context_switches)}}},
   };
+  // Native events per item under their own names (apart, so no name can
+  // shadow a generic figure's key).
+  if (!totals.selection.native.empty()) {
+    nlohmann::json native = nlohmann::json::object();
+    for (const EventTotal& t : totals.events) {
+      if (t.event != CounterEvent::native) continue;
+      const std::optional<double> v = t.value();
+      native[t.native] = v && items > 0 ? nlohmann::json(*v / static_cast<double>(items)) : nlohmann::json(nullptr);
+    }
+    block["per_item_native"] = std::move(native);
+  }
+  return block;
 }
 
 }  // namespace qb

@@ -23,6 +23,7 @@ enum class CounterRole { producer, consumer };
 
 struct EventTotal {
   CounterEvent event = CounterEvent::cycles;
+  std::string native;  // a native event's name (event == CounterEvent::native)
   int threads = 0;                    // threads that reported the event
   int threads_counted = 0;            // ... with status ok
   std::array<int, 2> role_threads{};  // by CounterRole
@@ -61,6 +62,8 @@ struct CounterTotals {
 // "per_item": {cycles, instructions, ipc, cache_misses, l1d_misses,
 // llc_misses, context_switches}}. Figures that cannot be had are null: an
 // uncounted event, or items == 0; ipc needs both instructions and cycles.
+// Native events (--counters MEM_LOAD_RETIRED.L3_MISS) add "per_item_native":
+// {name: value per item or null}.
 nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items);
 
 // What each selected event gives on this machine, probed once by opening,

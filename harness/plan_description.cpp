@@ -90,7 +90,7 @@ std::string describe_plan(const SweepRequest& request) {
                         to_string(request.base.latency),
                         counters.empty() ? std::string("no counters")
                                          : fmt::format("{} of {} counter events readable here", readable,
-                                                       counters.events.size()));
+                                                       counters.size()));
   }
   text += "points:\n";
   for (const auto& p : points) {

@@ -52,14 +52,14 @@ double rep_latency(LatencyMode mode) {
 std::uint64_t estimated_results_bytes(const std::vector<PointResult>& points, int repetitions,
                                       int readable_events) {
   double bytes = kHeader;
-  if (!points.empty()) bytes += kHeaderPerEvent * static_cast<double>(points.front().params.counters.events.size());
+  if (!points.empty()) bytes += kHeaderPerEvent * static_cast<double>(points.front().params.counters.size());
   for (const PointResult& p : points) {
     if (p.status == PointStatus::skipped) {
       bytes += kSkippedPoint;
       continue;
     }
     const PointParams& params = p.params;
-    const auto events = static_cast<double>(params.counters.events.size());
+    const auto events = static_cast<double>(params.counters.size());
     const double threads = params.producers + params.consumers;
     bytes += kPoint + point_latency(params.latency);
     if (events > 0) bytes += kPointCounters + kPointPerEvent * events;

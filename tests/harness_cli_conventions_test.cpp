@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -218,6 +219,46 @@ TEST(QbenchConventions, plan_estimates_the_results_file_within_a_third_of_its_si
     EXPECT_GT(estimate, actual * 2 / 3) << latency << ": " << plan.out;
     EXPECT_LT(estimate, actual * 4 / 3) << latency << ": " << plan.out;
   }
+}
+
+// Native PMU events on a real run: each named event gets a status and a
+// reason in the context and in every run, the generic ones beside them; on
+// a machine without a PMU (our VMs) that status is not_supported, with
+// libpfm4's reason for a name it cannot encode here. Only a malformed list
+// is refused.
+TEST(QbenchConventions, native_counter_events_get_a_status_in_a_real_run) {
+  const auto out = scratch_dir() / "native-counters.json";
+  fs::remove(out);
+  const auto r = run_qbench({"run", "--queue", "sequence_ring", "--items", "20000", "--warmup", "5ms",
+                             "--repetitions", "1", "--counters", "task-clock,MEM_LOAD_RETIRED.L3_MISS,r003c",
+                             "--out", out.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream in(out);
+  const auto doc = nlohmann::json::parse(in);
+  const auto& known = doc.at("context").at("counters").at("events");
+  EXPECT_EQ(doc.at("context").at("counters").at("selection"), "task-clock,MEM_LOAD_RETIRED.L3_MISS,r003c");
+  for (const char* name : {"task-clock", "MEM_LOAD_RETIRED.L3_MISS", "r003c"}) {
+    ASSERT_TRUE(known.contains(name)) << name << " in " << known.dump();
+    const std::string status = known.at(name).at("status");
+    EXPECT_TRUE(status == "ok" || status == "not_supported") << name << ": " << known.at(name).dump();
+    if (status != "ok") {
+      EXPECT_FALSE(known.at(name).at("reason").get<std::string>().empty()) << name;
+    }
+    EXPECT_TRUE(doc.at("runs")[0].at("counters").at("events").contains(name)) << name;
+  }
+  EXPECT_EQ(known.at("task-clock").at("status"), "ok") << "software events count everywhere";
+  // The raw code is encoded wherever libpfm4 runs; the Intel name only on an Intel CPU.
+  EXPECT_EQ(known.at("r003c").at("perf_event_attr").at("config"), "0x3c");
+  const auto& intel = known.at("MEM_LOAD_RETIRED.L3_MISS");
+  if (!intel.contains("encoded_as")) {
+    EXPECT_NE(intel.at("reason").get<std::string>().find("libpfm4 cannot encode"), std::string::npos) << intel.dump();
+  }
+
+  const auto bad = run_qbench({"run", "--queue", "sequence_ring", "--items", "100", "--counters", "cycles,cyclez",
+                               "--out", out.string()});
+  EXPECT_EQ(bad.status, 2) << bad.err;
+  EXPECT_NE(bad.err.find("'cyclez' (did you mean cycles?)"), std::string::npos) << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // (a PMU, multiplexing, EACCES, a group that never ran); the real backend is
 // checked with software events, which work everywhere, and with cycles,
 // which must say not_supported here and may say ok on a machine with a PMU.
+#include <linux/perf_event.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,7 +18,7 @@
 
 #include "harness/counters.hpp"
 #include "harness/counters_totals.hpp"
-#include "harness/perf_fake.hpp"
+#include "tests/perf_fake.hpp"
 
 namespace qb {
 
@@ -233,14 +234,142 @@ TEST(CountersSelection, list_is_canonical_and_deduplicated) {
   EXPECT_EQ(sel->spec, "cycles,LLC-load-misses,task-clock");
 }
 
-TEST(CountersSelection, unknown_or_empty_names_are_rejected_naming_the_value) {
+TEST(CountersSelection, malformed_lists_are_rejected_naming_the_value) {
   std::string error;
-  EXPECT_FALSE(parse_counter_selection("cycles,bogus-event", &error));
-  EXPECT_NE(error.find("'bogus-event'"), std::string::npos) << error;
-  EXPECT_NE(error.find("task-clock"), std::string::npos) << error;  // lists what is valid
+  // A near miss of a generic name is a typo, not a native event.
+  EXPECT_FALSE(parse_counter_selection("cycles,task-clok", &error));
+  EXPECT_NE(error.find("'task-clok'"), std::string::npos) << error;
+  EXPECT_NE(error.find("did you mean task-clock"), std::string::npos) << error;
+  EXPECT_NE(error.find("page-faults"), std::string::npos) << error;  // lists what is valid
+  EXPECT_FALSE(parse_counter_selection("cyclez", &error));
+  EXPECT_NE(error.find("did you mean cycles"), std::string::npos) << error;
   EXPECT_FALSE(parse_counter_selection("cycles,,task-clock", &error));
+  EXPECT_NE(error.find("empty event name"), std::string::npos) << error;
   EXPECT_FALSE(parse_counter_selection("", &error));
-  EXPECT_FALSE(parse_counter_selection("all"));
+  EXPECT_FALSE(parse_counter_selection("all", &error));
+  EXPECT_NE(error.find("'all' is not an event"), std::string::npos) << error;
+  EXPECT_FALSE(parse_counter_selection("cycles,default", &error));
+  EXPECT_FALSE(parse_counter_selection("cycles,mem load", &error));
+  EXPECT_NE(error.find("'mem load' is not an event name"), std::string::npos) << error;
+  EXPECT_FALSE(parse_counter_selection("r01,r02,r03,r04,r05,r06,r07,r08,r09", &error));
+  EXPECT_NE(error.find("9 native events; at most 8"), std::string::npos) << error;
+}
+
+// Names beyond the generic ones are native events: libpfm4 encodes them once,
+// when the list is parsed, and one it cannot encode here is a status with its
+// reason, not an error.
+TEST(CountersSelection, other_names_are_native_events_encoded_by_libpfm4) {
+  std::string error;
+  const auto sel = parse_counter_selection("r003c,cycles,MEM_LOAD_RETIRED.L3_MISS,bogus-event,r003c", &error);
+  ASSERT_TRUE(sel) << error;
+  EXPECT_EQ(sel->events, (std::vector<Ev>{Ev::cycles}));
+  ASSERT_EQ(sel->native.size(), 3u) << "r003c twice is one event";
+  EXPECT_EQ(sel->spec, "cycles,r003c,MEM_LOAD_RETIRED.L3_MISS,bogus-event");
+  EXPECT_EQ(sel->size(), 4u);
+  // A raw code is the same on every x86 machine: PERF_TYPE_RAW, config 0x3c.
+  const NativeEvent& raw = sel->native[0];
+  EXPECT_EQ(raw.name, "r003c");
+  EXPECT_TRUE(raw.problem.empty()) << raw.problem;
+  EXPECT_EQ(raw.type, std::uint32_t{PERF_TYPE_RAW});
+  EXPECT_EQ(raw.config, 0x3cu);
+  EXPECT_FALSE(raw.encoded_as.empty());
+  // An Intel event: encoded on an Intel machine, else libpfm4 says why not.
+  const NativeEvent& intel = sel->native[1];
+  EXPECT_NE(intel.encoded_as.empty(), intel.problem.empty()) << intel.encoded_as << " / " << intel.problem;
+  if (!intel.problem.empty()) {
+    EXPECT_NE(intel.problem.find("libpfm4"), std::string::npos) << intel.problem;
+  }
+  const NativeEvent& bogus = sel->native[2];
+  EXPECT_TRUE(bogus.encoded_as.empty());
+  EXPECT_NE(bogus.problem.find("libpfm4 cannot encode bogus-event"), std::string::npos) << bogus.problem;
+  EXPECT_NE(bogus.problem.find("event not found"), std::string::npos) << bogus.problem;  // libpfm4's words
+}
+
+NativeEvent encoded(const char* name, std::uint64_t config, std::uint64_t config1 = 0) {
+  NativeEvent n;
+  n.name = name;
+  n.encoded_as = std::string("fake::") + name;
+  n.type = PERF_TYPE_RAW;
+  n.config = config;
+  n.config1 = config1;
+  return n;
+}
+
+NativeEvent unencodable(const char* name, const char* problem) {
+  NativeEvent n;
+  n.name = name;
+  n.problem = problem;
+  return n;
+}
+
+CounterSelection native_selection(std::vector<NativeEvent> native) {
+  CounterSelection sel;
+  for (const auto& n : native) sel.spec += (sel.spec.empty() ? "" : ",") + n.name;
+  sel.native = std::move(native);
+  return sel;
+}
+
+TEST(Counters, native_events_share_a_group_and_read_under_their_own_names) {
+  FakePerfBackend fake;
+  fake.native[{PERF_TYPE_RAW, 0x3c}] = {.raw = 777};
+  fake.native[{PERF_TYPE_RAW, 0xc0}] = {.raw = 555};
+  const auto sel = native_selection({encoded("r003c", 0x3c), encoded("RETIRED_INSTRUCTIONS", 0xc0, 0x9)});
+  const auto reading = run_window(fake, sel);
+  ASSERT_EQ(reading.events.size(), 2u);
+  const EventReading* raw = reading.find("r003c");
+  const EventReading* retired = reading.find("RETIRED_INSTRUCTIONS");
+  ASSERT_TRUE(raw && retired);
+  EXPECT_EQ(raw->event, Ev::native);
+  EXPECT_EQ(raw->status, St::ok) << raw->reason;
+  EXPECT_DOUBLE_EQ(*raw->value, 777.0);
+  EXPECT_DOUBLE_EQ(*retired->value, 555.0);
+  // One group: the second joined the first; config1 reached the kernel.
+  ASSERT_EQ(fake.attempts.size(), 2u);
+  EXPECT_LT(fake.attempts[0].group_fd, 0);
+  EXPECT_GE(fake.attempts[1].group_fd, 0);
+  EXPECT_EQ(fake.attempts[1].config1, 0x9u);
+}
+
+TEST(Counters, a_native_event_libpfm4_could_not_encode_is_not_supported_and_never_opened) {
+  FakePerfBackend fake;
+  fake.native[{PERF_TYPE_RAW, 0x3c}] = {.open_errno = ENOENT};
+  const auto sel =
+      native_selection({unencodable("MEM_LOAD_RETIRED.L3_MISS", "libpfm4 cannot encode it"), encoded("r003c", 0x3c)});
+  const auto reading = run_window(fake, sel);
+  ASSERT_EQ(reading.events.size(), 2u);
+  EXPECT_EQ(reading.events[0].native, "MEM_LOAD_RETIRED.L3_MISS") << "the selection's order";
+  EXPECT_EQ(reading.events[0].status, St::not_supported);
+  EXPECT_EQ(reading.events[0].reason, "libpfm4 cannot encode it");
+  const EventReading& raw = *reading.find("r003c");
+  EXPECT_EQ(raw.status, St::not_supported);
+  EXPECT_NE(raw.reason.find("no hardware PMU"), std::string::npos) << raw.reason;
+  EXPECT_EQ(fake.attempts.size(), 1u) << "only the encoded event is opened";
+}
+
+TEST(Counters, native_readings_and_totals_keep_their_names_in_json) {
+  EventReading r;
+  r.event = Ev::native;
+  r.native = "r003c";
+  r.status = St::ok;
+  r.raw = 42;
+  r.value = 42.0;
+  const nlohmann::json j = r;
+  EXPECT_EQ(j.at("event"), "r003c");
+  const auto back = j.get<EventReading>();
+  EXPECT_EQ(back.event, Ev::native);
+  EXPECT_EQ(back.native, "r003c");
+  EXPECT_EQ(back.value, r.value);
+
+  CounterTotals totals(native_selection({encoded("r003c", 0x3c)}));
+  ThreadCounterReading reading;
+  reading.events.push_back(r);
+  totals.add(CounterRole::producer, reading);
+  totals.add(CounterRole::consumer, reading);
+  const nlohmann::json block = counters_json(totals, 21);
+  EXPECT_EQ(block.at("events").at("r003c").at("status"), "ok");
+  EXPECT_DOUBLE_EQ(block.at("events").at("r003c").at("value").get<double>(), 84.0);
+  EXPECT_EQ(block.at("selection"), "r003c");
+  EXPECT_DOUBLE_EQ(block.at("per_item_native").at("r003c").get<double>(), 4.0);
 }
 
 EventReading ok_reading(Ev event, double value) {

@@ -2,6 +2,8 @@
 // (always, only when counting kernel time, only as a group member), to be
 // multiplexed (running < enabled) or never scheduled (running 0), or to fail
 // its group read. Descriptors are plain integers; nothing reaches the kernel.
+// A native event (an attr no generic event has) is looked up by its type and
+// config in `native`.
 #pragma once
 
 #include <linux/perf_event.h>
@@ -12,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "harness/counters.hpp"
@@ -32,11 +35,13 @@ struct FakePerfEvent {
 class FakePerfBackend final : public PerfBackend {
  public:
   std::map<CounterEvent, FakePerfEvent> events;
+  std::map<std::pair<std::uint32_t, std::uint64_t>, FakePerfEvent> native;  // by {type, config}
   std::optional<int> paranoid_level = 2;
   struct Attempt {
     CounterEvent event;
     bool exclude_kernel;
     int group_fd;
+    std::uint64_t config1 = 0;
   };
   std::vector<Attempt> attempts;
 
@@ -46,13 +51,15 @@ class FakePerfBackend final : public PerfBackend {
     CounterEvent event = CounterEvent::cycles;
     for (const auto& info : counter_events())
       if (info.type == attr.type && info.config == attr.config) event = info.event;
-    attempts.push_back({event, attr.exclude_kernel != 0, group_fd});
-    const FakePerfEvent& f = events[event];
+    const auto native_it = native.find({attr.type, attr.config});
+    if (native_it != native.end()) event = CounterEvent::native;
+    attempts.push_back({event, attr.exclude_kernel != 0, group_fd, attr.config1});
+    const FakePerfEvent& f = native_it != native.end() ? native_it->second : events[event];
     if (f.open_errno != 0) return -f.open_errno;
     if (attr.exclude_kernel == 0 && f.kernel_errno != 0) return -f.kernel_errno;
     if (group_fd >= 0 && f.member_errno != 0) return -f.member_errno;
     const int fd = next_fd_++;
-    fds_[fd] = {event, group_fd < 0 ? fd : group_fd, 500 + static_cast<std::uint64_t>(fd), false};
+    fds_[fd] = {&f, group_fd < 0 ? fd : group_fd, 500 + static_cast<std::uint64_t>(fd), false};
     return fd;
   }
   int ioctl(int fd, unsigned long request, unsigned long arg) override {
@@ -62,7 +69,7 @@ class FakePerfBackend final : public PerfBackend {
     return 0;
   }
   ssize_t read(int fd, void* buf, std::size_t bytes) override {
-    const FakePerfEvent& lead = events[fds_.at(fd).event];
+    const FakePerfEvent& lead = *fds_.at(fd).config;
     if (lead.read_errno != 0) return -lead.read_errno;
     const bool on = fds_[fd].enabled;  // times and counts stay 0 until the first ENABLE
     std::vector<std::uint64_t> words{0, on ? lead.enabled_ns : 0, on ? lead.running_ns : 0};
@@ -70,7 +77,7 @@ class FakePerfBackend final : public PerfBackend {
     for (auto it = fds_.rbegin(); it != fds_.rend(); ++it) {
       if (it->second.leader != fd) continue;
       ++words[0];
-      words.push_back(on ? events[it->second.event].raw : 0);
+      words.push_back(on ? it->second.config->raw : 0);
       words.push_back(it->second.id);
     }
     if (words.size() * sizeof(std::uint64_t) > bytes) return -ENOSPC;
@@ -90,7 +97,7 @@ class FakePerfBackend final : public PerfBackend {
 
  private:
   struct Fd {
-    CounterEvent event;
+    const FakePerfEvent* config;  // std::map's elements stay put
     int leader;
     std::uint64_t id;
     bool enabled;
