@@ -1,5 +1,6 @@
-// The results file: JSON conversions of the records in run_types.hpp, the
-// document that wraps them, and the checks and atomic write around --out.
+// The results file: JSON conversions of the records in run_types.hpp
+// (result_json.cpp), the document that wraps them, and the checks and atomic
+// write around --out (results_document.cpp).
 // The schema (every key, its type and unit) is at the top of result_json.cpp
 // and summarised in the README; bump kSchemaVersion when a key changes
 // meaning or goes away.
@@ -23,9 +24,12 @@ inline constexpr int kSchemaVersion = 2;
 
 // Found by nlohmann's ADL, so `json j = rep;` and `j.get<RepResult>()` work.
 // from_json needs every key that to_json writes (a missing one throws), and
-// ignores derived keys such as Validation's "valid". RepResult round-trips
-// exactly: the forked child sends its result to the parent as JSON text.
-// Non-finite doubles are written as null and read back as NaN.
+// ignores derived keys such as Validation's "valid". RepResult and
+// PointParams round-trip exactly (the forked child sends its result to the
+// parent as JSON text), but for PointParams::workload, which the file keeps
+// beside the params, in the run's "workload" (workload_json()). Non-finite
+// doubles are written as null and read back as NaN. Aggregates are only
+// written: readers recompute them from the repetitions.
 void to_json(nlohmann::json& j, const PointParams& p);
 void from_json(const nlohmann::json& j, PointParams& p);
 void to_json(nlohmann::json& j, const ThreadStats& t);
@@ -35,7 +39,6 @@ void from_json(const nlohmann::json& j, Validation& v);
 void to_json(nlohmann::json& j, const RepResult& r);
 void from_json(const nlohmann::json& j, RepResult& r);
 void to_json(nlohmann::json& j, const Aggregate& a);
-void from_json(const nlohmann::json& j, Aggregate& a);
 void to_json(nlohmann::json& j, const QueueTraits& t);  // no from_json: the name is a string_view
 void to_json(nlohmann::json& j, const PointResult& p);
 

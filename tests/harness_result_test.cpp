@@ -15,6 +15,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -157,6 +158,21 @@ TEST(ResultJson, point_params_modes_are_written_as_their_names_and_read_back) {
   EXPECT_EQ(back.counters.spec, "cycles,task-clock");
   EXPECT_EQ(back.counters.events, p.counters.events);
   EXPECT_EQ(back.wait, WaitMode::backoff);
+  EXPECT_FALSE(back.elastic.set);
+}
+
+TEST(ResultJson, point_params_elastic_config_round_trips) {
+  PointParams p;
+  p.queue = "mpsc_elastic";
+  p.elastic = ElasticParams{.set = true, .initial_capacity = 64, .min_capacity = 32, .max_capacity = 4096,
+                            .growth_factor = 1.5, .shrink_threshold = 0.125};
+  const auto back = json::parse(json(p).dump()).get<PointParams>();
+  EXPECT_TRUE(back.elastic.set);
+  EXPECT_EQ(back.elastic.initial_capacity, 64u);
+  EXPECT_EQ(back.elastic.min_capacity, 32u);
+  EXPECT_EQ(back.elastic.max_capacity, 4096u);
+  EXPECT_DOUBLE_EQ(back.elastic.growth_factor, 1.5);
+  EXPECT_DOUBLE_EQ(back.elastic.shrink_threshold, 0.125);
 }
 
 TEST(ResultJson, an_unknown_mode_or_status_is_an_error_naming_the_key) {
@@ -171,7 +187,9 @@ TEST(ResultJson, an_unknown_mode_or_status_is_an_error_naming_the_key) {
   const auto params = [](const json& j) { j.get<PointParams>(); };
   for (const char* key : {"latency", "payload_check", "counters", "wait"}) {
     json j = PointParams{};
-    j[key] = "bogus";
+    // A name that is no generic event is a native one, so a counters list
+    // is wrong only when malformed.
+    j[key] = std::string_view(key) == "counters" ? "bogus,," : "bogus";
     EXPECT_NE(message(j, params).find(key), std::string::npos) << message(j, params);
     EXPECT_NE(message(j, params).find("bogus"), std::string::npos) << message(j, params);
   }
