@@ -105,6 +105,24 @@ std::optional<double> CounterTotals::value(CounterEvent event) const {
   return t == nullptr ? std::nullopt : t->value();
 }
 
+nlohmann::json repetition_counters(const CounterSelection& selection,
+                                   const std::vector<std::optional<ThreadCounters>>& counters, int producers,
+                                   std::uint64_t items) {
+  nlohmann::json readings = nlohmann::json::array();
+  CounterTotals totals(selection);
+  for (std::size_t i = 0; i < counters.size(); ++i) {
+    if (!counters[i]) continue;
+    const auto role = static_cast<int>(i) < producers ? CounterRole::producer : CounterRole::consumer;
+    const ThreadCounterReading reading = counters[i]->read();
+    totals.add(role, reading);
+    readings.push_back({{"role", role == CounterRole::producer ? "producer" : "consumer"}, {"reading", reading}});
+  }
+  const nlohmann::json all = counters_json(totals, items);
+  nlohmann::json block = {{"selection", selection.spec}, {"readings", readings}, {"per_item", all.at("per_item")}};
+  if (all.contains("per_item_native")) block["per_item_native"] = all.at("per_item_native");
+  return block;
+}
+
 nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items) {
   nlohmann::json events = nlohmann::json::object();
   for (const EventTotal& t : totals.events) {

@@ -66,6 +66,15 @@ struct CounterTotals {
 // {name: value per item or null}.
 nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items);
 
+// A repetition's "counters" block from its workers' counters (the first
+// `producers` are producers; an empty slot is a thread that counted nothing):
+// {"selection", "readings": [{"role", "reading"}...], "per_item" (and
+// "per_item_native") as counters_json gives them}. The totals follow from
+// the readings, so only the per-item figures are kept beside them.
+nlohmann::json repetition_counters(const CounterSelection& selection,
+                                   const std::vector<std::optional<ThreadCounters>>& counters, int producers,
+                                   std::uint64_t items);
+
 // What each selected event gives on this machine, probed once by opening,
 // starting and stopping the counters on the calling thread: the results
 // file's context.counters, {"selection", "probe", "events": {name: {status,

@@ -9,7 +9,7 @@
 #include "harness/cli.hpp"
 #include "harness/context.hpp"
 #include "harness/isolation.hpp"
-#include "harness/pingpong.hpp"
+#include "harness/workloads/pingpong.hpp"
 #include "harness/queue_table.hpp"
 #include "harness/result_json.hpp"
 #include "harness/results_file.hpp"

@@ -31,9 +31,7 @@ template <class Q8>
 QueueEntry describe() {
   return QueueEntry{
       .traits = Q8::traits,
-      .run_8 = nullptr,
-      .run_64 = nullptr,
-      .run_256 = nullptr,
+      .runs = {},
       .check_capacity =
           [](std::size_t capacity) {
             if constexpr (requires { Q8::check_capacity(capacity); }) Q8::check_capacity(capacity);
@@ -55,9 +53,7 @@ template <CeilingOp kOp>
 QueueEntry ceiling_entry(const QueueTraits& traits) {
   return QueueEntry{
       .traits = traits,
-      .run_8 = &run_ceiling_point<kOp>,
-      .run_64 = &run_ceiling_point<kOp>,
-      .run_256 = &run_ceiling_point<kOp>,
+      .runs = {&run_ceiling_point<kOp>, &run_ceiling_point<kOp>, &run_ceiling_point<kOp>},
       .check_capacity = [](std::size_t) {},
       .run_workload = nullptr,
       .takes_elastic_config = false,
@@ -72,15 +68,14 @@ QueueEntry ceiling_entry(const QueueTraits& traits) {
 std::vector<QueueEntry> make_table() {
   std::vector<QueueEntry> table =
       runners::for_each_queue<Registered<8>>([]<class Q>() -> QueueEntry { return describe<Q>(); });
+  static_assert(kPayloadSizes == std::array<int, 3>{8, 64, 256}, "one runners::repetitions<N> per size");
   const auto run_8 = runners::repetitions<8>();
   const auto run_64 = runners::repetitions<64>();
   const auto run_256 = runners::repetitions<256>();
   const auto workload = runners::workloads();
   const auto pingpong = runners::pingpongs();
   for (std::size_t i = 0; i < table.size(); ++i) {
-    table[i].run_8 = run_8.at(i);
-    table[i].run_64 = run_64.at(i);
-    table[i].run_256 = run_256.at(i);
+    table[i].runs = {run_8.at(i), run_64.at(i), run_256.at(i)};
     table[i].run_workload = workload.at(i);
     table[i].pingpong = pingpong.at(i);
   }

@@ -2,6 +2,7 @@
 // queue, with its traits and a runner per payload size.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "harness/payload.hpp"
 #include "harness/run_types.hpp"
 
 namespace qb {
@@ -20,9 +22,8 @@ using PingpongFn = nlohmann::json (*)(const PingpongParams&, const Clock&);
 
 struct QueueEntry {
   QueueTraits traits;
-  RepetitionFn run_8;
-  RepetitionFn run_64;
-  RepetitionFn run_256;
+  // One runner per payload size, in kPayloadSizes' order (8, 64, 256 bytes).
+  std::array<RepetitionFn, kPayloadSizes.size()> runs;
   // Throws std::invalid_argument with the queue's own message when the
   // capacity is not allowed; allocates nothing (the queue's static
   // check_capacity, for a queue that has a rule).
@@ -42,9 +43,10 @@ struct QueueEntry {
   bool reference = false;
 
   RepetitionFn runner(int payload_bytes) const {
-    if (payload_bytes == 256) return run_256;
-    if (payload_bytes == 64) return run_64;
-    return run_8;
+    // The command line admits only kPayloadSizes; anything else gets the 8-byte runner.
+    for (std::size_t i = 0; i < kPayloadSizes.size(); ++i)
+      if (kPayloadSizes[i] == payload_bytes) return runs[i];
+    return runs[0];
   }
 };
 

@@ -145,7 +145,7 @@ struct RepResult {
   std::optional<double> backlog_ratio;  // pushed / popped in the window
   nlohmann::json latency;          // latency_json(): histograms included, merged by the parent
   nlohmann::json counters;         // {"selection", "readings": [{"role", "reading"}...], "per_item"}
-  nlohmann::json workload_metrics; // the workload's own figures (workloads/metrics.hpp); null for throughput
+  nlohmann::json workload_metrics; // the workload's own figures (workloads/engine_support.hpp); null for throughput
 };
 
 struct Aggregate {

@@ -1,7 +1,7 @@
 // The throughput runner for every registered queue on 8-byte items, and
 // the pingpong runner; see queue_runners.hpp.
 #include "harness/point_runner.hpp"
-#include "harness/pingpong.hpp"
+#include "harness/workloads/pingpong.hpp"
 #include "harness/queue_runners.hpp"
 
 namespace qb::runners {

@@ -226,7 +226,7 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
         break;
       }
       result.repetition = rep;
-      result.cpu_map = cpus;
+      result.cpu_map = cpus;  // also for a child that failed before its runner could say
       result.oversubscribed = threads > topology.cpu_count();
       point.repetitions.push_back(std::move(result));
       if (journal != nullptr) journal->add_repetition(index, point.repetitions.back());

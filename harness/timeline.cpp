@@ -36,7 +36,7 @@ void add_threads(RepResult& rep, const std::vector<Worker>& workers, const char*
 
 }  // namespace
 
-RepResult summarize_repetition(const PointParams& params, const QueueTraits& traits,
+RepResult summarize_repetition(const QueueTraits& traits,
                                const std::vector<Worker>& producers,
                                const std::vector<Worker>& consumers,
                                const std::vector<SeqBitmap>& bitmaps,
@@ -47,8 +47,8 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
   add_threads(rep, producers, "producer", cpus, 0);
   add_threads(rep, consumers, "consumer", cpus, producers.size());
 
-  auto first_start = Clock::time_point::max();
-  auto last_stop = Clock::time_point::min();
+  auto first_start = SteadyClock::time_point::max();
+  auto last_stop = SteadyClock::time_point::min();
   for (const auto* group : {&producers, &consumers}) {
     for (const auto& w : *group) {
       first_start = std::min(first_start, w.start);
@@ -105,32 +105,10 @@ RepResult summarize_repetition(const PointParams& params, const QueueTraits& tra
     rep.items_per_s = static_cast<double>(rep.items) / rep.elapsed_s;
     rep.ns_per_item = 1e9 * rep.elapsed_s / static_cast<double>(rep.items);
   }
-  const auto workers = static_cast<unsigned>(params.producers + params.consumers);
-  rep.oversubscribed = workers > std::thread::hardware_concurrency();
+  // rep.oversubscribed is the sweep's to set: it knows the usable CPUs (the topology).
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) rep.peak_rss_kib = usage.ru_maxrss;
   return rep;
-}
-
-}  // namespace qb::detail
-
-namespace qb::detail {
-
-nlohmann::json counters_block(const CounterSelection& selection,
-                              const std::vector<std::optional<ThreadCounters>>& counters, int producers,
-                              std::uint64_t items) {
-  nlohmann::json readings = nlohmann::json::array();
-  CounterTotals totals(selection);
-  for (std::size_t i = 0; i < counters.size(); ++i) {
-    if (!counters[i]) continue;
-    const auto role = static_cast<int>(i) < producers ? CounterRole::producer : CounterRole::consumer;
-    const ThreadCounterReading reading = counters[i]->read();
-    totals.add(role, reading);
-    readings.push_back({{"role", role == CounterRole::producer ? "producer" : "consumer"}, {"reading", reading}});
-  }
-  // The repetition's totals follow from its readings; only the per-item
-  // figures are kept beside them.
-  return {{"selection", selection.spec}, {"readings", readings}, {"per_item", counters_json(totals, items).at("per_item")}};
 }
 
 }  // namespace qb::detail

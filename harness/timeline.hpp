@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "harness/clock.hpp"
-#include "harness/counters.hpp"
+#include "harness/counters_totals.hpp"
 #include "harness/latency.hpp"
 #include "harness/latency_sample.hpp"
 #include "harness/payload.hpp"
@@ -60,23 +60,19 @@ namespace detail {
 // per-thread figures, starvation, and the merged exactly-once validation.
 // Bitmaps are bitmaps[c * sources + s] for the sources whose pushed counts
 // pushed_per_source gives.
-RepResult summarize_repetition(const PointParams& params, const QueueTraits& traits,
+RepResult summarize_repetition(const QueueTraits& traits,
                                const std::vector<Worker>& producers, const std::vector<Worker>& consumers,
                                const std::vector<SeqBitmap>& bitmaps, std::span<const std::uint64_t> pushed_per_source,
                                const std::vector<int>& cpus, std::uint64_t left_over);
 
-// {"selection", "readings": [{"role", "reading"}...], "per_item": counters_json's per_item}.
-nlohmann::json counters_block(const CounterSelection& selection,
-                              const std::vector<std::optional<ThreadCounters>>& counters, int producers,
-                              std::uint64_t items);
 
 // Waits `d` or until `pred()`, polling every 50 us: the controller's waits
 // outside the window.
 template <class Pred>
 bool wait_for(std::chrono::nanoseconds d, Pred pred) {
-  const auto end = Clock::now() + d;
+  const auto end = SteadyClock::now() + d;
   while (!pred()) {
-    if (Clock::now() > end) return false;
+    if (SteadyClock::now() > end) return false;
     std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
   return true;
@@ -321,21 +317,21 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
     // Every warm-up item popped; a queue that lost some never gets there, so
     // give up after kDrainGrace without progress (validation reports the loss).
     std::uint64_t last = 0;
-    auto progress_at = detail::Clock::now();
+    auto progress_at = detail::SteadyClock::now();
     detail::wait_for(params.timeout, [&] {
       std::uint64_t popped = 0;
       // relaxed: a stale count only makes us poll again.
       for (const auto& w : consumers) popped += w.published.load(std::memory_order_relaxed);
       if (popped != last) {
         last = popped;
-        progress_at = detail::Clock::now();
+        progress_at = detail::SteadyClock::now();
       }
-      return popped >= pushed || detail::Clock::now() - progress_at > kDrainGrace;
+      return popped >= pushed || detail::SteadyClock::now() - progress_at > kDrainGrace;
     });
   }
 
   phase.store(detail::kMeasure, std::memory_order_relaxed);  // the window edges are the workers' own clock reads
-  const auto window_start = detail::Clock::now();
+  const auto window_start = detail::SteadyClock::now();
   const SampleView view{window_start, &consumers};
   const bool sampling = steps.samples();
   if (sampling) steps.window_opened(view);
@@ -363,14 +359,14 @@ RepResult run_timeline(const PointParams& params, const QueueTraits& traits, con
   const std::uint64_t left_over = steps.drain_left_over();
   const std::vector<std::uint64_t> pushed_per_source = steps.pushed_per_source(producers);
   RepResult rep =
-      detail::summarize_repetition(params, traits, producers, consumers, bitmaps, pushed_per_source, cpus, left_over);
+      detail::summarize_repetition(traits, producers, consumers, bitmaps, pushed_per_source, cpus, left_over);
   rep.item_bytes = static_cast<int>(sizeof(Item));
   rep.wait_policy = policy;
   rep.payload_checked = check_payload;
   std::optional<E2eSample> e2e;
   if (period > 0) e2e = join_samples(send_logs, recv_logs, period, clock, steps.keep_pairs());
   rep.latency = latency_json(mode, params.op_sample_period, producer_ops, consumer_ops, e2e ? &*e2e : nullptr);
-  rep.counters = detail::counters_block(selection, counters, np, rep.items);
+  rep.counters = repetition_counters(selection, counters, np, rep.items);
   steps.finish(rep, TimelineRecord{&producers, &consumers, e2e ? &*e2e : nullptr});
   return rep;
 }

@@ -84,7 +84,7 @@ struct ConsumerCtx {
 
 // What the controller's sampler may read while the window is open.
 struct SampleView {
-  detail::Clock::time_point window_start;
+  detail::SteadyClock::time_point window_start;
   const std::vector<detail::Worker>* consumers;  // `published`: items popped so far (kPublishEveryPop)
 };
 

@@ -24,13 +24,15 @@ namespace detail {
 // kSettle only in fixed-count runs: producers stop and consumers drain the
 // warm-up's items, so that the window holds exactly the counted items.
 enum Phase : int { kWarmup = 0, kSettle = 1, kMeasure = 2, kStop = 3 };
-using Clock = std::chrono::steady_clock;
+// The controller's and the workers' own timestamps, outside the window's
+// arithmetic; not qb::Clock, the calibrated TSC clock the measurements use.
+using SteadyClock = std::chrono::steady_clock;
 
 struct alignas(kFalseSharingRange) Worker {
   std::atomic<std::uint64_t> published{0};  // total items so far, published for the stop test
   // Other consumers poll `published` (Drain) while this thread bumps
   // `total` on every item: they must not share a line.
-  alignas(kFalseSharingRange) Clock::time_point start{}, stop{};
+  alignas(kFalseSharingRange) SteadyClock::time_point start{}, stop{};
   std::uint64_t total = 0, at_start = 0, at_stop = 0;
   std::uint64_t failed = 0, failed_at_start = 0, failed_at_stop = 0;
   std::uint64_t duplicated = 0, misordered = 0, unexpected = 0, corrupted = 0;
@@ -44,12 +46,12 @@ struct alignas(kFalseSharingRange) Worker {
   void observe(int phase, int& seen) {
     if (phase >= kMeasure && seen < kMeasure) {
       if (counters != nullptr && counters->has_value()) (*counters)->start();
-      start = Clock::now();
+      start = SteadyClock::now();
       at_start = total;
       failed_at_start = failed;
     }
     if (phase >= kStop && seen < kStop) {
-      stop = Clock::now();
+      stop = SteadyClock::now();
       if (counters != nullptr && counters->has_value()) (*counters)->stop();
       at_stop = total;
       failed_at_stop = failed;
@@ -76,8 +78,8 @@ class Drain {
   bool may_stop() {
     if (all_delivered()) return true;
     if (producers_done_.load(std::memory_order_relaxed) != np_) return false;  // relaxed: a hint only
-    const auto now = Clock::now();
-    if (empty_since_ == Clock::time_point{}) empty_since_ = now;
+    const auto now = SteadyClock::now();
+    if (empty_since_ == SteadyClock::time_point{}) empty_since_ = now;
     return now - empty_since_ > kDrainGrace;
   }
 
@@ -99,7 +101,7 @@ class Drain {
   const int np_;
   const std::vector<Worker>& producers_;
   const std::vector<Worker>& consumers_;
-  Clock::time_point empty_since_{};
+  SteadyClock::time_point empty_since_{};
 };
 
 }  // namespace detail

@@ -1,8 +1,8 @@
 // elastic_locked: one std::mutex around a circular buffer that grows when full
 // (by growth_factor, up to max_capacity) and shrinks when occupancy falls under
-// shrink_threshold (by the same factor, down to min_capacity): the default,
-// lock-based design of the elastic buffer in seed 002, against which
-// mpsc_elastic's lock-free chain of rings is measured. Many producers, many
+// shrink_threshold (by the same factor, down to min_capacity): the plain,
+// lock-based elastic buffer, against which mpsc_elastic's lock-free chain of
+// rings is measured. Many producers, many
 // consumers, and waiting push/pop with a timeout.
 //
 // A resize allocates the new buffer and moves every item into it, oldest

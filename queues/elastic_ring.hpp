@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 #include "queues/backoff.hpp"
@@ -34,6 +35,11 @@ namespace qb::detail {
 
 template <class T>
 class ElasticRing {
+  // A claimed slot must be completed: if moving into or out of it threw, the
+  // slot would stay claimed and the ring could never be drained or retired.
+  static_assert(std::is_nothrow_move_constructible_v<T> && std::is_nothrow_destructible_v<T>,
+                "T's move constructor and destructor must be noexcept");
+
  public:
   static constexpr std::uint64_t kSealGrow = std::uint64_t{1} << 63;
   static constexpr std::uint64_t kSealShrink = std::uint64_t{1} << 62;

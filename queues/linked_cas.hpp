@@ -1,6 +1,7 @@
 // linked_cas: the Michael-Scott queue, an unbounded MPMC linked list with a
-// dummy node, moved by compare-and-swap on head_ and tail_ (seed 004's
-// walk-through of a lock-free queue, done with memory reclamation). Popped
+// dummy node, moved by compare-and-swap on head_ and tail_: the textbook
+// lock-free queue, with the memory reclamation textbook versions leave out
+// (a popped node may still be read by a thread that loaded it earlier). Popped
 // nodes are freed through the hazard pointers of queues/hazard_pointer.hpp.
 //
 // Invariants:

@@ -16,7 +16,8 @@
 // its word; waiters and notifiers touch the conditions; only the lock holder
 // touches head_, tail_ and count_. Were they on one line, every acquisition
 // attempt would pull the line away from the holder in the middle of its
-// critical section (the false sharing that seed 003 measures).
+// critical section: false sharing, which costs a locked ring more than the
+// lock itself under contention.
 //
 // Progress:
 // - try_push, try_pop: blocking (a preempted lock holder stalls every thread),

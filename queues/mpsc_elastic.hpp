@@ -10,7 +10,8 @@
 // consumer drains every ring to its sealed end before it follows the link, so
 // FIFO order holds across resizes. Every slot carries a stamp that its
 // producer publishes after writing, so the consumer never reads an unwritten
-// slot (the race of the Rust crate this design answers; notes section 3).
+// slot: a design that publishes the claim and the write with one index lets
+// a consumer that sees the index read the slot before its producer wrote it.
 // Retired rings are freed once no producer's hazard pointer names them.
 //
 // Invariants:
@@ -44,6 +45,22 @@
 #include "queues/queue.hpp"
 
 namespace qb {
+
+namespace detail {
+
+// MpscElastic keeps the ring's generation in the 24 bits of its capacity
+// word that the capacity leaves, so after 2^24 resizes (a stress run makes
+// 400k in 3 s) it wraps. Generations are compared as serial numbers, modulo
+// 2^24: `generation` is newer than `stored` when it is less than 2^23 ahead.
+// Two advances that race are a generation or two apart, never 2^23.
+inline constexpr std::uint64_t kGenerationMask = (std::uint64_t{1} << 24) - 1;
+
+constexpr bool generation_is_newer(std::uint64_t generation, std::uint64_t stored) noexcept {
+  const std::uint64_t ahead = (generation - stored) & kGenerationMask;
+  return ahead != 0 && ahead <= kGenerationMask / 2;
+}
+
+}  // namespace detail
 
 template <class T>
 class MpscElastic {
@@ -139,7 +156,7 @@ class MpscElastic {
   static constexpr int kCapBits = 40;
   static constexpr std::uint64_t kCapMask = (std::uint64_t{1} << kCapBits) - 1;
   static std::uint64_t pack(std::uint64_t generation, std::size_t capacity) {
-    return generation << kCapBits | capacity;
+    return (generation & detail::kGenerationMask) << kCapBits | capacity;
   }
 
   static const ElasticConfig& validated(const ElasticConfig& c) {
@@ -198,7 +215,7 @@ class MpscElastic {
   void publish_capacity(std::uint64_t generation, std::size_t capacity) {
     // relaxed: a statistic; the CAS loop alone keeps it monotone.
     auto word = capacity_word_.load(std::memory_order_relaxed);
-    while ((word >> kCapBits) < generation &&
+    while (detail::generation_is_newer(generation, word >> kCapBits) &&
            !capacity_word_.compare_exchange_weak(word, pack(generation, capacity),
                                                  std::memory_order_relaxed)) {
     }
@@ -247,7 +264,7 @@ class MpscElastic {
 
   const ElasticConfig config_;
   alignas(kFalseSharingRange) std::atomic<Ring*> current_{nullptr};
-  std::atomic<std::uint64_t> capacity_word_{0};  // {generation:24, capacity:40}
+  std::atomic<std::uint64_t> capacity_word_{0};  // {generation mod 2^24, capacity:40}
   std::atomic<std::uint64_t> grow_count_{0};
   alignas(kFalseSharingRange) std::atomic<std::uint64_t> shrink_count_{0};
   Ring* head_ring_ = nullptr;   // consumer only

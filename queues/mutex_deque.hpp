@@ -1,5 +1,5 @@
-// mutex_deque: std::deque guarded by one std::mutex, the seeds' baseline
-// (seed 000's "mutex-protected deque"). A waiter that finds the mutex taken
+// mutex_deque: std::deque guarded by one std::mutex, the baseline every
+// concurrent queue is compared with. A waiter that finds the mutex taken
 // sleeps in the kernel (a futex) until the holder wakes it, so under
 // contention each hand-off can cost a wake-up. See locked_deque.hpp for the
 // invariants, the layout and the progress of both locked deques.

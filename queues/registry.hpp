@@ -1,6 +1,10 @@
 // The registry: every queue qbench knows, listed once. Tests instantiate their
 // typed suites from it and the harness iterates it; nothing else keeps a list.
-// Adding a queue is one header and one line here.
+// Adding one of ours is one header and one line here. Adding a peer (another
+// library's queue) takes: its adapter header in queues/peers/, an include and
+// a line in peers.hpp under its QB_HAS_<LIB>, its find in peers.cmake, its
+// row in catalog.hpp (the package, and whether TSan can check it), and its
+// Debian package in scripts/qb's QB_PACKAGES.
 #pragma once
 
 #include "queues/elastic_locked.hpp"

@@ -31,6 +31,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "queues/backoff.hpp"
@@ -41,13 +42,13 @@ namespace qb {
 
 enum class Padding {
   none,        // cells packed: several share a cache line
-  cache_line,  // one cell per 64-byte line: no false sharing between neighbours
+  cache_line,  // one cell per kFalseSharingRange (128 bytes, cache_line.hpp): no false sharing between neighbours
 };
 
 // SequenceRing's Hooks policy: called after an operation has read its cell's
 // seq and before it reads the other side's position, which is where a thread
 // preempted mid-operation comes back to a stale view. A test's Hooks plays
-// the other threads there (tests/unit_sequence_ring_preemption.cpp); this
+// the other threads there (tests/queues_sequence_ring_preemption_test.cpp); this
 // default does nothing, so it compiles away.
 struct NoRingHooks {
   template <class Ring>
@@ -58,6 +59,11 @@ struct NoRingHooks {
 
 template <class T, Padding kPadding = Padding::none, class Hooks = NoRingHooks>
 class SequenceRing {
+  // A claimed cell must be completed: if moving into or out of it threw, its
+  // seq would never advance and every later lap would wait on it forever.
+  static_assert(std::is_nothrow_move_constructible_v<T> && std::is_nothrow_destructible_v<T>,
+                "T's move constructor and destructor must be noexcept");
+
  public:
   using value_type = T;
 
@@ -198,7 +204,7 @@ class SequenceRing {
 
  private:
   static constexpr std::size_t kCellAlign =
-      kPadding == Padding::cache_line ? 64 : alignof(std::atomic<std::uint64_t>);
+      kPadding == Padding::cache_line ? kFalseSharingRange : alignof(std::atomic<std::uint64_t>);
 
   struct alignas(kCellAlign) Cell {
     std::atomic<std::uint64_t> seq{0};

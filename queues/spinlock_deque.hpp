@@ -1,6 +1,6 @@
 // spinlock_deque: mutex_deque with a test-and-test-and-set spinlock
-// (queues/spinlock.hpp) in place of std::mutex, the "spinning vs blocking"
-// question of seed 004. A waiter never sleeps in the kernel: on a short
+// (queues/spinlock.hpp) in place of std::mutex, to measure spinning against
+// sleeping on the same structure. A waiter never sleeps in the kernel: on a short
 // critical section it gets the lock sooner than a futex wake-up could hand it
 // over, and with more threads than cores it spins (then yields) through the
 // holder's preemption instead of sleeping through it. See locked_deque.hpp

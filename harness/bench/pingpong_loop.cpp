@@ -1,6 +1,6 @@
 // qb_micro: the yardstick for `qbench pingpong`. PingpongLoop<queue> bounces
 // one item between two pinned threads over two queues, `there` and `back`,
-// and the sender times every round trip, as harness/pingpong.hpp does, with
+// and the sender times every round trip, as harness/workloads/pingpong.hpp does, with
 // nothing else: no forked child, no histogram, no calibrated clock. qbench's
 // p50 for the same queue should lie within 10% of this loop's p50_ns; both
 // figures go on the issue.

@@ -172,7 +172,7 @@ class WorkloadSteps {
   }
 
   void sample(const SampleView& view) {
-    const auto now = detail::Clock::now();
+    const auto now = detail::SteadyClock::now();
     std::int64_t d = 0;
     for (int l = 0; l < lanes_; ++l) d += depth_[lane(l)].value.load(std::memory_order_relaxed);  // relaxed: a sample
     std::int64_t cap = -1;
@@ -219,8 +219,8 @@ class WorkloadSteps {
     // next due time notices the window's edges late, which would stretch the
     // consumers' span by as much.
     auto span_s = [](const std::vector<detail::Worker>& ws) {
-      auto first = detail::Clock::time_point::max();
-      auto last = detail::Clock::time_point::min();
+      auto first = detail::SteadyClock::time_point::max();
+      auto last = detail::SteadyClock::time_point::min();
       for (const auto& w : ws) {
         first = std::min(first, w.start);
         last = std::max(last, w.stop);
@@ -284,7 +284,7 @@ class WorkloadSteps {
   // The controller's sampler state.
   workload::Series series_;
   std::uint64_t last_popped_ = 0;
-  detail::Clock::time_point last_t_{};
+  detail::SteadyClock::time_point last_t_{};
 };
 
 // The second form, on a clock that needs no calibration, is for tests.

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/isolation.hpp"
-#include "harness/pingpong.hpp"
+#include "harness/workloads/pingpong.hpp"
 #include "harness/queue_table.hpp"
 
 namespace qb {

@@ -16,7 +16,7 @@
 //                   failed try_push (yielding every 10)
 //   burst           producers alternate bursts of burst_items with idle periods;
 //                   depth and (elastic) capacity sampled over time
-//   pingpong        round trips between two cores (harness/pingpong.hpp)
+//   pingpong        round trips between two cores (harness/workloads/pingpong.hpp)
 #pragma once
 
 #include <array>

@@ -72,10 +72,15 @@ class AtomicB2Queue {
   using Ring = atomic_queue::AtomicQueueB2<Stored<T>, std::allocator<Stored<T>>,
                                            /*MAXIMIZE_THROUGHPUT=*/true, /*TOTAL_ORDER=*/false, kSpsc>;
 
+  // At most 2^30: the library compares its head-tail distance with the
+  // capacity as int, so at 2^31 the capacity reads negative and every push
+  // fails as if the ring were full.
+  static constexpr std::size_t kMaxCapacity = std::size_t{1} << 30;
+
   static unsigned checked(std::size_t capacity) {
-    if (capacity < kMinCapacity || capacity > (1u << 31) || (capacity & (capacity - 1)) != 0) {
+    if (capacity < kMinCapacity || capacity > kMaxCapacity || (capacity & (capacity - 1)) != 0) {
       throw std::invalid_argument(
-          "atomic_queue capacity must be a power of two from 4096 (it rounds others up), got " +
+          "atomic_queue capacity must be a power of two from 4096 to 2^30 (it rounds others up), got " +
           std::to_string(capacity));
     }
     return static_cast<unsigned>(capacity);

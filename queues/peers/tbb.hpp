@@ -1,10 +1,12 @@
 // oneTBB (Debian libtbb-dev): concurrent_queue and concurrent_bounded_queue.
 //
-// Both hand out tickets and spread them over a few micro-queues of pages; a
-// push waits for the push with the previous ticket of its micro-queue, and a
-// pop, once it has taken a ticket, waits for that ticket's push to finish. So
-// a thread stalled inside an operation stalls the peers that need its slot:
-// slot_blocking. TBB documents only that the items one thread pushes reach
+// Both hand out tickets and spread them over 8 micro-queues of pages; a push
+// waits for the push with the previous ticket of its micro-queue, and a pop,
+// once it has taken a ticket, waits for that ticket's push to finish. Tickets
+// rotate over the micro-queues, so one pusher stalled mid-push soon stalls
+// every later push of its micro-queue, and with it every pusher as their
+// tickets come round, and every popper behind them: blocking, as ck_ring is
+// declared, not merely slot_blocking. TBB documents only that the items one thread pushes reach
 // another thread in push order: per_producer_fifo.
 //
 // tbb_queue is unbounded (the capacity argument is ignored); tbb_bounded_queue
@@ -28,7 +30,7 @@ class TbbQueue {
   using value_type = T;
   static constexpr QueueTraits traits{
       .name = "tbb_queue", .bounded = false, .producers = Multiplicity::many,
-      .consumers = Multiplicity::many, .progress = Progress::slot_blocking,
+      .consumers = Multiplicity::many, .progress = Progress::blocking,
       .order = Order::per_producer_fifo, .capacity_required = false};
 
   explicit TbbQueue(std::size_t /*capacity: unbounded*/ = 0) {}
@@ -48,7 +50,7 @@ class TbbBoundedQueue {
   using value_type = T;
   static constexpr QueueTraits traits{
       .name = "tbb_bounded_queue", .bounded = true, .producers = Multiplicity::many,
-      .consumers = Multiplicity::many, .progress = Progress::slot_blocking,
+      .consumers = Multiplicity::many, .progress = Progress::blocking,
       .order = Order::per_producer_fifo, .capacity_required = true};
 
   // Throws what the constructor would for `capacity`, allocating nothing:

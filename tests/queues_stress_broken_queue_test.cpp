@@ -1,6 +1,6 @@
 // The checks must catch a broken queue. BrokenDeque satisfies qb::Queue but
 // silently drops every 1000th push and stores every 1500th twice; the same
-// driver and checker as stress_queues.cpp must report both. The checker is
+// driver and checker as queues_stress_test.cpp must report both. The checker is
 // also tested on hand-built deliveries.
 #include <gtest/gtest.h>
 

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include "queues/registry.hpp"
@@ -59,37 +61,48 @@ void stress(int producers, int consumers, Pressure pressure) {
   EXPECT_TRUE(report.clean()) << report;  // zero lost, duplicated, misordered, unexpected
 }
 
-TYPED_TEST(StressQueues, delivers_every_item_once_p1c1) {
-  stress<TypeParam>(1, 1, Pressure::roomy);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_p4c1) {
-  stress<TypeParam>(4, 1, Pressure::roomy);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_p1c4) {
-  stress<TypeParam>(1, 4, Pressure::roomy);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_p4c4) {
-  stress<TypeParam>(4, 4, Pressure::roomy);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_p8c8) {
-  stress<TypeParam>(8, 8, Pressure::roomy);
-}
+// The points: every shape at the usual capacity and at a tiny one, one test
+// each (its own process under ctest, so a hang names its point), registered
+// from this table for every queue of the registry: StressShapes/<queue>.
+struct Shape {
+  int producers, consumers;
+};
+constexpr Shape kShapes[] = {{1, 1}, {4, 1}, {1, 4}, {4, 4}, {8, 8}};
+constexpr Pressure kPressures[] = {Pressure::roomy, Pressure::tiny};
 
-TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p1c1) {
-  stress<TypeParam>(1, 1, Pressure::tiny);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p4c1) {
-  stress<TypeParam>(4, 1, Pressure::tiny);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p1c4) {
-  stress<TypeParam>(1, 4, Pressure::tiny);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p4c4) {
-  stress<TypeParam>(4, 4, Pressure::tiny);
-}
-TYPED_TEST(StressQueues, delivers_every_item_once_at_tiny_capacity_p8c8) {
-  stress<TypeParam>(8, 8, Pressure::tiny);
-}
+template <class Q>
+class StressPoint : public ::testing::Test {
+ public:
+  StressPoint(Shape shape, Pressure pressure) : shape_(shape), pressure_(pressure) {}
+  void TestBody() override { stress<Q>(shape_.producers, shape_.consumers, pressure_); }
+
+ private:
+  Shape shape_;
+  Pressure pressure_;
+};
+
+template <class... Qs>
+struct RegisterStressPoints {
+  static bool all() {
+    (one<Qs>(), ...);
+    return true;
+  }
+  template <class Q>
+  static void one() {
+    const std::string suite = std::string("StressShapes/") + std::string(Q::traits.name);
+    for (const Pressure pressure : kPressures) {
+      for (const Shape shape : kShapes) {
+        std::ostringstream name;
+        name << "delivers_every_item_once_" << (pressure == Pressure::tiny ? "at_tiny_capacity_" : "") << "p"
+             << shape.producers << "c" << shape.consumers;
+        ::testing::RegisterTest(suite.c_str(), name.str().c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                                [=]() -> ::testing::Test* { return new StressPoint<Q>(shape, pressure); });
+      }
+    }
+  }
+};
+
+[[maybe_unused]] const bool kStressPointsRegistered = apply_registry<RegisterStressPoints, Item>::all();
 
 // The same run with lifetime-tracked elements at tiny capacity (unbounded
 // queues: their usual one), at the widest point the traits allow of 4x4:

@@ -2,7 +2,7 @@
 // what, exactly when it shrinks and to what, FIFO order across resizes of a
 // wrapped buffer, and a shrink that never leaves too little room. Config
 // validation and the concurrent grow/shrink run are shared with mpsc_elastic
-// in elastic_specific.cpp.
+// in queues_elastic_test.cpp.
 #include <gtest/gtest.h>
 
 #include <chrono>

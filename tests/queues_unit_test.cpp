@@ -1,6 +1,6 @@
 // Single-thread semantics of every registered queue: empty, FIFO, full at
 // capacity, wrap-around at the smallest capacities, and the traits. Element
-// lifetimes (move-only and tracked elements) are in unit_lifetime.cpp.
+// lifetimes (move-only and tracked elements) are in queues_lifetime_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cstddef>
@@ -176,6 +176,14 @@ TYPED_TEST(UnitQueues, check_capacity_refuses_what_the_constructor_refuses) {
                              << " it, check_capacity " << (passed ? "passed" : "refused") << " it";
   }
 }
+
+#if defined(QB_HAS_ATOMIC_QUEUE)
+TEST(UnitAtomicQueue, refuses_a_capacity_its_int_arithmetic_cannot_hold) {
+  EXPECT_NO_THROW(AtomicB2Queue<Item>::check_capacity(std::size_t{1} << 30));
+  EXPECT_THROW(AtomicB2Queue<Item>::check_capacity(std::size_t{1} << 31), std::invalid_argument);
+  EXPECT_THROW(AtomicB2Queue<Item>::check_capacity(std::size_t{1} << 32), std::invalid_argument);
+}
+#endif
 
 template <class... Qs>
 struct NamesOf {

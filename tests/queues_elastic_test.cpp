@@ -2,7 +2,7 @@
 // mpsc_elastic, elastic_locked) beyond the common suites: config validation
 // and its messages, where try_push may fail, and capacity that grows and
 // shrinks within [min, max] during a concurrent run without losing an item.
-// elastic_locked's own resize steps are in unit_elastic_locked.cpp.
+// elastic_locked's own resize steps are in queues_elastic_locked_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -264,6 +264,21 @@ TYPED_TEST(ElasticSpecific, grows_and_shrinks_within_bounds_during_a_concurrent_
   EXPECT_GE(seen_min, config.min_capacity);
   EXPECT_LE(seen_max, config.max_capacity);
   EXPECT_GT(seen_max, config.min_capacity) << "the monitor never saw the queue grow";
+}
+
+// mpsc_elastic's capacity word keeps the generation modulo 2^24; the order
+// must survive the wrap, or approx_capacity() would move backwards after
+// 2^24 resizes when two advances race.
+TEST(MpscElasticGeneration, order_survives_the_24_bit_wrap) {
+  using detail::generation_is_newer;
+  constexpr std::uint64_t kWrap = std::uint64_t{1} << 24;
+  EXPECT_TRUE(generation_is_newer(5, 3));
+  EXPECT_FALSE(generation_is_newer(3, 5));
+  EXPECT_FALSE(generation_is_newer(7, 7));
+  // Past the wrap: generation 2^24 + 1 is stored as 1, and is still newer than 2^24 - 1.
+  EXPECT_TRUE(generation_is_newer(kWrap + 1, (kWrap - 1) & detail::kGenerationMask));
+  EXPECT_FALSE(generation_is_newer(kWrap - 1, (kWrap + 1) & detail::kGenerationMask));
+  EXPECT_TRUE(generation_is_newer(3 * kWrap + 2, (3 * kWrap) & detail::kGenerationMask));
 }
 
 }  // namespace
