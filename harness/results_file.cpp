@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/point_summary.hpp"
 #include "harness/result_json.hpp"
-#include "harness/sweep.hpp"
 #include "harness/usage_error.hpp"
 
 namespace qb {

@@ -51,7 +51,7 @@ class ResultsJournal {
   void add_point(std::size_t run, const PointResult& point);
 
   // Reads each point's repetitions back, finalizes the point
-  // (sweep.hpp's finalize_point), writes the document atomically to `out`
+  // (point_summary.hpp's finalize_point), writes the document atomically to `out`
   // (result_json.hpp) and removes the journal. `points` come back finalized,
   // their repetitions light again, for the console.
   void finish(std::vector<PointResult>& points, bool interrupted, const std::vector<std::string>& notes);

@@ -57,7 +57,4 @@ class ResultsJournal;
 SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock,
                        ResultsJournal* journal = nullptr);
 
-// Sets a point's status, aggregate and warnings from its repetitions.
-void finalize_point(PointResult& point);
-
 }  // namespace qb
