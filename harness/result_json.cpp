@@ -32,8 +32,10 @@
 //     int (bytes), line_bytes int (bytes), shared_by_pus int, count int}]};
 //     counters object, when counters were selected (counter_availability(),
 //     counters_totals.hpp): selection string, probe string, events {name: {status,
-//     reason, errno string | null, source}}: what each event gave when probed at
-//     start. Runs and repetitions leave out what it says (below).
+//     reason, errno string | null, source; for a native PMU event libpfm4 encoded,
+//     also encoded_as string and perf_event_attr {type int, config, config1, config2:
+//     hex string}}}: what each event gave when probed at start. Runs and
+//     repetitions leave out what it says (below).
 //     load_average {start, end: {1m, 5m, 15m: number (runnable tasks)} | null}
 //     (machine_state.hpp: end includes the sweep's own threads); frequency_scaling
 //     {exposed bool; when exposed: governors [string], boost bool | null, scaling bool
@@ -102,6 +104,7 @@
 //                             sent before noting began)}
 //   counters        object    counters_json() over valid repetitions (counters_totals.hpp):
 //                             selection, events {name: {status, reason, value, ...}}, per_item;
+//                             per_item_native {name: number | null} when native events were named;
 //                             an event that fared as context.counters says keeps only
 //                             status, threads and threads_counted
 //   repetitions     [rep]     in the order they ran; [] when skipped or not run, and
@@ -122,7 +125,8 @@
 //   inside the window: its closed-loop latency measures queueing); latency object (as above, each
 //   a histogram with its hdr counts); counters {selection, readings [{role, reading: {events:
 //   [EventReading, counters_events.cpp: keys that follow from the others left out]}}],
-//   per_item} (an event that fared as context.counters says is left out of a reading);
+//   per_item, per_item_native} (an event that fared as context.counters says is left out
+//   of a reading);
 //   validation object: valid bool (nothing lost, duplicated, misordered or
 //   unexpected); order_checked bool (the traits promise per-producer order, so it
 //   was checked); pushed, popped int (every item, warm-up and drain included);
