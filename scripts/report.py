@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 import claims
@@ -174,13 +175,28 @@ def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     return blocks
 
 
+def _epilog() -> str:
+    """The figures, named by each figure script's own docstring, then the exit status."""
+    lines = ["Figures, each drawn when the results have data for it:"]
+    for script in FIGURE_SCRIPTS:
+        first = " ".join(script.__doc__.strip().split("\n\n")[0].split())
+        lines += textwrap.wrap(first, 76, initial_indent=f"  {script.__name__}.py: ", subsequent_indent="    ")
+    return "\n".join(lines + [
+        "",
+        "./scripts/qb report runs this script with Debian's python3, with no package",
+        "check. Exit status: 0; 2 for a usage error, a file that is not usable qbench",
+        "results (not qbench output, truncated, another schema_version, no runs) or an",
+        "unusable claims file: one line on stderr says which and why."])
+
+
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    p = argparse.ArgumentParser(prog="./scripts/qb report", description=__doc__.strip(), epilog=_epilog(),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("results", nargs="+", metavar="RESULTS", help="qbench results JSON file(s)")
     p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
                    help="where the figures and reports go (default: plots/<stem of the first RESULTS>)")
-    p.add_argument("--claims", type=Path, default=claims.DEFAULT_CLAIMS,
-                   help="claims file (default: scripts/claims.json)")
+    p.add_argument("--claims", type=Path, default=claims.DEFAULT_CLAIMS, metavar="FILE",
+                   help="the seed articles' claims, set beside the measured figures (default: scripts/claims.json)")
     p.add_argument("--log-y", action="store_true", help="throughput figures on a log scale")
     args = p.parse_args(argv)
     all_results = qbresults.load_all_or_exit(args.results, "report.py")

@@ -10,7 +10,7 @@ queue's median items/s, the best competitor's (or the limit), the ratio, the
 ratio needed, and met / MISSED / not measured; --markdown FILE writes it too.
 
 Exit status: 0 whatever the verdicts (a miss is a finding, not an error);
-2 for a file that is not usable.
+2 for a usage error or a file that is not usable (one line on stderr).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,9 @@ PEERS = ("moodycamel_queue", "moodycamel_tokens", "moodycamel_rwq", "boost_lockf
          "tbb_queue", "tbb_bounded_queue", "atomic_queue_b2", "atomic_queue_b2_spsc", "xenium_ms_queue",
          "xenium_ramalhete_queue", "xenium_vyukov_bounded", "urcu_wfcqueue", "ck_ring_mpmc")
 CEILING = "faa_ceiling"
+LATENCY_QUEUE, LATENCY_SHAPE = "sequence_ring", (8, 8)
 LATENCY_LIMIT_NS = 789  # seed 003's lock-free p99.9 at 8P8C
+PAIR_QUEUE = "mpsc_elastic"
 PAIR_TARGET = 100e6     # items/s, mpsc_elastic's single-thread push+pop pair
 
 VERDICT_MET, VERDICT_MISSED, NOT_MEASURED = "met", "MISSED", "not measured"
@@ -46,23 +49,30 @@ VERDICT_MET, VERDICT_MISSED, NOT_MEASURED = "met", "MISSED", "not measured"
 
 @dataclass
 class Target:
-    what: str
     queue: str
     shapes: tuple[tuple[int, int], ...]
-    needed: float
+    needed: float                 # a ratio of items/s
+    against: str = ""             # the rivals, in words
     rivals: tuple[str, ...] = ()  # empty with mpsc_peers: chosen from the rows' traits
     mpsc_peers: bool = False
     limit: str = ""               # a ceiling instead of rivals
 
+    @property
+    def what(self) -> str:
+        if self.limit:
+            return f"{self.queue} >= {self.needed:.0%} of {self.limit}"
+        return f"{self.queue} >= {'' if self.needed == 1 else f'{self.needed:g}x '}{self.against}"
+
 
 THROUGHPUT_TARGETS = (
-    Target("sequence_ring >= the best bounded MPMC peer", "sequence_ring", ((1, 1), (4, 4), (8, 8)), 1.0,
-           rivals=BOUNDED_MPMC_PEERS),
-    Target(f"sequence_ring >= 50% of {CEILING}", "sequence_ring", ((4, 4),), 0.5, limit=CEILING),
-    Target("segmented >= 1.2x the best strict-FIFO unbounded peer", "segmented", ((4, 4), (8, 8)), 1.2,
-           rivals=FIFO_UNBOUNDED_PEERS),
-    Target("mpsc_elastic >= the best MPSC-capable peer", "mpsc_elastic", ((8, 1), (16, 1)), 1.0, mpsc_peers=True),
+    Target("sequence_ring", ((1, 1), (4, 4), (8, 8)), 1.0, "the best bounded MPMC peer", rivals=BOUNDED_MPMC_PEERS),
+    Target("sequence_ring", ((4, 4),), 0.5, limit=CEILING),
+    Target("segmented", ((4, 4), (8, 8)), 1.2, "the best strict-FIFO unbounded peer", rivals=FIFO_UNBOUNDED_PEERS),
+    Target("mpsc_elastic", ((8, 1), (16, 1)), 1.0, "the best MPSC-capable peer", mpsc_peers=True),
 )
+LATENCY_TARGET = (f"{LATENCY_QUEUE} per-operation p99.9 at {LATENCY_SHAPE[0]}P{LATENCY_SHAPE[1]}C "
+                  f"<= {LATENCY_LIMIT_NS} ns (seed 003)")
+PAIR_WHAT = f"{PAIR_QUEUE} single-thread push+pop pair >= {qbformat.si(PAIR_TARGET)} items/s"
 
 
 @dataclass
@@ -109,17 +119,17 @@ def _check(target: Target, group, p: int, c: int) -> Row | None:
 
 
 def _latency_rows(group) -> list[Row]:
-    ours = _throughput_rows(group).get(("sequence_ring", 8, 8))
+    ours = _throughput_rows(group).get((LATENCY_QUEUE, *LATENCY_SHAPE))
     if ours is None:
         return []
     where = f"{group.results.path.name}: {group.scenario}"
     tails = {side: (ours.latency_summary(side) or {}).get("p99_9_ns") for side in ("push", "pop")}
-    what = f"sequence_ring per-operation p99.9 at 8P8C <= {LATENCY_LIMIT_NS} ns (seed 003)"
+    what, shape = LATENCY_TARGET, "p{}c{}".format(*LATENCY_SHAPE)
     if None in tails.values():
-        return [Row(what, "p8c8", "-", "-", None, f"<= {LATENCY_LIMIT_NS} ns", NOT_MEASURED, where,
+        return [Row(what, shape, "-", "-", None, f"<= {LATENCY_LIMIT_NS} ns", NOT_MEASURED, where,
                     ["needs --latency ops or all"])]
     worst = max(tails.values())
-    return [Row(what, "p8c8", f"push {qbformat.ns(tails['push'])} ns, pop {qbformat.ns(tails['pop'])} ns",
+    return [Row(what, shape, f"push {qbformat.ns(tails['push'])} ns, pop {qbformat.ns(tails['pop'])} ns",
                 f"limit {LATENCY_LIMIT_NS} ns", worst / LATENCY_LIMIT_NS, f"<= {LATENCY_LIMIT_NS} ns",
                 VERDICT_MET if worst <= LATENCY_LIMIT_NS else VERDICT_MISSED, where)]
 
@@ -129,15 +139,15 @@ def _pair_rows(micro: Path) -> list[Row]:
     with repetitions, else its single run."""
     try:
         doc = json.loads(micro.read_text())
-        runs = [b for b in doc["benchmarks"] if b.get("run_name", b.get("name")) == "mpsc_elastic/push_pop_pair"]
+        runs = [b for b in doc["benchmarks"] if b.get("run_name", b.get("name")) == f"{PAIR_QUEUE}/push_pop_pair"]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise qbresults.ResultsError(f"{micro}: not qb_micro's JSON output ({e})") from e
-    what = f"mpsc_elastic single-thread push+pop pair >= {qbformat.si(PAIR_TARGET)} items/s"
+    what = PAIR_WHAT
     run = next((b for b in runs if b.get("aggregate_name") == "median"), None) or next(
         (b for b in runs if b.get("run_type") == "iteration"), None)
     if run is None or "items_per_second" not in run:
         return [Row(what, "1 thread", "-", "-", None, ">= 1x", NOT_MEASURED, micro.name,
-                    ["run qb_micro with --benchmark_filter=mpsc_elastic/push_pop_pair"])]
+                    [f"run qb_micro with --benchmark_filter={PAIR_QUEUE}/push_pop_pair"])]
     rate = float(run["items_per_second"])
     return [Row(what, "1 thread", f"{qbformat.si(rate)} items/s", f"target {qbformat.si(PAIR_TARGET)} items/s",
                 rate / PAIR_TARGET, ">= 1x", VERDICT_MET if rate >= PAIR_TARGET else VERDICT_MISSED, micro.name)]
@@ -169,10 +179,33 @@ def markdown(rows: list[Row], machines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shapes(shapes) -> str:
+    return ", ".join(f"{p}P{c}C" for p, c in shapes)
+
+
+def targets_text() -> str:
+    """The targets as --help lists them, from the definitions above: the one place their numbers live."""
+    items = []
+    for t in THROUGHPUT_TARGETS:
+        rivals = (f" (rivals: {', '.join(t.rivals)})" if t.rivals else
+                  " (rivals: every peer measured whose traits take many producers)" if t.mpsc_peers else "")
+        items.append(f"{t.what}, median items/s at {_shapes(t.shapes)}{rivals}")
+    items.append(f"{LATENCY_TARGET}, the worse of push and pop (needs --latency ops or all)")
+    items.append(f"{PAIR_WHAT}, from --micro")
+    lines = ["Targets:"]
+    for item in items:
+        lines += textwrap.wrap(item, 78, initial_indent="  - ", subsequent_indent="    ")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="./scripts/qb targets", description=__doc__.strip(),
+                                epilog=targets_text() + "\n\n./scripts/qb targets runs this script with Debian's "
+                                "python3,\nwith no package check.",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("results", nargs="+", metavar="RESULTS", help="qbench results JSON file(s)")
-    p.add_argument("--micro", type=Path, help="qb_micro's JSON (--benchmark_out) for the push+pop pair")
+    p.add_argument("--micro", type=Path, metavar="QB_MICRO.json",
+                   help=f"qb_micro's JSON (--benchmark_out) for the {PAIR_QUEUE}/push_pop_pair benchmark")
     p.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table as Markdown to FILE")
     args = p.parse_args(argv)
     all_results = qbresults.load_all_or_exit(args.results, "targets.py")
