@@ -211,6 +211,7 @@ void CommandLine::finish() {
     q.timeout = parse_duration("--timeout", pp_timeout);
     q.capacity = capacity;
     const std::size_t cap = q.capacity.value_or(e->default_capacity);
+    // A ping-pong bounces one 8-byte item.
     if (const auto problem = capacity_problem(*e, cap, 8); !problem.empty()) {
       throw UsageError(fmt::format("--capacity: '{}' is not allowed for {}: {}", cap, pp_queue, problem));
     }

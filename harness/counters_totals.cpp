@@ -147,11 +147,11 @@ nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items) {
           {"consumers", or_null(t.role_value(CounterRole::consumer))}}},
     };
   }
-  auto per_item = [&](CounterEvent event) -> nlohmann::json {
-    const std::optional<double> v = totals.value(event);
+  auto per_item_of = [&](const std::optional<double>& v) -> nlohmann::json {
     if (!v || items == 0) return nullptr;
     return *v / static_cast<double>(items);
   };
+  auto per_item = [&](CounterEvent event) { return per_item_of(totals.value(event)); };
   nlohmann::json block = {
       {"selection", totals.selection.spec},
       // Each worker counts itself over its own window; the coordinator is not counted.
@@ -172,8 +172,7 @@ nlohmann::json counters_json(const CounterTotals& totals, std::uint64_t items) {
     nlohmann::json native = nlohmann::json::object();
     for (const EventTotal& t : totals.events) {
       if (t.event != CounterEvent::native) continue;
-      const std::optional<double> v = t.value();
-      native[t.native] = v && items > 0 ? nlohmann::json(*v / static_cast<double>(items)) : nlohmann::json(nullptr);
+      native[t.native] = per_item_of(t.value());
     }
     block["per_item_native"] = std::move(native);
   }
