@@ -9,6 +9,7 @@
 #include "harness/latency.hpp"
 #include "harness/payload.hpp"
 #include "harness/peer_catalog.hpp"
+#include "harness/plugins/plugin_loader.hpp"
 #include "harness/queue_patterns.hpp"
 #include "harness/queue_table.hpp"
 #include "harness/version.hpp"
@@ -97,14 +98,18 @@ CommandLine::CommandLine() {
   // so `qbench --version` alone is enough.
   app.set_version_flag("--version", version_line(), "Print the version, git revision and build type, then exit");
 
-  auto* list = app.add_subcommand("list", "List every queue with its traits, and the scenario files found");
+  const char* plugin_help =
+      "Load the queues of a plugin, a shared library implementing include/qbench/queue_plugin.h (repeatable)";
+  auto* list = app.add_subcommand("list", "List every queue with its traits and origin, and the scenario files found");
   list->add_flag("--json", command.json, "Print the list as JSON");
+  list->add_option("--plugin", plugins, plugin_help);
   list->callback([this] { command.kind = Command::Kind::list; });
 
   auto* run = app.add_subcommand("run", "Run queues through a producer/consumer sweep and write validated results");
   run_ = run;
   run->add_option("--scenario,-s", scenario,
                   "A scenario file (scenarios/*.json); the options below override its fields");
+  run->add_option("--plugin", plugins, std::string(plugin_help) + "; a scenario's \"plugins\" load too");
   run->add_option("--queue,-q", queues,
                   "Queues (see 'qbench list'): a comma list of names, globs (xenium_*, *_ring, all) and exclusions "
                   "(-NAME, -GLOB), applied left to right; a list that starts with an exclusion starts from all "
@@ -174,6 +179,7 @@ CommandLine::CommandLine() {
   pingpong_ = pp;
   pp->add_option("--queue,-q", pp_queue, "The queue to bounce through (one name)")->capture_default_str();
   pp->add_option("--cpus", pp_cpus, "Two CPUs 'a,b': the sender (which times) and the echo (default: the first two of the compact placement)");
+  pp->add_option("--plugin", plugins, plugin_help);
   pp->add_option("--round-trips,-n", pp_round_trips, "Round trips recorded (1 to 2^40)")->capture_default_str();
   pp->add_option("--warmup-trips", pp_warmup_trips, "Round trips before recording starts")->capture_default_str();
   pp->add_option("--capacity", capacity_text, "Queue capacity (default as for run)");
@@ -181,12 +187,58 @@ CommandLine::CommandLine() {
   pp->add_option("--out,-o", out, "Write the result JSON here (atomically; never overwrites without --force)");
   pp->add_flag("--force", command.force, "Overwrite an existing --out file");
   pp->callback([this] { command.kind = Command::Kind::pingpong; });
+
+  auto* check = app.add_subcommand(
+      "check", "Validate queues: exactly-once delivery, order, empty/full semantics and payload bytes, at every "
+               "shape their traits allow up to 4x4; exit 0 when all pass, 1 when one fails");
+  check_ = check;
+  check->add_option("queues", check_queues, "Queues to check: names, globs and exclusions as for run --queue")
+      ->required();
+  check->add_option("--plugin", plugins, plugin_help);
+  check->add_option("--items", check_items, "Items per delivery run (1000 to 2^30)")->capture_default_str();
+  check->add_option("--timeout", check_timeout, "A run not done in this long has hung, and fails (ms/s)")
+      ->capture_default_str();
+  check->add_option("--max-threads", check_threads, "Largest producer and consumer count of a shape (1 to 64)")
+      ->capture_default_str();
+  check->add_option("--out,-o", out, "Write the verdicts as JSON here (atomically; never overwrites without --force)");
+  check->add_flag("--force", command.force, "Overwrite an existing --out file");
+  check->callback([this] { command.kind = Command::Kind::check; });
+}
+
+void CommandLine::finish_check() {
+  std::string text;
+  for (const auto& q : check_queues) text += (text.empty() ? "" : ",") + q;
+  auto names = select_queues("check", text, [] {
+    std::vector<std::string> registry;
+    for (const auto& e : queue_table()) registry.emplace_back(e.traits.name);
+    return registry;
+  }());
+  for (const auto& name : names) {
+    if (find_queue(name)->reference) {
+      throw UsageError(fmt::format("check: '{}' is a reference ceiling, not a queue; it moves no items", name));
+    }
+  }
+  command.check.queues = std::move(names);
+  auto& o = command.check.options;
+  o.items = parse_count("--items", check_items, 1000, std::uint64_t{1} << 30);
+  o.run_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration("--timeout", check_timeout));
+  if (o.run_timeout.count() < 1) throw UsageError(fmt::format("--timeout: '{}' is under 1 ms", check_timeout));
+  o.max_threads = static_cast<int>(parse_count("--max-threads", check_threads, 1, 64));
 }
 
 void CommandLine::finish() {
-  CLI::App* sub = command.kind == Command::Kind::pingpong ? pingpong_ : run_;
+  CLI::App* sub = command.kind == Command::Kind::pingpong ? pingpong_
+                  : command.kind == Command::Kind::check  ? check_
+                                                          : run_;
   if (sub != nullptr && sub->count("--out") > 0 && out.empty()) throw UsageError("--out: '' is an empty path");
   if (!out.empty()) command.out = out;
+  // First of all: a plugin's queues are names the rest may refer to. A
+  // scenario's plugins load in apply_scenario, before its queues are read.
+  for (const auto& path : plugins) load_plugin(path, "--plugin");
+  if (command.kind == Command::Kind::check) {
+    finish_check();
+    return;
+  }
   if (command.kind == Command::Kind::pingpong) {
     auto& q = command.pingpong;
     q.round_trips = parse_count("--round-trips", pp_round_trips, 1, kMaxRoundTrips);
@@ -322,6 +374,7 @@ std::string CommandLine::label(const std::string& option) const {
 
 void CommandLine::apply_scenario() {
   const Scenario sc = load_scenario(scenario);
+  for (const auto& path : sc.plugins) load_plugin(path, fmt::format("{}: plugins", scenario));
   SweepRequest& s = command.sweep;
   PointParams& b = s.base;
   auto given = [&](const char* option) { return run_->count(option) > 0; };

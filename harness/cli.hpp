@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/check/check_command.hpp"
 #include "harness/numbers.hpp"
 #include "harness/console_formats.hpp"
 #include "harness/scenario.hpp"
@@ -30,8 +31,9 @@ struct PingpongRequest {
 };
 
 struct Command {
-  enum class Kind { none, list, run, pingpong } kind = Kind::none;
+  enum class Kind { none, list, run, pingpong, check } kind = Kind::none;
   PingpongRequest pingpong;                  // pingpong
+  CheckRequest check;                        // check
   SweepRequest sweep;                        // run
   std::optional<std::filesystem::path> out;  // run: where the JSON goes
   bool force = false;                        // run: overwrite --out
@@ -62,6 +64,9 @@ struct CommandLine {
   std::string out;
   std::string pp_queue = "sequence_ring", pp_cpus, pp_timeout = "120s";
   std::string scenario;
+  std::vector<std::string> plugins;          // --plugin, any command
+  std::vector<std::string> check_queues;     // check's positional names and globs
+  std::string check_items = "20000", check_timeout = "5s", check_threads = "4";
 
   CommandLine();
   void finish();  // throws UsageError
@@ -72,8 +77,10 @@ struct CommandLine {
   // How an error names the value of `option`: the option itself, or the
   // scenario file and key it came from.
   std::string label(const std::string& option) const;
+  void finish_check();
   CLI::App* run_ = nullptr;
   CLI::App* pingpong_ = nullptr;
+  CLI::App* check_ = nullptr;
   std::map<std::string, std::string> from_scenario_;  // option -> "FILE: key"
 };
 

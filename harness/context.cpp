@@ -26,6 +26,7 @@
 
 #include "harness/build_info.hpp"
 #include "harness/topology.hpp"
+#include "harness/plugins/plugin_loader.hpp"
 
 // The build defines these (harness/CMakeLists.txt and qb_options); a result
 // that cannot say how its binary was built is worse than no result.
@@ -167,6 +168,8 @@ nlohmann::json machine_context(const std::vector<std::string>& command_line) {
       {"git_sha", kGitRevision},
       {"date_utc", date_utc()},
       {"command_line", command_line},
+      // Each loaded plugin: path, sha256, abi_version, version, queues, bundled.
+      {"plugins", plugins_json()},
   };
 }
 

@@ -13,7 +13,8 @@ namespace qb {
 // The JSON `context` object: host, cpu_model, cpus_online, topology, kernel
 // {sysname, release, version, machine}, clocksource, cpu_flags_of_note,
 // compiler, cxx_flags, build_type, sanitizer, libraries {fmt, nlohmann_json,
-// cli11, hwloc, hwloc_headers, glibc}, git_sha, date_utc, command_line.
+// cli11, hwloc, hwloc_headers, glibc}, git_sha, date_utc, command_line,
+// plugins [{path, sha256, abi_version, version, queues, bundled}].
 nlohmann::json machine_context(const std::vector<std::string>& command_line);
 
 // True only for an optimised build (Release or RelWithDebInfo) without a

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/payload.hpp"
 #include "harness/queue_table.hpp"
 #include "harness/result_json.hpp"
 
@@ -37,6 +38,12 @@ int list_command(bool json) {
     for (const auto& e : queue_table()) {
       nlohmann::json queue = e.traits;
       queue["default_capacity"] = e.default_capacity;
+      queue["origin"] = e.origin;
+      nlohmann::json sizes = nlohmann::json::array();
+      for (int bytes : kPayloadSizes) {
+        if (e.runner(bytes) != nullptr) sizes.push_back(bytes);
+      }
+      queue["item_bytes"] = sizes;
       doc["queues"].push_back(std::move(queue));
     }
     for (const auto& s : scenarios) doc["scenarios"].push_back(s.string());
@@ -46,13 +53,25 @@ int list_command(bool json) {
   // The name column fits the longest name (the peers' run to 22 characters).
   std::size_t name_width = 5;
   for (const auto& e : queue_table()) name_width = std::max(name_width, e.traits.name.size());
-  fmt::print("{:<{}} {:<9} {:<9} {:<9} {:<14} {:<18} {}\n", "queue", name_width, "bounded", "producers",
-             "consumers", "progress", "order", "capacity");
+  fmt::print("{:<{}} {:<8} {:<5} {:<5} {:<14} {:<18} {:<23} {}\n", "queue", name_width, "bounded", "prod",
+             "cons", "progress", "order", "capacity", "origin");
   for (const auto& e : queue_table()) {
     const auto& t = e.traits;
-    fmt::print("{:<{}} {:<9} {:<9} {:<9} {:<14} {:<18} {}\n", t.name, name_width, t.bounded ? "yes" : "no",
+    // A plugin may take only some item sizes; say which, beside the origin.
+    std::string sizes;
+    for (int bytes : kPayloadSizes) {
+      if (e.runner(bytes) != nullptr) sizes += fmt::format("{}{}", sizes.empty() ? "" : ",", bytes);
+    }
+    const bool all_sizes = sizes == "8,64,256";
+    // "plugin /long/path/libx.so" reads as "plugin libx.so" here; --json has the path.
+    std::string origin = e.origin;
+    if (const auto space = origin.find(' '); space != std::string::npos) {
+      origin = origin.substr(0, space + 1) + std::filesystem::path(origin.substr(space + 1)).filename().string();
+    }
+    fmt::print("{:<{}} {:<8} {:<5} {:<5} {:<14} {:<18} {:<23} {}{}\n", t.name, name_width, t.bounded ? "yes" : "no",
                to_string(t.producers), to_string(t.consumers), to_string(t.progress), to_string(t.order),
-               t.capacity_required ? fmt::format("required (default {})", e.default_capacity) : "optional");
+               t.capacity_required ? fmt::format("required (default {})", e.default_capacity) : "optional", origin,
+               all_sizes ? "" : fmt::format(" (items of {} B only)", sizes));
   }
   fmt::print("\nscenarios:{}\n", scenarios.empty() ? " none found" : "");
   for (const auto& s : scenarios) fmt::print("  {}\n", s.string());

@@ -19,6 +19,7 @@
 #include "harness/list_command.hpp"
 #include "harness/machine_state.hpp"
 #include "harness/pingpong_command.hpp"
+#include "harness/plugins/plugin_loader.hpp"
 #include "harness/plan_description.hpp"
 #include "harness/result_json.hpp"
 #include "harness/results_file.hpp"
@@ -92,6 +93,9 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
+  // The plugins built with qbench (the Rust queues) join the table before any
+  // name is looked up; --plugin's load in finish().
+  qb::load_bundled_plugins();
   qb::CommandLine cli;
   try {
     cli.app.parse(argc, argv);
@@ -115,6 +119,8 @@ int main(int argc, char** argv) {
       case qb::Command::Kind::run: return run_command(cli.command, args);
       case qb::Command::Kind::pingpong:
         return qb::pingpong_command(cli.command.pingpong, cli.command.out, cli.command.force, args);
+      case qb::Command::Kind::check:
+        return qb::check_command(cli.command.check, cli.command.out, cli.command.force, args);
       case qb::Command::Kind::none: break;
     }
   } catch (const qb::UsageError& e) {

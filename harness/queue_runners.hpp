@@ -37,6 +37,16 @@ std::vector<RepetitionFn> repetitions<64>();
 template <>
 std::vector<RepetitionFn> repetitions<256>();
 
+// Every queue behind function pointers on kBytes-byte items (runners_<kBytes>.cpp).
+template <int kBytes>
+std::vector<ErasedQueueOps> erased();
+template <>
+std::vector<ErasedQueueOps> erased<8>();
+template <>
+std::vector<ErasedQueueOps> erased<64>();
+template <>
+std::vector<ErasedQueueOps> erased<256>();
+
 std::vector<RepetitionFn> workloads();  // on 8-byte items (runners_workload.cpp)
 std::vector<PingpongFn> pingpongs();    // on 8-byte items (runners_8.cpp)
 

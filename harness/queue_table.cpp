@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -10,6 +12,7 @@
 #include "harness/make_queue.hpp"
 #include "harness/queue_runners.hpp"
 #include "harness/results_size.hpp"
+#include "queues/peers/catalog.hpp"
 
 namespace qb {
 
@@ -41,6 +44,7 @@ QueueEntry describe() {
       .blocking_ops = BlockingQueue<Q8>,
       .pingpong = nullptr,
       .default_capacity = default_capacity_of<Q8>(),
+      .origin = peers::find_peer(Q8::traits.name) != nullptr ? "peer" : "built-in",
   };
 }
 
@@ -61,6 +65,7 @@ QueueEntry ceiling_entry(const QueueTraits& traits) {
       .pingpong = nullptr,
       .default_capacity = 0,
       .reference = true,
+      .origin = "reference",
   };
 }
 
@@ -74,8 +79,12 @@ std::vector<QueueEntry> make_table() {
   const auto run_256 = runners::repetitions<256>();
   const auto workload = runners::workloads();
   const auto pingpong = runners::pingpongs();
+  const auto erased_8 = runners::erased<8>();
+  const auto erased_64 = runners::erased<64>();
+  const auto erased_256 = runners::erased<256>();
   for (std::size_t i = 0; i < table.size(); ++i) {
     table[i].runs = {run_8.at(i), run_64.at(i), run_256.at(i)};
+    table[i].erased = {erased_8.at(i), erased_64.at(i), erased_256.at(i)};
     table[i].run_workload = workload.at(i);
     table[i].pingpong = pingpong.at(i);
   }
@@ -84,11 +93,20 @@ std::vector<QueueEntry> make_table() {
   return table;
 }
 
+std::vector<QueueEntry>& mutable_table() {
+  static std::vector<QueueEntry> table = make_table();
+  return table;
+}
+
 }  // namespace
 
-const std::vector<QueueEntry>& queue_table() {
-  static const std::vector<QueueEntry> table = make_table();
-  return table;
+const std::vector<QueueEntry>& queue_table() { return mutable_table(); }
+
+void add_queues(std::vector<QueueEntry> entries) {
+  auto& table = mutable_table();
+  const auto first_reference =
+      std::find_if(table.begin(), table.end(), [](const QueueEntry& e) { return e.reference; });
+  table.insert(first_reference, std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
 }
 
 const QueueEntry* find_queue(std::string_view name) {

@@ -9,4 +9,9 @@ std::vector<RepetitionFn> repetitions<256>() {
   return for_each_queue<Registered<256>>([]<class Q>() -> RepetitionFn { return &run_repetition<Q>; });
 }
 
+template <>
+std::vector<ErasedQueueOps> erased<256>() {
+  return for_each_queue<Registered<256>>([]<class Q>() { return erase_queue<Q>(); });
+}
+
 }  // namespace qb::runners

@@ -9,4 +9,9 @@ std::vector<RepetitionFn> repetitions<64>() {
   return for_each_queue<Registered<64>>([]<class Q>() -> RepetitionFn { return &run_repetition<Q>; });
 }
 
+template <>
+std::vector<ErasedQueueOps> erased<64>() {
+  return for_each_queue<Registered<64>>([]<class Q>() { return erase_queue<Q>(); });
+}
+
 }  // namespace qb::runners

@@ -11,6 +11,11 @@ std::vector<RepetitionFn> repetitions<8>() {
   return for_each_queue<Registered<8>>([]<class Q>() -> RepetitionFn { return &run_repetition<Q>; });
 }
 
+template <>
+std::vector<ErasedQueueOps> erased<8>() {
+  return for_each_queue<Registered<8>>([]<class Q>() { return erase_queue<Q>(); });
+}
+
 std::vector<PingpongFn> pingpongs() {
   return for_each_queue<Registered<8>>([]<class Q>() -> PingpongFn { return &run_pingpong<Q>; });
 }

@@ -255,7 +255,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
   r.only_keys(doc, "", {"name", "description", "source", "queues", "producers", "consumers", "shapes", "duration", "items",
                         "items_per_producer", "warmup", "timeout", "repetitions", "capacity", "payload_bytes",
                         "placement", "seed", "latency", "op_sample_period", "latency_sample_period", "payload_check",
-                        "counters", "wait", "elastic",
+                        "counters", "wait", "elastic", "plugins",
                         "workload", "workloads"},
               "in a scenario");
   Scenario s;
@@ -283,6 +283,14 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
       s.queues = text;
     } else {
       r.fail("queues", "expected \"all\" or a non-empty array of queue names");
+    }
+  }
+  if (doc.contains("plugins")) {  // shared libraries, relative to the scenario file's folder
+    const json& v = doc["plugins"];
+    if (!v.is_array() || v.empty()) r.fail("plugins", "expected a non-empty array of plugin paths");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::filesystem::path path = r.string(v[i], fmt::format("plugins[{}]", i));
+      s.plugins.push_back(path.is_absolute() ? path : std::filesystem::path(file).parent_path() / path);
     }
   }
   if (doc.contains("producers")) s.producers = r.counts(doc["producers"], "producers");

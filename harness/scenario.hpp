@@ -48,6 +48,7 @@ struct Scenario {
   std::optional<std::uint32_t> op_sample_period;
   ElasticParams elastic;
   std::vector<WorkloadParams> workloads;  // at least one
+  std::vector<std::filesystem::path> plugins;  // "plugins", resolved against the file's folder
 };
 
 // Throws UsageError "FILE: PATH: REASON" (PATH like workload.lanes[2].weight).

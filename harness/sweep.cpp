@@ -67,6 +67,21 @@ class ProgressLine {
 
 }  // namespace
 
+namespace {
+
+// Why the queue cannot run this workload on items of `bytes`: a plugin need
+// not take every size (its item_sizes), and the workloads move 8-byte items.
+std::string payload_refusal(const QueueEntry& entry, WorkloadKind kind, int bytes) {
+  if (entry.reference) return {};
+  const bool runs = kind == WorkloadKind::throughput ? entry.runner(bytes) != nullptr
+                    : kind == WorkloadKind::pingpong ? entry.pingpong != nullptr
+                                                     : entry.run_workload != nullptr;
+  if (runs) return {};
+  return fmt::format("the queue takes no {}-byte items", kind == WorkloadKind::throughput ? bytes : 8);
+}
+
+}  // namespace
+
 std::vector<PointResult> plan_points(const SweepRequest& request) {
   std::vector<PointResult> points;
   std::vector<WorkloadParams> workloads = request.workloads;
@@ -91,6 +106,10 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
         if (const char* why = unsupported_reason(entry->traits, p, c)) {
           point.status = PointStatus::skipped;
           point.skip_reason = why;
+        } else if (const std::string why_not = payload_refusal(*entry, workload.kind, point.params.payload_bytes);
+                   !why_not.empty()) {
+          point.status = PointStatus::skipped;
+          point.skip_reason = why_not;
         } else if (entry->reference && workload.kind != WorkloadKind::throughput) {
           point.status = PointStatus::skipped;
           point.skip_reason = "a reference ceiling runs throughput points only";
