@@ -207,17 +207,20 @@ CommandLine::CommandLine() {
 
 void CommandLine::finish_check() {
   std::string text;
-  for (const auto& q : check_queues) text += (text.empty() ? "" : ",") + q;
+  for (const auto& q : check_queues) {
+    if (const QueueEntry* e = find_queue(q); e != nullptr && e->reference) {
+      throw UsageError(fmt::format("check: '{}' is a reference ceiling, not a queue; it moves no items", q));
+    }
+    text += (text.empty() ? "" : ",") + q;
+  }
+  // Globs and "all" cover the queues, not the reference ceilings.
   auto names = select_queues("check", text, [] {
     std::vector<std::string> registry;
-    for (const auto& e : queue_table()) registry.emplace_back(e.traits.name);
+    for (const auto& e : queue_table()) {
+      if (!e.reference) registry.emplace_back(e.traits.name);
+    }
     return registry;
   }());
-  for (const auto& name : names) {
-    if (find_queue(name)->reference) {
-      throw UsageError(fmt::format("check: '{}' is a reference ceiling, not a queue; it moves no items", name));
-    }
-  }
   command.check.queues = std::move(names);
   auto& o = command.check.options;
   o.items = parse_count("--items", check_items, 1000, std::uint64_t{1} << 30);

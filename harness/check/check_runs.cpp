@@ -92,8 +92,9 @@ RunOutcome run_semantics(const ErasedQueueOps& ops, const RunSpec& spec, void* r
     return out;
   }
   // A bounded queue may round its capacity up (to a power of two, say); far
-  // past that it is not bounded at all.
-  const std::uint64_t limit = spec.bounded ? 4 * spec.capacity + 1024 : 10000;
+  // past that it is not bounded at all. At capacity 0 a bounded queue uses
+  // its own default (an elastic queue's largest size), unknown here.
+  const std::uint64_t limit = !spec.bounded ? 10000 : spec.capacity == 0 ? (1u << 20) + 1024 : 4 * spec.capacity + 1024;
   std::uint64_t pushed = 0;
   for (; pushed < limit; ++pushed) {
     make_item(item, make_tag(0, pushed), words);

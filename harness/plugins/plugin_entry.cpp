@@ -26,8 +26,10 @@ std::map<std::string, Bound, std::less<>>& bindings() {
   return map;
 }
 
+// Not `bind`: with a std::string argument, ADL prefers std::bind<Item>, which
+// builds a bind object and binds nothing.
 template <class Item>
-void bind(std::string_view name) {
+void bind_queue(std::string_view name) {
   const auto it = bindings().find(name);
   if (it == bindings().end()) throw std::logic_error("no plugin queue named " + std::string(name));
   PluginQueue<Item>::bind(it->second.ops, it->second.traits);
@@ -35,17 +37,17 @@ void bind(std::string_view name) {
 
 template <int kBytes>
 RepResult run_plugin(const PointParams& params, const std::vector<int>& cpus, const Clock& clock) {
-  bind<Payload<kBytes>>(params.queue);
+  bind_queue<Payload<kBytes>>(params.queue);
   return run_repetition<PluginQueue<Payload<kBytes>>>(params, cpus, clock);
 }
 
 RepResult run_plugin_workload(const PointParams& params, const std::vector<int>& cpus, const Clock& clock) {
-  bind<Payload<8>>(params.queue);
+  bind_queue<Payload<8>>(params.queue);
   return run_workload<PluginQueue<Payload<8>>>(params, cpus, clock);
 }
 
 nlohmann::json run_plugin_pingpong(const PingpongParams& params, const Clock& clock) {
-  bind<Payload<8>>(params.queue);
+  bind_queue<Payload<8>>(params.queue);
   return run_pingpong<PluginQueue<Payload<8>>>(params, clock);
 }
 
