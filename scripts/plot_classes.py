@@ -62,7 +62,7 @@ def make(group, outdir):
     ceilings = list(dict.fromkeys(r.queue for r in rows if r.reference))
     note = f"Left out: {', '.join(ceilings)} (reference ceilings, machine limits)." if ceilings else ""
     n = len(classes)
-    fig, axes = qbfigure.pyplot().subplots(1, n, figsize=(min(3.2 * n + 0.4, 13.8), 2.9), squeeze=False)
+    fig, axes = qbfigure.pyplot().subplots(1, n, figsize=(min(3.2 * n + 0.4, 13.8), 2.6), squeeze=False)
     for ax, (name, members) in zip(axes[0], classes):
         _panel(ax, name, members)
     return [qbfigure.finish(fig, kind, WHAT, group, outdir, note=note)]
