@@ -77,7 +77,8 @@ struct CommandLine {
   // How an error names the value of `option`: the option itself, or the
   // scenario file and key it came from.
   std::string label(const std::string& option) const;
-  void finish_check();
+  void add_check_command(const char* plugin_help);  // cli_check.cpp
+  void finish_check();                              // cli_check.cpp
   CLI::App* run_ = nullptr;
   CLI::App* pingpong_ = nullptr;
   CLI::App* check_ = nullptr;

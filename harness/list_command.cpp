@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/payload.hpp"
+#include "harness/plugins/plugin_loader.hpp"
 #include "harness/queue_table.hpp"
 #include "harness/result_json.hpp"
 
@@ -63,15 +64,22 @@ int list_command(bool json) {
       if (e.runner(bytes) != nullptr) sizes += fmt::format("{}{}", sizes.empty() ? "" : ",", bytes);
     }
     const bool all_sizes = sizes == "8,64,256";
-    // "plugin /long/path/libx.so" reads as "plugin libx.so" here; --json has the path.
-    std::string origin = e.origin;
-    if (const auto space = origin.find(' '); space != std::string::npos) {
-      origin = origin.substr(0, space + 1) + std::filesystem::path(origin.substr(space + 1)).filename().string();
+    // The kind, and a plugin's number in the list under the table, so the
+    // table stays within 120 columns; --json has each queue's path.
+    std::string origin = e.origin.substr(0, e.origin.find(' '));
+    for (std::size_t i = 0; i < loaded_plugins().size(); ++i) {
+      if (e.origin == "plugin " + loaded_plugins()[i].path) origin = fmt::format("plugin {}", i + 1);
     }
     fmt::print("{:<{}} {:<8} {:<5} {:<5} {:<14} {:<18} {:<23} {}{}\n", t.name, name_width, t.bounded ? "yes" : "no",
                to_string(t.producers), to_string(t.consumers), to_string(t.progress), to_string(t.order),
                t.capacity_required ? fmt::format("required (default {})", e.default_capacity) : "optional", origin,
                all_sizes ? "" : fmt::format(" (items of {} B only)", sizes));
+  }
+  if (!loaded_plugins().empty()) fmt::print("\nplugins:\n");
+  for (std::size_t i = 0; i < loaded_plugins().size(); ++i) {
+    const auto& p = loaded_plugins()[i];
+    fmt::print("  {}  {}\n     {}, ABI {}{}\n", i + 1, p.path, p.version, p.abi_version,
+               p.bundled ? ", bundled (loaded without --plugin)" : "");
   }
   fmt::print("\nscenarios:{}\n", scenarios.empty() ? " none found" : "");
   for (const auto& s : scenarios) fmt::print("  {}\n", s.string());

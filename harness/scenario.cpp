@@ -276,10 +276,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
       s.queues = q.get<std::string>();
     } else if (q.is_array() && !q.empty()) {
       std::string text;
-      for (std::size_t i = 0; i < q.size(); ++i) {
-        if (i > 0) text += ',';
-        text += r.string(q[i], fmt::format("queues[{}]", i));
-      }
+      for (std::size_t i = 0; i < q.size(); ++i) text += (i > 0 ? "," : "") + r.string(q[i], fmt::format("queues[{}]", i));
       s.queues = text;
     } else {
       r.fail("queues", "expected \"all\" or a non-empty array of queue names");

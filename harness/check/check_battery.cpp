@@ -105,8 +105,7 @@ std::vector<RunSpec> plan_runs(const QueueEntry& entry, const Options& options) 
   return runs;
 }
 
-QueueReport check_queue(const QueueEntry& entry, const Options& options,
-                        const std::function<void(int, int)>& on_run) {
+QueueReport check_queue(const QueueEntry& entry, const Options& options) {
   QueueReport report;
   report.queue = std::string(entry.traits.name);
   report.origin = entry.origin;
@@ -137,7 +136,7 @@ QueueReport check_queue(const QueueEntry& entry, const Options& options,
         run_in_child([&] { return to_json(run_spec(*ops, spec)).dump(); }, options.run_timeout);
     ++report.runs;
     RunOutcome outcome;
-    if (child.status == RepStatus::interrupted) throw std::runtime_error(child.failure);
+    if (child.status == RepStatus::interrupted) throw Interrupted(child.failure);
     if (child.status != RepStatus::ok) {
       outcome.findings.push_back({Category::liveness, fmt::format("{}: {}", spec.label, child.failure)});
     } else {
@@ -147,7 +146,6 @@ QueueReport check_queue(const QueueEntry& entry, const Options& options,
     if (!spec.threaded && !outcome.note.empty() && std::find(notes.begin(), notes.end(), outcome.note) == notes.end()) {
       notes.push_back(outcome.note);
     }
-    if (on_run) on_run(report.runs, report.planned);
     if (outcome.findings.empty()) continue;
     for (const auto& f : outcome.findings) {
       auto& l = line(f.category);

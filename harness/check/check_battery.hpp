@@ -14,7 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -58,9 +58,13 @@ std::size_t smallest_capacity(const QueueEntry& entry);
 // The battery's runs for `entry`, in the order they are made.
 std::vector<RunSpec> plan_runs(const QueueEntry& entry, const Options& options);
 
-// Runs the battery; `on_run` is called after each run (progress).
-QueueReport check_queue(const QueueEntry& entry, const Options& options,
-                        const std::function<void(int done, int planned)>& on_run = {});
+// Thrown by check_queue when SIGINT, SIGTERM or SIGHUP stops a run.
+struct Interrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Runs the battery.
+QueueReport check_queue(const QueueEntry& entry, const Options& options);
 
 nlohmann::json to_json(const QueueReport& report);
 

@@ -24,7 +24,7 @@ int check_command(const CheckRequest& request, const std::optional<std::filesyst
     check::QueueReport report;
     try {
       report = check::check_queue(*entry, request.options);
-    } catch (const std::runtime_error& e) {  // interrupted
+    } catch (const check::Interrupted& e) {
       fmt::print(stderr, "qbench: {}; stopped\n", e.what());
       return interrupt_exit_status();
     }

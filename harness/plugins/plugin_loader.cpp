@@ -131,15 +131,17 @@ const LoadedPlugin& load_plugin(const std::filesystem::path& path, const std::st
       throw fail(fmt::format("queue {}: name '{}' is not 1-{} characters of [a-z0-9_] starting with a letter", i,
                              ops.name != nullptr ? ops.name : "(NULL)", kMaxNameLength));
     }
-    if (const QueueEntry* other = find_queue(name); other != nullptr || peers::find_peer(name) != nullptr ||
-                                                    !seen.insert(name).second) {
-      const std::string whose = other == nullptr   ? (seen.count(name) != 0 && peers::find_peer(name) == nullptr
-                                                          ? "another queue of the same plugin"
-                                                          : "a peer queue qbench knows")
-                                : other->origin == "built-in" ? "one of qbench's own queues"
-                                                             : "a queue from " + other->origin;
-      throw fail(fmt::format("queue '{}' clashes with {} of that name; rename it", name, whose));
-    }
+    // Another queue of that name: qbench's, a peer's (even one this build
+    // left out), another plugin's, or one earlier in this same plugin.
+    const QueueEntry* other = find_queue(name);
+    const bool peer = peers::find_peer(name) != nullptr;
+    const std::string whose = peer                                 ? std::string("a peer queue qbench knows")
+                              : other != nullptr && other->origin == "built-in" ? std::string("one of qbench's own queues")
+                              : other != nullptr                    ? "a queue from " + other->origin
+                              : seen.count(name) != 0             ? std::string("another queue of the same plugin")
+                                                                  : std::string();
+    if (!whose.empty()) throw fail(fmt::format("queue '{}' clashes with {} of that name; rename it", name, whose));
+    seen.insert(name);
     QueueTraits traits{};
     if (const auto problem = check_ops(ops, &traits); !problem.empty()) {
       throw fail(fmt::format("queue '{}': {}", name, problem));
