@@ -122,14 +122,19 @@ def main():
                "check --out writes a verdict per queue")
         faults = {"broken_loss": ("exactly-once", "lost"), "broken_dup": ("exactly-once", "more than once"),
                   "broken_reorder": ("order", "out of their producer's order"),
-                  "broken_torn": ("payload", "wrong bytes"), "broken_publish_early": ("payload", "wrong bytes"),
+                  "broken_torn": ("payload", "wrong bytes"),
+                  # A slot read before its producer wrote it holds a half-written
+                  # item (wrong bytes) or the one from the lap before (popped
+                  # twice, and the new one never: lost); which shows first is a race.
+                  "broken_publish_early": ("payload|exactly-once", "wrong bytes|lost|more than once"),
                   "crash_on_pop": ("no hang or crash", "crashed"), "hang_on_push": ("no hang or crash", "timed out")}
         for queue, (check, phrase) in faults.items():
             rc, out, err, secs = qbench(exe, "check", queue, "--plugin", broken, "--plugin", crash)
             fail_lines = [l for l in out.splitlines() if l.strip().startswith("FAIL ")]
             # The time is printed, not asserted: a loaded machine stretches it
             # (the README gives the measured figure).
-            expect(rc == 1 and fail_lines and check in fail_lines[0] and phrase in fail_lines[0],
+            first = fail_lines[0] if fail_lines else ""
+            expect(rc == 1 and any(c in first for c in check.split("|")) and any(p in first for p in phrase.split("|")),
                    f"check {queue}: fails '{check}' with '{phrase}' ({secs:.1f} s: {fail_lines[:1]})")
 
         # a crash or a hang fails its point, not the sweep
