@@ -1,0 +1,119 @@
+// The one interface every queue in qbench satisfies, ours or a peer's.
+//
+// A queue is a type with `value_type`, non-waiting `try_push`/`try_pop` and a
+// `static constexpr QueueTraits traits`. Everything that decides whether a
+// workload point can run (two consumers on an MPSC queue?) and which checks a
+// run must pass (per-producer order?) reads the traits; there is no hand-kept
+// support matrix.
+//
+// Construction is `explicit Q(std::size_t capacity)`: bounded queues take it
+// as their size, unbounded queues as an optional cap (0 = none) or ignore it,
+// as their traits say. A queue that requires a capacity but refuses the
+// harness's default of 1024 names the one to use instead in
+// `static constexpr std::size_t kDefaultCapacity`.
+//
+// A queue that can also wait (for space, for an item) up to a timeout models
+// BlockingQueue as well; the harness's `--wait block` mode needs it.
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
+namespace qb {
+
+enum class Multiplicity { one, many };
+
+// How a stalled thread (preempted, or dead) affects the others.
+enum class Progress {
+  blocking,       // a lock: a stalled lock holder stalls every thread
+  slot_blocking,  // no lock, but a thread stalled between claiming a slot and
+                  // finishing it stalls the peer that needs that slot (the
+                  // Vyukov ring, crossbeam's SegQueue): not strictly lock-free
+  lock_free,      // some thread always completes in a bounded number of steps
+  wait_free,      // every thread completes in a bounded number of steps
+};
+
+// What a consumer may assume about the order of the items it pops.
+enum class Order {
+  fifo,               // linearizable FIFO: in particular, the items of one
+                      // producer reach any one consumer in push order
+  per_producer_fifo,  // only the items of one producer keep their order
+  none,
+};
+
+struct QueueTraits {
+  std::string_view name;
+  bool bounded;               // try_push can fail because the queue is full
+  Multiplicity producers;
+  Multiplicity consumers;
+  Progress progress;
+  Order order;
+  bool capacity_required;     // constructing it with capacity 0 is an error
+};
+
+template <class Q>
+concept Queue = requires(Q& q, typename Q::value_type v) {
+  { q.try_push(std::move(v)) } -> std::same_as<bool>;
+  { q.try_pop(v) } -> std::same_as<bool>;
+  { Q::traits } -> std::convertible_to<QueueTraits>;
+};
+
+// push and pop wait up to `timeout` for space or for an item and return false
+// if it passes first (a failed push leaves its argument alone, a failed pop its
+// output); a zero or negative timeout makes them try_push and try_pop.
+template <class Q>
+concept BlockingQueue =
+    Queue<Q> && requires(Q& q, typename Q::value_type v, std::chrono::nanoseconds timeout) {
+      { q.push(std::move(v), timeout) } -> std::same_as<bool>;
+      { q.pop(v, timeout) } -> std::same_as<bool>;
+    };
+
+// Why Q cannot be built for its value_type, or nullptr when it can. A peer
+// whose library refuses some element types at compile time (boost's
+// lockfree::queue takes only trivially copyable ones) specialises this by
+// template match next to its adapter, so asking never instantiates Q; typed
+// tests that rebind a queue to another element skip, printing the reason.
+template <class Q>
+inline constexpr const char* kUnsupportedElementReason = nullptr;
+
+constexpr std::string_view to_string(Multiplicity m) {
+  return m == Multiplicity::one ? "one" : "many";
+}
+
+constexpr std::string_view to_string(Progress p) {
+  switch (p) {
+    case Progress::blocking: return "blocking";
+    case Progress::slot_blocking: return "slot_blocking";
+    case Progress::lock_free: return "lock_free";
+    case Progress::wait_free: return "wait_free";
+  }
+  return "?";
+}
+
+constexpr std::string_view to_string(Order o) {
+  switch (o) {
+    case Order::fifo: return "fifo";
+    case Order::per_producer_fifo: return "per_producer_fifo";
+    case Order::none: return "none";
+  }
+  return "?";
+}
+
+// True when the order a consumer observes must keep each producer's items in
+// push order, which the stress checks and the harness then verify.
+constexpr bool promises_per_producer_order(const QueueTraits& t) {
+  return t.order == Order::fifo || t.order == Order::per_producer_fifo;
+}
+
+// Whether a point with `p` producers and `c` consumers is possible, and if
+// not, why (nullptr when it is).
+constexpr const char* unsupported_reason(const QueueTraits& t, int p, int c) {
+  if (p > 1 && t.producers == Multiplicity::one) return "queue allows one producer";
+  if (c > 1 && t.consumers == Multiplicity::one) return "queue allows one consumer";
+  return nullptr;
+}
+
+}  // namespace qb
