@@ -95,6 +95,12 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
   // The plugins built with qbench (the Rust queues) join the table before any
   // name is looked up; --plugin's load in finish().
+  try {
+    (void)qb::queue_table();  // a header queue named like another is refused here
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "qbench: error: {}\n", e.what());
+    return 1;
+  }
   qb::load_bundled_plugins();
   qb::CommandLine cli;
   try {

@@ -44,7 +44,9 @@ QueueEntry describe() {
       .blocking_ops = BlockingQueue<Q8>,
       .pingpong = nullptr,
       .default_capacity = default_capacity_of<Q8>(),
-      .origin = peers::find_peer(Q8::traits.name) != nullptr ? "peer" : "built-in",
+      .origin = UserQueueOrigin<Q8>::value != nullptr              ? UserQueueOrigin<Q8>::value
+                : peers::find_peer(Q8::traits.name) != nullptr ? "peer"
+                                                               : "built-in",
   };
 }
 
@@ -87,6 +89,15 @@ std::vector<QueueEntry> make_table() {
     table[i].erased = {erased_8.at(i), erased_64.at(i), erased_256.at(i)};
     table[i].run_workload = workload.at(i);
     table[i].pingpong = pingpong.at(i);
+  }
+  // A header queue named like another would be unreachable by name.
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (table[i].traits.name == table[j].traits.name) {
+        throw std::logic_error(fmt::format("queue name '{}' is declared twice ({} and {}); rename one",
+                                           table[i].traits.name, table[j].origin, table[i].origin));
+      }
+    }
   }
   table.push_back(ceiling_entry<CeilingOp::faa>(kFaaCeilingTraits));
   table.push_back(ceiling_entry<CeilingOp::cas>(kCasCeilingTraits));

@@ -1,4 +1,8 @@
-// The one interface every queue in qbench satisfies, ours or a peer's.
+// The one interface every queue in qbench satisfies, ours, a peer's or a
+// user's: what a queue author codes against (README, "Bring your own queue").
+// A header from outside the tree joins qbench at configure time
+// (cmake -DQBENCH_QUEUES=/abs/my_queue.hpp) by naming its queue templates,
+// after their definitions, with QBENCH_QUEUE(my_namespace::MyQueue) (below).
 //
 // A queue is a type with `value_type`, non-waiting `try_push`/`try_pop` and a
 // `static constexpr QueueTraits traits`. Everything that decides whether a
@@ -19,6 +23,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <utility>
 
@@ -116,4 +121,53 @@ constexpr const char* unsupported_reason(const QueueTraits& t, int p, int c) {
   return nullptr;
 }
 
+namespace author {
+
+// What QBENCH_QUEUE instantiates a queue template with to check it: an item
+// of qbench's smallest size. Each concept is one member a queue must have,
+// so that a missing one is named alone.
+struct Probe {
+  std::uint64_t tag = 0;
+};
+template <template <class...> class Q>
+concept has_value_type = requires { typename Q<Probe>::value_type; };
+template <template <class...> class Q>
+concept value_type_is_its_argument = std::same_as<typename Q<Probe>::value_type, Probe>;
+template <template <class...> class Q>
+concept takes_a_capacity = std::constructible_from<Q<Probe>, std::size_t>;
+template <template <class...> class Q>
+concept has_try_push = requires(Q<Probe>& q, Probe v) {
+  { q.try_push(std::move(v)) } -> std::same_as<bool>;
+};
+template <template <class...> class Q>
+concept has_try_pop = requires(Q<Probe>& q, Probe& v) {
+  { q.try_pop(v) } -> std::same_as<bool>;
+};
+template <template <class...> class Q>
+concept has_traits = requires {
+  { Q<Probe>::traits } -> std::convertible_to<QueueTraits>;
+};
+
+}  // namespace author
+
 }  // namespace qb
+
+// Registers a queue template of one type parameter (template <class T>; give
+// a template with more parameters an alias template of one) with qbench's
+// configure step, which reads these lines, and checks it here: a member the
+// concept needs and the queue lacks fails the build with a message naming
+// this header and that member.
+#define QBENCH_QUEUE(...)                                                                                   \
+  static_assert(::qb::author::has_value_type<__VA_ARGS__>,                                                  \
+                "qbench: " __FILE__ ": " #__VA_ARGS__ "<T> has no member type value_type (using value_type = T;)"); \
+  static_assert(::qb::author::value_type_is_its_argument<__VA_ARGS__>,                                      \
+                "qbench: " __FILE__ ": " #__VA_ARGS__ "<T>::value_type is not T");                          \
+  static_assert(::qb::author::takes_a_capacity<__VA_ARGS__>,                                                \
+                "qbench: " __FILE__ ": " #__VA_ARGS__ "<T> has no constructor from a capacity "             \
+                "(explicit Queue(std::size_t capacity))");                                                 \
+  static_assert(::qb::author::has_try_push<__VA_ARGS__>,                                                    \
+                "qbench: " __FILE__ ": " #__VA_ARGS__ "<T> has no bool try_push(value_type&&)");            \
+  static_assert(::qb::author::has_try_pop<__VA_ARGS__>,                                                     \
+                "qbench: " __FILE__ ": " #__VA_ARGS__ "<T> has no bool try_pop(value_type&)");              \
+  static_assert(::qb::author::has_traits<__VA_ARGS__>,                                                      \
+                "qbench: " __FILE__ ": " #__VA_ARGS__ "<T> has no static constexpr qb::QueueTraits traits")
