@@ -1,5 +1,6 @@
 #include "harness/plugins/plugin_entry.hpp"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -63,10 +64,16 @@ struct ErasedHandle {
   void* queue;
 };
 
+// Every context handed out; a deque, so that none moves, and each lives as
+// long as the plugin: until the process ends.
+std::deque<ErasedContext>& contexts() {
+  static std::deque<ErasedContext> list;
+  return list;
+}
+
 ErasedQueueOps erased_plugin(const qbench_queue_ops* ops, std::size_t item_bytes) {
   ErasedQueueOps erased;
-  // Lives as long as the plugin: until the process ends.
-  erased.context = new ErasedContext{ops, item_bytes};
+  erased.context = &contexts().emplace_back(ErasedContext{ops, item_bytes});
   erased.create = [](const void* context, std::size_t capacity, std::string* error) -> void* {
     const auto* c = static_cast<const ErasedContext*>(context);
     char text[512] = "";
