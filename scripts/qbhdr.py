@@ -3,7 +3,7 @@
 Input: the base64 text qbench writes as a histogram's "hdr" (decode), or
 [(lowest_ns, count), ...] buckets (encode). Output: the other. decode()
 refuses, with ValueError naming what is wrong, anything that is not a V2
-compressed histogram with qbench's range and precision (harness/histogram.hpp:
+compressed histogram with qbench's range and precision (harness/measure/histogram.hpp:
 3 significant digits, 1 ns to 60 s). Only the counts travel: the exact min,
 max and sum are the histogram's other keys.
 

@@ -4,7 +4,7 @@ percentiles from [[lowest_ns, count]] buckets.
 Input: full histograms from results JSON (their "hdr" counts, qbhdr.py), or a
 summary with buckets (count, min_ns, max_ns, buckets: what Row.latency gives).
 Output: the merged summary with its buckets, percentiles and the percentile
-spectrum, computed the way harness/histogram.cpp computes them, so a figure
+spectrum, computed the way harness/measure/histogram.cpp computes them, so a figure
 agrees with the JSON's p50_ns.
 
 Layout (histogram.hpp): values below 2048 ns have buckets of width 1; above,

@@ -1,14 +1,14 @@
 """Reading back the journal of a sweep that did not finish.
 
-Input: the text of "<out>.journal" (harness/results_file.hpp): JSON Lines, a
+Input: the text of "<out>.journal" (harness/results/results_file.hpp): JSON Lines, a
 header with the planned runs, then one line per finished repetition
 ({"run": i, "repetition": rep}) or point finished in one go ({"run": i,
 "point": run}). A journal is left over only when qbench was killed outright
 (SIGKILL, the OOM killer, a power cut), so its last line may be cut short:
 that line is ignored; any other line that does not parse is an error.
 Output: the results document the sweep would have written had it stopped
-then, each point finalized as harness/sweep.cpp's finalize_point does (the
-aggregate as harness/stats.cpp computes it), marked interrupted; and what
+then, each point finalized as harness/sweep/sweep.cpp's finalize_point does (the
+aggregate as harness/results/stats.cpp computes it), marked interrupted; and what
 was recovered, in words.
 """
 

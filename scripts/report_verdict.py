@@ -6,7 +6,7 @@ shape, per queue class from qbclass.VERDICT_CLASSES: the fastest queue, its
 median, its margin over the runner-up and whether their repetitions'
 min-max ranges overlap) and the warnings summary (each kind of warning once:
 how many points it touched, and its worst case), the same kinds and marks as
-qbench's console summary (harness/point_marks.hpp).
+qbench's console summary (harness/results/point_marks.hpp).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import qbformat
 from report_render import Bullets, Para, Table
 
 # A point whose median is under 1/COLLAPSE of its queue's best shape in the
-# same scenario: as harness/point_marks.hpp's kCollapseFactor.
+# same scenario: as harness/results/point_marks.hpp's kCollapseFactor.
 COLLAPSE = 100
 
-# The words each kind of warning opens with, as harness/warnings.hpp writes them.
+# The words each kind of warning opens with, as harness/model/warnings.hpp writes them.
 _KINDS = (("unbalanced", "unbalanced window"), ("starved", "starved"), ("reference", "reference ceiling"),
           ("noisy", "noisy"), ("oversubscribed", "oversubscribed"), ("saturated", "saturated"))
 

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/version.hpp"
+#include "harness/machine/version.hpp"
 #include "tests/qbench_process.hpp"
 
 namespace {

@@ -23,9 +23,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/histogram.hpp"
-#include "harness/results_file.hpp"
-#include "harness/warnings.hpp"
+#include "harness/measure/histogram.hpp"
+#include "harness/results/results_file.hpp"
+#include "harness/model/warnings.hpp"
 #include "tests/qbench_process.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/clock.hpp"
+#include "harness/measure/clock.hpp"
 
 namespace qb {
 namespace {

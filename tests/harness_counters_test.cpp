@@ -16,8 +16,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/counters.hpp"
-#include "harness/counters_totals.hpp"
+#include "harness/counters/counters.hpp"
+#include "harness/counters/totals.hpp"
 #include "tests/perf_fake.hpp"
 
 namespace qb {

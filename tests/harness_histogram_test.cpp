@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/histogram.hpp"
+#include "harness/measure/histogram.hpp"
 
 namespace qb {
 namespace {

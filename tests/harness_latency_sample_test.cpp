@@ -5,9 +5,9 @@
 
 #include <set>
 
-#include "harness/clock.hpp"
-#include "harness/latency_sample.hpp"
-#include "harness/payload.hpp"
+#include "harness/measure/clock.hpp"
+#include "harness/measure/latency_sample.hpp"
+#include "harness/run/payload.hpp"
 
 namespace {
 

@@ -6,10 +6,10 @@
 #include <chrono>
 #include <thread>
 
-#include "harness/clock.hpp"
-#include "harness/counters.hpp"
-#include "harness/payload.hpp"
-#include "harness/point_runner.hpp"
+#include "harness/measure/clock.hpp"
+#include "harness/counters/counters.hpp"
+#include "harness/run/payload.hpp"
+#include "harness/run/point_runner.hpp"
 #include "queues/sequence_ring.hpp"
 
 namespace {

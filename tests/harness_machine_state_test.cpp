@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "harness/machine_state.hpp"
+#include "harness/machine/machine_state.hpp"
 
 namespace qb {
 namespace {

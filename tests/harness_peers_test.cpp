@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/peer_catalog.hpp"
-#include "harness/queue_table.hpp"
+#include "harness/registry/peer_catalog.hpp"
+#include "harness/registry/queue_table.hpp"
 #include "queues/peers/catalog.hpp"
 #include "queues/registry.hpp"
 

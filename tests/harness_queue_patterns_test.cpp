@@ -1,4 +1,4 @@
-// --queue's names, globs and exclusions (harness/queue_patterns.hpp), on a
+// --queue's names, globs and exclusions (harness/registry/queue_patterns.hpp), on a
 // small registry of our own so that each case is plain to read, and on the
 // real one through parse_queue_names.
 #include <gtest/gtest.h>
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/cli.hpp"
-#include "harness/queue_patterns.hpp"
-#include "harness/queue_table.hpp"
-#include "harness/usage_error.hpp"
+#include "harness/app/cli.hpp"
+#include "harness/registry/queue_patterns.hpp"
+#include "harness/registry/queue_table.hpp"
+#include "harness/model/usage_error.hpp"
 
 namespace {
 

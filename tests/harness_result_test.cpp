@@ -21,10 +21,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/console_summary.hpp"
-#include "harness/result_json.hpp"
-#include "harness/stats.hpp"
-#include "harness/table.hpp"
+#include "harness/console/summary.hpp"
+#include "harness/model/result_json.hpp"
+#include "harness/results/stats.hpp"
+#include "harness/console/table.hpp"
 
 namespace qb {
 namespace {

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <thread>
 
-#include "harness/isolation.hpp"
-#include "harness/payload.hpp"
-#include "harness/point_runner.hpp"
+#include "harness/run/isolation.hpp"
+#include "harness/run/payload.hpp"
+#include "harness/run/point_runner.hpp"
 #include "queues/sequence_ring.hpp"
 #include "tests/broken_queue.hpp"
 

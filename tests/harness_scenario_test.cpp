@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/cli.hpp"
-#include "harness/scenario.hpp"
+#include "harness/app/cli.hpp"
+#include "harness/sweep/scenario.hpp"
 #include "tests/qbench_process.hpp"
 
 namespace qb::test {

@@ -10,9 +10,9 @@
 #include <mutex>
 #include <thread>
 
-#include "harness/payload.hpp"
-#include "harness/point_runner.hpp"
-#include "harness/wait.hpp"
+#include "harness/run/payload.hpp"
+#include "harness/run/point_runner.hpp"
+#include "harness/run/wait.hpp"
 #include "harness/workloads/engine.hpp"
 #include "queues/segmented.hpp"
 #include "queues/sequence_ring.hpp"

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/payload.hpp"
+#include "harness/run/payload.hpp"
 #include "harness/workloads/engine.hpp"
 #include "queues/locked_ring.hpp"
 #include "queues/mpsc_elastic.hpp"

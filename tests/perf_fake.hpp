@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/counters.hpp"
-#include "harness/perf_backend.hpp"
+#include "harness/counters/counters.hpp"
+#include "harness/counters/perf_backend.hpp"
 
 namespace qb {
 

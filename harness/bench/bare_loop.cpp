@@ -4,7 +4,7 @@
 // sequence_ring -p 1 -c 1` (the default mode, e2e latency sampled 1 in 64)
 // should reach at least 95% of its items/s; both figures go on the issue.
 // The loop waits as qbench does when each thread has a CPU of its own: one
-// PAUSE between tries (harness/wait.hpp).
+// PAUSE between tries (harness/run/wait.hpp).
 //
 // Both workers are threads of their own, pinned as qbench pins them by
 // default (--placement compact); the benchmark's thread only starts, joins and
@@ -19,9 +19,9 @@
 #include <thread>
 #include <vector>
 
-#include "harness/payload.hpp"
-#include "harness/topology.hpp"
-#include "harness/wait.hpp"
+#include "harness/run/payload.hpp"
+#include "harness/machine/topology.hpp"
+#include "harness/run/wait.hpp"
 #include "queues/sequence_ring.hpp"
 
 namespace {

@@ -17,8 +17,8 @@
 #include <tuple>
 #include <utility>
 
-#include "harness/payload.hpp"
-#include "harness/queue_table.hpp"
+#include "harness/run/payload.hpp"
+#include "harness/registry/queue_table.hpp"
 #include "queues/registry.hpp"
 
 namespace {

@@ -7,7 +7,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/isolation.hpp"
+#include "harness/run/isolation.hpp"
 
 namespace qb::check {
 

@@ -21,7 +21,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "harness/check/check_runs.hpp"
-#include "harness/queue_table.hpp"
+#include "harness/registry/queue_table.hpp"
 
 namespace qb::check {
 

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/payload.hpp"
+#include "harness/run/payload.hpp"
 
 namespace qb::check {
 

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "harness/erased_queue.hpp"
+#include "harness/registry/erased_queue.hpp"
 #include "queues/queue.hpp"
 
 namespace qb::check {

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "harness/plugins/plugin_queue.hpp"
-#include "harness/point_runner.hpp"
+#include "harness/run/point_runner.hpp"
 #include "harness/workloads/engine.hpp"
 #include "harness/workloads/pingpong.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "harness/queue_table.hpp"
+#include "harness/registry/queue_table.hpp"
 #include "qbench/queue_plugin.h"
 
 namespace qb {

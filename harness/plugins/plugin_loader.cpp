@@ -13,8 +13,8 @@
 
 #include "harness/plugins/plugin_entry.hpp"
 #include "harness/plugins/sha256.hpp"
-#include "harness/queue_table.hpp"
-#include "harness/usage_error.hpp"
+#include "harness/registry/queue_table.hpp"
+#include "harness/model/usage_error.hpp"
 #include "qbench/queue_plugin.h"
 #include "queues/peers/catalog.hpp"
 

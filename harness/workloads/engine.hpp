@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "harness/make_queue.hpp"
-#include "harness/point_runner.hpp"
+#include "harness/run/make_queue.hpp"
+#include "harness/run/point_runner.hpp"
 #include "harness/workloads/engine_support.hpp"
 
 namespace qb {

@@ -11,9 +11,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "harness/clock.hpp"
-#include "harness/histogram.hpp"
-#include "harness/workloads/workload.hpp"
+#include "harness/measure/clock.hpp"
+#include "harness/measure/histogram.hpp"
+#include "harness/model/workload.hpp"
 #include "queues/cache_line.hpp"
 
 namespace qb::workload {

@@ -11,11 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/clock.hpp"
-#include "harness/histogram.hpp"
-#include "harness/payload.hpp"
-#include "harness/topology.hpp"
-#include "harness/wait.hpp"
+#include "harness/measure/clock.hpp"
+#include "harness/measure/histogram.hpp"
+#include "harness/run/payload.hpp"
+#include "harness/machine/topology.hpp"
+#include "harness/run/wait.hpp"
 #include "queues/queue.hpp"
 
 namespace qb {

@@ -29,7 +29,7 @@
 
 namespace {
 
-// Plain bytes with the alignment of qbench's own payloads (harness/payload.hpp:
+// Plain bytes with the alignment of qbench's own payloads (harness/run/payload.hpp:
 // uint64_t words), so a cell has the same layout as the built-in ring's.
 template <std::size_t kBytes>
 struct alignas(8) Bytes {

@@ -11,8 +11,8 @@
 
 #include <unistd.h>
 
-#include "harness/cli.hpp"
-#include "harness/usage_error.hpp"
+#include "harness/app/cli.hpp"
+#include "harness/model/usage_error.hpp"
 
 // finish() reads the file that --scenario names. From scenarios/, with no
 // '/' allowed in an argument (see below), a name reaches the repository's

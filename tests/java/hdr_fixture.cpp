@@ -28,7 +28,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/histogram.hpp"
+#include "harness/measure/histogram.hpp"
 
 namespace {
 

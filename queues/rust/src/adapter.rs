@@ -26,7 +26,7 @@ const _: () = {
     assert!(std::mem::size_of::<Item256>() == 256);
 };
 
-/// qbench's own bound on --capacity (harness/numbers.hpp, kMaxCapacity):
+/// qbench's own bound on --capacity (harness/model/numbers.hpp, kMaxCapacity):
 /// past it, slot counts cannot be allocated, and `bounded`'s lap arithmetic
 /// ((cap + 1).next_power_of_two() * 2) would overflow and panic.
 const MAX_CAPACITY: usize = 1 << 40;

@@ -1,0 +1,98 @@
+// Command-line parsing only: argv becomes a Command; nothing runs here.
+// Every mistake becomes a UsageError whose one-line message names the option
+// and the value.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/check/check_command.hpp"
+#include "harness/model/numbers.hpp"
+#include "harness/console/formats.hpp"
+#include "harness/sweep/scenario.hpp"
+#include "harness/sweep/sweep.hpp"
+#include "harness/model/usage_error.hpp"
+
+namespace qb {
+
+struct PingpongRequest {
+  std::string queue;
+  std::vector<int> cpus;             // empty: the first two CPUs of the compact placement
+  std::uint64_t round_trips = 100000;
+  std::uint64_t warmup = 10000;
+  std::optional<std::size_t> capacity;
+  std::chrono::nanoseconds timeout{std::chrono::seconds(120)};
+};
+
+struct Command {
+  enum class Kind { none, list, run, pingpong, check } kind = Kind::none;
+  PingpongRequest pingpong;                  // pingpong
+  CheckRequest check;                        // check
+  SweepRequest sweep;                        // run
+  std::optional<std::filesystem::path> out;  // run: where the JSON goes
+  bool force = false;                        // run: overwrite --out
+  bool plan = false;                         // run: describe the sweep, run nothing
+  bool wide = false;                         // run: every column of the table (TableOptions)
+  ConsoleFormat format = ConsoleFormat::table;  // run: what stdout gets (console_formats.hpp)
+  bool json = false;                         // list: machine-readable
+  std::optional<ScenarioInfo> scenario;      // run: the scenario file it came from
+};
+
+// Builds the parser into `app` and returns the Command it fills. Call
+// app.parse(argc, argv) (CLI11 errors are CLI::ParseError), then
+// finish_command() to validate what CLI11 cannot.
+struct CommandLine {
+  CLI::App app{"qbench: run concurrent queues through producer/consumer sweeps and validate every run"};
+  Command command;
+  // Raw strings, checked by finish().
+  std::string queues = "all", producers = "1", consumers = "1", shapes;
+  std::string duration = "1s", warmup = "200ms", timeout = "auto", placement = "compact";
+  std::string latency = "e2e", payload_check = "all", counters = "default", wait = "spin";
+  // Numbers as typed, parsed by finish() in the grammar and bounds that
+  // scenario files use (numbers.hpp), so a negative never wraps and a zero
+  // that means nothing is refused. Empty: not given.
+  std::string items, items_per_producer, repetitions = "5", capacity_text, payload_bytes = "8", seed = "1";
+  std::string latency_sample_period = std::to_string(kDefaultLatencySamplePeriod), op_sample_period = "64";
+  std::string pp_round_trips = "100000", pp_warmup_trips = "10000";
+  std::optional<std::size_t> capacity;
+  std::string out;
+  std::string pp_queue = "sequence_ring", pp_cpus, pp_timeout = "120s";
+  std::string scenario;
+  std::vector<std::string> plugins;          // --plugin, any command
+  std::vector<std::string> check_queues;     // check's positional names and globs
+  std::string check_items = "20000", check_timeout = "5s", check_threads = "4";
+
+  CommandLine();
+  void finish();  // throws UsageError
+
+ private:
+  // Fills what the command line left unset from the scenario file.
+  void apply_scenario();
+  // How an error names the value of `option`: the option itself, or the
+  // scenario file and key it came from.
+  std::string label(const std::string& option) const;
+  void add_check_command(const char* plugin_help);  // cli_check.cpp
+  void finish_check();                              // cli_check.cpp
+  CLI::App* run_ = nullptr;
+  CLI::App* pingpong_ = nullptr;
+  CLI::App* check_ = nullptr;
+  std::map<std::string, std::string> from_scenario_;  // option -> "FILE: key"
+};
+
+// "1x1,4x4,8x1" -> {(1,1), (4,4), (8,1)}: producers x consumers, each in
+// [1, max], no pair twice.
+std::vector<std::pair<int, int>> parse_shapes(std::string_view option, std::string_view text, int max_producers,
+                                              int max_consumers);
+
+// "1,2,4-8" -> {1,2,4,5,6,7,8}; every value in [1, max].
+std::vector<int> parse_counts(std::string_view option, std::string_view text, int max);
+// Names, globs and exclusions over the registry (queue_patterns.hpp).
+std::vector<std::string> parse_queue_names(std::string_view text);
+
+}  // namespace qb

@@ -1,0 +1,89 @@
+#include "harness/app/list_command.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/run/payload.hpp"
+#include "harness/plugins/plugin_loader.hpp"
+#include "harness/registry/queue_table.hpp"
+#include "harness/model/result_json.hpp"
+
+namespace qb {
+
+namespace {
+
+std::vector<std::filesystem::path> scenario_files() {
+  std::set<std::filesystem::path> found;
+  for (const auto& dir : {std::filesystem::path("scenarios"),
+                                          std::filesystem::path(QB_SOURCE_DIR) / "scenarios"}) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".json") found.insert(std::filesystem::weakly_canonical(entry.path()));
+    }
+  }
+  return {found.begin(), found.end()};
+}
+
+}  // namespace
+
+int list_command(bool json) {
+  const auto scenarios = scenario_files();
+  if (json) {
+    nlohmann::json doc{{"queues", nlohmann::json::array()}, {"scenarios", nlohmann::json::array()}};
+    for (const auto& e : queue_table()) {
+      nlohmann::json queue = e.traits;
+      queue["default_capacity"] = e.default_capacity;
+      queue["origin"] = e.origin;
+      nlohmann::json sizes = nlohmann::json::array();
+      for (int bytes : kPayloadSizes) {
+        if (e.runner(bytes) != nullptr) sizes.push_back(bytes);
+      }
+      queue["item_bytes"] = sizes;
+      doc["queues"].push_back(std::move(queue));
+    }
+    for (const auto& s : scenarios) doc["scenarios"].push_back(s.string());
+    fmt::print("{}\n", doc.dump(2));
+    return 0;
+  }
+  // The name column fits the longest name (the peers' run to 22 characters).
+  std::size_t name_width = 5;
+  for (const auto& e : queue_table()) name_width = std::max(name_width, e.traits.name.size());
+  fmt::print("{:<{}} {:<8} {:<5} {:<5} {:<14} {:<18} {:<23} {}\n", "queue", name_width, "bounded", "prod",
+             "cons", "progress", "order", "capacity", "origin");
+  for (const auto& e : queue_table()) {
+    const auto& t = e.traits;
+    // A plugin may take only some item sizes; say which, beside the origin.
+    std::string sizes;
+    for (int bytes : kPayloadSizes) {
+      if (e.runner(bytes) != nullptr) sizes += fmt::format("{}{}", sizes.empty() ? "" : ",", bytes);
+    }
+    const bool all_sizes = sizes == "8,64,256";
+    // The kind, and a plugin's number in the list under the table, so the
+    // table stays within 120 columns; --json has each queue's path.
+    std::string origin = e.origin.substr(0, e.origin.find(' '));
+    for (std::size_t i = 0; i < loaded_plugins().size(); ++i) {
+      if (e.origin == "plugin " + loaded_plugins()[i].path) origin = fmt::format("plugin {}", i + 1);
+    }
+    fmt::print("{:<{}} {:<8} {:<5} {:<5} {:<14} {:<18} {:<23} {}{}\n", t.name, name_width, t.bounded ? "yes" : "no",
+               to_string(t.producers), to_string(t.consumers), to_string(t.progress), to_string(t.order),
+               t.capacity_required ? fmt::format("required (default {})", e.default_capacity) : "optional", origin,
+               all_sizes ? "" : fmt::format(" (items of {} B only)", sizes));
+  }
+  if (!loaded_plugins().empty()) fmt::print("\nplugins:\n");
+  for (std::size_t i = 0; i < loaded_plugins().size(); ++i) {
+    const auto& p = loaded_plugins()[i];
+    fmt::print("  {}  {}\n     {}, ABI {}{}\n", i + 1, p.path, p.version, p.abi_version,
+               p.bundled ? ", bundled (loaded without --plugin)" : "");
+  }
+  fmt::print("\nscenarios:{}\n", scenarios.empty() ? " none found" : "");
+  for (const auto& s : scenarios) fmt::print("  {}\n", s.string());
+  return 0;
+}
+
+}  // namespace qb

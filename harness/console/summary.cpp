@@ -1,0 +1,192 @@
+#include "harness/console/summary.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/measure/latency.hpp"
+
+namespace qb {
+
+namespace {
+
+// 47935.2 -> "47,935x", 3.14 -> "3.1x".
+std::string times(double x) {
+  return x < 10 ? fmt::format("{:.1f}x", x) : grouped(x) + "x";
+}
+
+std::string plural(int n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
+
+std::string fit(std::string line) {
+  if (line.size() > kTableWidth) line = line.substr(0, kTableWidth - 3) + "...";
+  return line;
+}
+
+// The point with a mark of `kind` that `worse` ranks first, and how many have one.
+struct Worst {
+  int points = 0;
+  std::size_t at = 0;
+};
+
+Worst worst_of(const std::vector<PointMarks>& marks, const std::function<bool(const PointMarks&)>& has,
+               const std::function<bool(std::size_t, std::size_t)>& worse) {
+  Worst w;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    if (!has(marks[i])) continue;
+    if (w.points == 0 || worse(i, w.at)) w.at = i;
+    ++w.points;
+  }
+  return w;
+}
+
+std::string points_line(const std::vector<PointResult>& points, const SummaryTable& table) {
+  int ok = 0, invalid = 0, failed = 0, skipped = 0, not_run = 0;
+  std::set<std::size_t> reps;
+  for (const PointResult& p : points) {
+    switch (p.status) {
+      case PointStatus::ok: ++ok; break;
+      case PointStatus::invalid: ++invalid; break;
+      case PointStatus::failed: ++failed; break;
+      case PointStatus::skipped: ++skipped; break;
+      case PointStatus::not_run:
+      case PointStatus::planned: ++not_run; break;
+    }
+    if (p.status != PointStatus::skipped && p.params.workload.kind != WorkloadKind::pingpong) {
+      reps.insert(p.repetitions.size());
+    }
+  }
+  std::string line = fmt::format("points: {} measured ({} ok, {} invalid, {} failed)", ok + invalid + failed, ok,
+                                 invalid, failed);
+  if (skipped > 0) {
+    line += fmt::format(", {} skipped by their traits{}", skipped, table.hidden_skipped > 0 ? " (--wide lists them)" : "");
+  }
+  if (not_run > 0) line += fmt::format(", {} not run (interrupted)", not_run);
+  if (reps.size() == 1 && *reps.begin() > 0) line += fmt::format("; {} each", plural(static_cast<int>(*reps.begin()), "repetition"));
+  return line;
+}
+
+void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>& points,
+                   const std::vector<PointMarks>& marks, const SummaryContext& context) {
+  const auto has = [](WarningKind kind) { return [kind](const PointMarks& m) { return m.count(kind) > 0; }; };
+  const auto id = [&](std::size_t i) -> const std::string& { return points[i].id; };
+
+  if (auto w = worst_of(marks, [](const PointMarks& m) { return m.collapse; },
+                        [&](std::size_t a, std::size_t b) { return marks[a].collapse_factor > marks[b].collapse_factor; });
+      w.points > 0) {
+    const auto& m = marks[w.at];
+    out.push_back(fmt::format("X collapse: {} under 1/{:.0f} of the same queue's best shape; worst {}: {} below its {}",
+                              plural(w.points, "point"), kCollapseFactor, id(w.at), times(m.collapse_factor),
+                              m.best_shape));
+  }
+  if (auto w = worst_of(marks, has(WarningKind::unbalanced),
+                        [&](std::size_t a, std::size_t b) { return marks[a].unbalanced_ratio > marks[b].unbalanced_ratio; });
+      w.points > 0) {
+    const auto& m = marks[w.at];
+    out.push_back(fmt::format("B backlog: {} with pushed and popped >10% apart; worst {}: {} more {}",
+                              plural(w.points, "point"), id(w.at), times(m.unbalanced_ratio),
+                              m.pushed_more ? "pushed than popped" : "popped than pushed"));
+  }
+  if (auto w = worst_of(marks, has(WarningKind::starved),
+                        [&](std::size_t a, std::size_t b) { return marks[a].starved_share < marks[b].starved_share; });
+      w.points > 0) {
+    const auto& m = marks[w.at];
+    out.push_back(fmt::format("S starved: {} with a thread under 10% of its fair share; worst {}: {} at {:.1f}%",
+                              plural(w.points, "point"), id(w.at), m.starved_thread, 100 * m.starved_share));
+  }
+  const auto cv = [&](std::size_t i) { return points[i].aggregate ? points[i].aggregate->cv : 0.0; };
+  if (auto w = worst_of(marks, has(WarningKind::noisy), [&](std::size_t a, std::size_t b) { return cv(a) > cv(b); });
+      w.points > 0) {
+    out.push_back(fmt::format("N noisy: {} whose repetitions' CV is over 5%; worst {}: CV {:.1f}%",
+                              plural(w.points, "point"), id(w.at), 100 * cv(w.at)));
+  }
+  if (auto w = worst_of(marks, has(WarningKind::oversubscribed),
+                        [&](std::size_t a, std::size_t b) { return marks[a].threads > marks[b].threads; });
+      w.points > 0) {
+    out.push_back(fmt::format("O oversubscribed: {} ran more threads than the {} usable CPUs (up to {}): the "
+                              "scheduler is in those figures",
+                              plural(w.points, "point"), context.usable_cpus, marks[w.at].threads));
+  }
+  std::set<std::string> ceilings;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (marks[i].count(WarningKind::reference) > 0) ceilings.insert(points[i].params.queue);
+  }
+  if (!ceilings.empty()) {
+    out.push_back(fmt::format("R reference ceilings ({}) move nothing, so nothing is validated; never ranked",
+                              fmt::join(ceilings, ", ")));
+  }
+  // Every other kind in one line: how many, and the first as written.
+  int others = 0;
+  std::string first;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& m = marks[i];
+    if (m.count(WarningKind::sequence_limit) + m.count(WarningKind::saturated) + m.count(WarningKind::other) == 0) {
+      continue;
+    }
+    ++others;
+    for (const auto& w : points[i].warnings) {
+      const auto kind = classify_warning(w);
+      if (first.empty() && (kind == WarningKind::sequence_limit || kind == WarningKind::saturated ||
+                            kind == WarningKind::other)) {
+        first = fmt::format("{}: {}", points[i].id, w);
+      }
+    }
+  }
+  if (others > 0) out.push_back(fmt::format("W other warnings on {}; first {}", plural(others, "point"), first));
+}
+
+std::string latency_line(const std::vector<PointResult>& points) {
+  for (const PointResult& p : points) {
+    if (const auto head = latency_headline(p.latency)) {
+      if (head->source != "e2e") return "latency: sampled try_pop cost";
+      if (p.params.workload.paced()) {
+        return "latency: end to end, from each item's intended send time to its pop (open loop: no coordinated "
+               "omission)";
+      }
+      return "latency: end to end, push to pop, closed loop (includes time queued behind other items)";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> summary_lines(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
+                                       const SummaryTable& table, const SummaryContext& context) {
+  std::vector<std::string> out;
+  out.push_back(points_line(points, table));
+  warning_lines(out, points, marks, context);
+  if (auto line = latency_line(points); !line.empty()) out.push_back(std::move(line));
+  if (std::any_of(points.begin(), points.end(),
+                  [](const PointResult& p) { return p.params.workload.kind == WorkloadKind::pingpong; })) {
+    out.push_back("pingpong rows: the p50/p99/p99.9 columns are round trips between the pair's two CPUs");
+  }
+  if (!table.dropped.empty()) {
+    // Columns with the same reason are named together.
+    std::vector<std::pair<std::string, std::string>> by_reason;
+    for (const auto& [column, why] : table.dropped) {
+      // The reason's head ("no hardware PMU"), its details being in the file.
+      const std::string reason = why.substr(0, why.find(": "));
+      auto at = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& r) { return r.second == reason; });
+      if (at == by_reason.end()) {
+        by_reason.emplace_back(column, reason);
+      } else {
+        at->first += ", " + column;
+      }
+    }
+    std::string line = "not shown, no row has a value:";
+    for (const auto& [columns, reason] : by_reason) line += fmt::format(" {} ({});", columns, reason);
+    line.pop_back();
+    out.push_back(std::move(line));
+  }
+  if (context.results) {
+    out.push_back(fmt::format("results: {} (every warning, point by point: runs[].warnings)", *context.results));
+  }
+  for (auto& line : out) line = fit(std::move(line));
+  return out;
+}
+
+}  // namespace qb

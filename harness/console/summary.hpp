@@ -1,0 +1,27 @@
+// What qbench prints under the table: a few lines a reader takes in at a
+// glance, not one per warning. The points counted by status; each kind of
+// warning once, with how many points it touched and its worst case; what the
+// latency columns measure; the columns left out and why; where the details
+// are. Every warning stays in the results file, point by point.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/results/point_marks.hpp"
+#include "harness/model/run_types.hpp"
+#include "harness/console/table.hpp"
+
+namespace qb {
+
+struct SummaryContext {
+  int usable_cpus = 0;                 // the topology's CPU count
+  std::optional<std::string> results;  // the results file, when one is written
+};
+
+// At most about ten lines, none wider than kTableWidth, each without '\n'.
+std::vector<std::string> summary_lines(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
+                                       const SummaryTable& table, const SummaryContext& context);
+
+}  // namespace qb

@@ -1,0 +1,57 @@
+// The summary table printed when a sweep ends: one row per point, units in
+// the headers, numbers right-aligned with thousands separators.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/results/point_marks.hpp"
+#include "harness/model/run_types.hpp"
+
+namespace qb {
+
+// The table fits kTableWidth columns unless it is wide.
+constexpr std::size_t kTableWidth = 120;
+
+struct TableOptions {
+  // Every column (ns/item, min and max items/s, p99.9, cache-misses/item,
+  // reps) and the skipped points' rows; and no status cut to fit.
+  bool wide = false;
+};
+
+struct SummaryTable {
+  std::string text;                  // header, rule and rows; every line ends with '\n'
+  // The columns left out because no row had a value: (header, why).
+  std::vector<std::pair<std::string, std::string>> dropped;
+  int hidden_skipped = 0;            // skipped points' rows left out (not wide)
+};
+
+// Columns: queue, P, C, items/s (median), CV %, p50/p99/p99.9 ns, flags
+// (flag_letters), status; wide adds ns/item, min and max items/s,
+// cache-misses/item and reps. A point that is not "ok" shows "-" in every
+// number column but P and C, and says why in the status column ("invalid
+// (lost 3, dup 0, misordered 0)", "failed: timeout after 5s"): an invalid or
+// failed point has no throughput to print. A column that no row has a value
+// for is left out and named in `dropped`. `marks` is point_marks(points).
+// 12345678.9 -> "12,345,679"; "?" for a negative or non-finite x.
+std::string grouped(double x);
+
+SummaryTable summary_table(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
+                           TableOptions options = {});
+
+// The table's cells for the other console formats (console_formats.hpp):
+// every column and every point, skipped ones included, nothing cut, "-" where
+// a point has no value. Plain numbers drop the thousands separators, for
+// csv and json readers.
+enum class NumberStyle { grouped, plain };
+struct TableCells {
+  std::vector<std::string> headers;            // with units, as the table's
+  std::vector<bool> numeric;                   // else queue, flags or status
+  std::vector<bool> shown;                     // the wide table shows it
+  std::vector<std::vector<std::string>> rows;  // one a point, in order
+};
+TableCells table_cells(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
+                       NumberStyle style);
+
+}  // namespace qb

@@ -1,0 +1,78 @@
+// finalize_point (point_summary.hpp).
+#include "harness/results/point_summary.hpp"
+
+#include <cstdint>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/counters/totals.hpp"
+#include "harness/measure/latency.hpp"
+#include "harness/results/stats.hpp"
+#include "harness/model/warnings.hpp"
+#include "harness/workloads/engine_support.hpp"
+
+namespace qb {
+
+void finalize_point(PointResult& point) {
+  if (point.status == PointStatus::skipped) return;
+  if (point.params.workload.kind == WorkloadKind::pingpong) {
+    if (point.pingpong.is_null()) {
+      point.status = PointStatus::not_run;
+      point.skip_reason = "the sweep was interrupted before this point ran";
+    }
+    return;
+  }
+  point.status = PointStatus::ok;
+  for (const auto& rep : point.repetitions) {
+    if (rep.status == RepStatus::failed) point.status = PointStatus::failed;
+    if (rep.status == RepStatus::invalid && point.status == PointStatus::ok) point.status = PointStatus::invalid;
+    for (const auto& w : rep.warnings) {
+      auto tagged = fmt::format("rep {}: {}", rep.repetition + 1, w);
+      point.warnings.push_back(std::move(tagged));
+    }
+  }
+  if (point.repetitions.empty()) {
+    point.status = PointStatus::not_run;
+    point.skip_reason = "the sweep was interrupted before this point ran";
+    return;
+  }
+  if (point.status != PointStatus::ok) return;
+  point.aggregate = aggregate(point.repetitions);
+  // Latency merged, and counters summed, over the valid repetitions.
+  std::vector<const nlohmann::json*> latencies;
+  CounterTotals totals(point.params.counters);
+  std::uint64_t items = 0;
+  for (const auto& rep : point.repetitions) {
+    if (rep.latency.is_object() && rep.latency.value("mode", "off") != "off") latencies.push_back(&rep.latency);
+    if (rep.counters.is_object()) {
+      for (const auto& r : rep.counters.at("readings")) {
+        totals.add(r.at("role") == "producer" ? CounterRole::producer : CounterRole::consumer,
+                   r.at("reading").get<ThreadCounterReading>());
+      }
+    }
+    items += rep.items;
+  }
+  point.latency = latencies.empty() ? nlohmann::json{{"mode", to_string(point.params.latency)}} : merge_latency(latencies);
+  if (point.params.workload.kind != WorkloadKind::throughput) {
+    std::vector<const nlohmann::json*> metrics;
+    for (const auto& rep : point.repetitions) metrics.push_back(&rep.workload_metrics);
+    point.workload_metrics = workload::aggregate_workload_metrics(metrics);
+    if (point.workload_metrics.value("saturated", false)) {
+      point.warnings.push_back(fmt::format("{}: achieved rate under 99% of the target in some repetition",
+                                           warning_phrase(WarningKind::saturated)));
+    }
+  }
+  point.counters = counters_json(totals, items);
+  if (point.aggregate->cv > 0.05) {
+    point.warnings.push_back(fmt::format("{}: coefficient of variation {:.1f}% > 5%", warning_phrase(WarningKind::noisy),
+                                         100 * point.aggregate->cv));
+  }
+  if (!point.repetitions.empty() && point.repetitions.front().oversubscribed) {
+    point.warnings.push_back(fmt::format("{}: more worker threads than usable CPUs",
+                                         warning_phrase(WarningKind::oversubscribed)));
+  }
+}
+
+}  // namespace qb

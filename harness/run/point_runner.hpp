@@ -1,0 +1,144 @@
+// Plain throughput: one repetition of one point, through the run skeleton
+// (timeline.hpp): P producer and C consumer threads over a fresh queue, each
+// producer pushing its items numbered 0, 1, 2, ..., each consumer popping.
+// What the steps add to the skeleton is only the push and the pop themselves,
+// as --wait asks (try_* or the queue's blocking call), and, with --latency
+// ops, the sampled timing of one call in op_sample_period.
+//
+// An item is one push and its pop: throughput = items moved inside the
+// window / window length.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "harness/measure/clock.hpp"
+#include "harness/run/make_queue.hpp"
+#include "harness/run/timeline.hpp"
+#include "queues/queue.hpp"
+
+namespace qb {
+
+namespace detail {
+
+// --wait block: how long one blocking push or pop may wait before its thread
+// looks at the phase again.
+inline constexpr std::chrono::milliseconds kBlockSlice{5};
+
+template <class Q>
+inline constexpr bool kHasBlockingOps = BlockingQueue<Q>;
+
+// One push or pop as --wait asks: try_* (the harness spins, then yields,
+// between attempts), or the queue's own blocking call for at most kBlockSlice.
+template <class Q>
+bool push_once(Q& q, typename Q::value_type&& item, bool block) {
+  if constexpr (kHasBlockingOps<Q>) {
+    if (block) return q.push(std::move(item), kBlockSlice);
+  }
+  return q.try_push(std::move(item));
+}
+
+template <class Q>
+bool pop_once(Q& q, typename Q::value_type& item, bool block) {
+  if constexpr (kHasBlockingOps<Q>) {
+    if (block) return q.pop(item, kBlockSlice);
+  }
+  return q.try_pop(item);
+}
+
+}  // namespace detail
+
+template <Queue Q>
+class ThroughputSteps {
+ public:
+  using Item = typename Q::value_type;
+  static constexpr bool kPublishEveryPop = false;
+
+  ThroughputSteps(const PointParams& params, const Clock& clock)
+      : params_(params), clock_(clock), period_(std::max<std::uint32_t>(1, params.op_sample_period)) {
+    construct_queue(queue_, params);
+  }
+
+  int sources() const { return params_.producers; }
+  std::uint64_t e2e_sample_period() const { return params_.latency_sample_period; }
+  bool keep_pairs() const { return false; }
+  bool blocks() const { return detail::kHasBlockingOps<Q>; }
+  void before_start(const Clock&) {}
+
+  Sent produce(ProducerCtx<Item>& ctx, const detail::Worker& w) {
+    Item item = ProducerCtx<Item>::make(static_cast<std::uint32_t>(ctx.index), w.total);
+    ctx.note_send(item.tag);
+    const bool pushed = call(ctx.ops, ctx.counting, countdown_[0][static_cast<std::size_t>(ctx.index)],
+                             [&] { return detail::push_once(*queue_, std::move(item), ctx.block); });
+    return pushed ? Sent::pushed : Sent::full;
+  }
+
+  int consume(ConsumerCtx& ctx, Item& out) {
+    const bool popped = call(ctx.ops, ctx.counting, countdown_[1][static_cast<std::size_t>(ctx.index)],
+                             [&] { return detail::pop_once(*queue_, out, ctx.block); });
+    return popped ? 0 : -1;
+  }
+
+  void after_pop(ConsumerCtx&, int) {}
+  bool samples() const { return false; }
+  std::chrono::nanoseconds sample_interval(std::chrono::nanoseconds window) const { return window; }
+  void window_opened(const SampleView&) {}
+  void sample(const SampleView&) {}
+
+  std::uint64_t drain_left_over() {
+    std::uint64_t n = 0;
+    for (Item item{}; queue_->try_pop(item);) ++n;
+    return n;
+  }
+
+  std::vector<std::uint64_t> pushed_per_source(const std::vector<detail::Worker>& producers) const {
+    std::vector<std::uint64_t> out;
+    for (const auto& w : producers) out.push_back(w.total);
+    return out;
+  }
+
+  void finish(RepResult&, const TimelineRecord&) {}
+
+ private:
+  struct alignas(kFalseSharingRange) Countdown {
+    std::uint32_t value;
+  };
+
+  // Makes one push or pop; with --latency ops (`ops` set), one call in
+  // period_ is timed, successes and failures apart. One countdown per
+  // thread, each on its own line (threads index disjoint entries).
+  template <class Op>
+  bool call(ThreadLatency* ops, bool counting, Countdown& slot, Op op) {
+    if (ops == nullptr || --slot.value != 0) return op();
+    slot.value = period_;
+    const auto t0 = clock_.now();
+    const bool ok = op();
+    const auto dt = clock_.to_ns(clock_.now() - t0);
+    if (counting) (ok ? ops->op_ok : ops->op_failed).record(dt);
+    return ok;
+  }
+
+  const PointParams& params_;
+  const Clock& clock_;
+  const std::uint32_t period_;
+  std::optional<Q> queue_;
+  std::vector<Countdown> countdown_[2] = {
+      std::vector<Countdown>(static_cast<std::size_t>(params_.producers), Countdown{period_}),
+      std::vector<Countdown>(static_cast<std::size_t>(params_.consumers), Countdown{period_})};
+};
+
+// Runs one repetition. `cpus` has one entry per thread (producers first), -1
+// for unpinned. Throws what the queue's constructor throws.
+// The second form, on a clock that needs no calibration, is for tests.
+template <Queue Q>
+RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus, const Clock& clock) {
+  return run_with_steps<ThroughputSteps, Q>(params, cpus, clock);
+}
+template <Queue Q>
+RepResult run_repetition(const PointParams& params, const std::vector<int>& cpus) {
+  return run_with_steps<ThroughputSteps, Q>(params, cpus, uncalibrated_clock());
+}
+
+}  // namespace qb

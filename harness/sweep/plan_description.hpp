@@ -1,0 +1,16 @@
+// `qbench run --plan` in words: what a sweep would do, before it does it.
+#pragma once
+
+#include <string>
+
+#include "harness/sweep/sweep.hpp"
+
+namespace qb {
+
+// First the counts (points to run and skipped, repetitions, the time the
+// timed points will take at least) and the estimated size of the results
+// file (results_size.hpp); then every point id, one a line, a skipped one
+// marked with its reason.
+std::string describe_plan(const SweepRequest& request);
+
+}  // namespace qb

@@ -1,0 +1,202 @@
+#include "harness/sweep/sweep.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "harness/counters/totals.hpp"
+#include "harness/run/isolation.hpp"
+#include "harness/measure/latency.hpp"
+#include "harness/registry/queue_table.hpp"
+#include "harness/results/point_summary.hpp"
+#include "harness/results/results_file.hpp"
+#include "harness/results/stats.hpp"
+#include "harness/sweep/pingpong_point.hpp"
+#include "harness/workloads/engine_support.hpp"
+#include "harness/model/warnings.hpp"
+
+namespace qb {
+
+std::string format_seconds(double s) {
+  if (s < 60) return fmt::format("{:.0f}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
+}
+
+namespace {
+
+// One progress line on stderr, rewritten in place on a terminal. Elsewhere
+// (logs, CI) a line is written only when the sweep has gone one point's
+// worth of repetitions further, so a log holds at most one line a point
+// however the repetitions are interleaved.
+class ProgressLine {
+ public:
+  ProgressLine(int points, int reps) : total_(points * reps), reps_(std::max(reps, 1)), tty_(isatty(STDERR_FILENO) != 0) {}
+
+  void before(const PointResult& point, int rep, int reps) {
+    if (!tty_ && done_ % reps_ != 0) return;
+    const double spent = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::string eta = "ETA --";
+    if (done_ > 0) eta = "ETA " + format_seconds(spent / done_ * (total_ - done_));
+    const auto line = fmt::format("qbench: [{}/{}] {} rep {}/{}  elapsed {}  {}", done_ + 1, total_,
+                                  point.id, rep + 1, reps, format_seconds(spent), eta);
+    if (tty_) {
+      fmt::print(stderr, "\r\033[K{}", line);
+    } else {
+      fmt::print(stderr, "{}\n", line);
+    }
+    std::fflush(stderr);
+  }
+  void after() { ++done_; }
+  void finish() {
+    if (tty_) fmt::print(stderr, "\r\033[K");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  int total_;
+  int reps_;
+  int done_ = 0;
+  bool tty_;
+  Clock::time_point start_ = Clock::now();
+};
+
+}  // namespace
+
+namespace {
+
+// Why the queue cannot run this workload on items of `bytes`: a plugin need
+// not take every size (its item_sizes), and the workloads move 8-byte items.
+std::string payload_refusal(const QueueEntry& entry, WorkloadKind kind, int bytes) {
+  if (entry.reference) return {};
+  const bool runs = kind == WorkloadKind::throughput ? entry.runner(bytes) != nullptr
+                    : kind == WorkloadKind::pingpong ? entry.pingpong != nullptr
+                                                     : entry.run_workload != nullptr;
+  if (runs) return {};
+  return fmt::format("the queue takes no {}-byte items", kind == WorkloadKind::throughput ? bytes : 8);
+}
+
+}  // namespace
+
+std::vector<PointResult> plan_points(const SweepRequest& request) {
+  std::vector<PointResult> points;
+  std::vector<WorkloadParams> workloads = request.workloads;
+  if (workloads.empty()) workloads.push_back(request.base.workload);
+  for (const auto& workload : workloads) {
+    const std::string prefix =
+        workload.label.empty() || workloads.size() == 1 ? request.id_prefix : request.id_prefix + "." + workload.label;
+    for (const auto& name : request.queues) {
+      const QueueEntry* entry = find_queue(name);
+      auto make_point = [&](int p, int c, std::string id) {
+        PointResult point;
+        point.traits = entry->traits;
+        point.reference = entry->reference;
+        point.params = request.base;
+        point.params.workload = workload;
+        point.params.queue = name;
+        point.params.producers = p;
+        point.params.consumers = c;
+        point.params.capacity = request.capacity.value_or(entry->default_capacity);
+        if (request.items_per_producer > 0) point.params.items = request.items_per_producer * static_cast<std::uint64_t>(p);
+        point.id = std::move(id);
+        if (const char* why = unsupported_reason(entry->traits, p, c)) {
+          point.status = PointStatus::skipped;
+          point.skip_reason = why;
+        } else if (const std::string why_not = payload_refusal(*entry, workload.kind, point.params.payload_bytes);
+                   !why_not.empty()) {
+          point.status = PointStatus::skipped;
+          point.skip_reason = why_not;
+        } else if (entry->reference && workload.kind != WorkloadKind::throughput) {
+          point.status = PointStatus::skipped;
+          point.skip_reason = "a reference ceiling runs throughput points only";
+        } else if (point.params.wait == WaitMode::block && !entry->blocking_ops) {
+          point.status = PointStatus::skipped;
+          point.skip_reason = "--wait block: the queue has no blocking push/pop";
+        } else if (point.params.wait == WaitMode::block &&
+                   (workload.kind == WorkloadKind::priority_lanes || workload.kind == WorkloadKind::give_up)) {
+          // Lanes poll three queues in turn, and give_up counts failed
+          // try_push calls: neither has one blocking call to make.
+          point.status = PointStatus::skipped;
+          point.skip_reason = "--wait block: priority_lanes and give_up need try_push/try_pop";
+        }
+        return point;
+      };
+      if (workload.kind == WorkloadKind::pingpong) {  // one point per core pair
+        if (entry->reference) continue;
+        for (const auto& pair : workload.pairs) {
+          PointResult point = make_point(1, 1, fmt::format("{}/{}/{}", prefix, name, pair));
+          point.params.workload.pairs = {pair};
+          points.push_back(std::move(point));
+        }
+        continue;
+      }
+      auto add = [&](int p, int c) { points.push_back(make_point(p, c, fmt::format("{}/{}/p{}c{}", prefix, name, p, c))); };
+      if (!request.shapes.empty()) {
+        for (const auto& [p, c] : request.shapes) add(p, c);
+      } else {
+        for (int p : request.producers) {
+          for (int c : request.consumers) add(p, c);
+        }
+      }
+    }
+  }
+  return points;
+}
+
+SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock,
+                       ResultsJournal* journal) {
+  SweepOutcome outcome;
+  outcome.points = plan_points(request);
+  int runnable = 0;
+  for (const auto& p : outcome.points) runnable += p.status == PointStatus::skipped ? 0 : 1;
+  ProgressLine progress(runnable, request.repetitions);
+  install_interrupt_handler();
+
+  for (int rep = 0; rep < request.repetitions && !outcome.interrupted; ++rep) {
+    for (std::size_t index = 0; index < outcome.points.size(); ++index) {
+      PointResult& point = outcome.points[index];
+      if (point.status == PointStatus::skipped) continue;
+      if (point.params.workload.kind == WorkloadKind::pingpong) {  // one run, however many repetitions
+        if (rep > 0) continue;
+        progress.before(point, 0, 1);
+        if (!run_pingpong_point(point, topology, clock)) outcome.interrupted = true;
+        if (journal != nullptr && !outcome.interrupted) journal->add_point(index, point);
+        for (int r = 0; r < request.repetitions; ++r) progress.after();
+        if (outcome.interrupted) break;
+        continue;
+      }
+      const PointParams& params = point.params;
+      const int threads = params.producers + params.consumers;
+      const auto cpus = topology.cpu_map(params.placement, threads);
+      const QueueEntry* entry = find_queue(params.queue);
+      const RepetitionFn run = params.workload.kind == WorkloadKind::throughput
+                                   ? entry->runner(params.payload_bytes)
+                                   : entry->run_workload;
+      progress.before(point, rep, request.repetitions);
+      RepResult result = request.isolate
+                             ? run_isolated([&] { return run(params, cpus, clock); }, params.timeout)
+                             : run(params, cpus, clock);
+      progress.after();
+      if (result.status == RepStatus::interrupted) {
+        outcome.interrupted = true;
+        break;
+      }
+      result.repetition = rep;
+      result.cpu_map = cpus;  // also for a child that failed before its runner could say
+      result.oversubscribed = threads > topology.cpu_count();
+      point.repetitions.push_back(std::move(result));
+      if (journal != nullptr) journal->add_repetition(index, point.repetitions.back());
+    }
+  }
+  progress.finish();
+  if (journal == nullptr) {  // else the journal's finish() finalizes, from the repetitions it holds
+    for (auto& point : outcome.points) finalize_point(point);
+  }
+  return outcome;
+}
+
+}  // namespace qb
