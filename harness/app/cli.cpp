@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 
 #include "harness/counters/counters.hpp"
+#include "harness/machine/version.hpp"
 #include "harness/measure/latency.hpp"
-#include "harness/run/payload.hpp"
-#include "harness/registry/peer_catalog.hpp"
 #include "harness/plugins/plugin_loader.hpp"
+#include "harness/registry/peer_catalog.hpp"
 #include "harness/registry/queue_patterns.hpp"
 #include "harness/registry/queue_table.hpp"
-#include "harness/machine/version.hpp"
+#include "harness/run/payload.hpp"
 
 namespace qb {
 

@@ -13,11 +13,11 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/check/check_command.hpp"
-#include "harness/model/numbers.hpp"
 #include "harness/console/formats.hpp"
+#include "harness/model/numbers.hpp"
+#include "harness/model/usage_error.hpp"
 #include "harness/sweep/scenario.hpp"
 #include "harness/sweep/sweep.hpp"
-#include "harness/model/usage_error.hpp"
 
 namespace qb {
 

@@ -9,10 +9,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/run/payload.hpp"
+#include "harness/model/result_json.hpp"
 #include "harness/plugins/plugin_loader.hpp"
 #include "harness/registry/queue_table.hpp"
-#include "harness/model/result_json.hpp"
+#include "harness/run/payload.hpp"
 
 namespace qb {
 

@@ -11,20 +11,20 @@
 #include <fmt/format.h>
 
 #include "harness/app/cli.hpp"
+#include "harness/app/list_command.hpp"
+#include "harness/app/pingpong_command.hpp"
 #include "harness/console/formats.hpp"
 #include "harness/console/summary.hpp"
-#include "harness/results/context.hpp"
-#include "harness/counters/totals.hpp"
-#include "harness/run/isolation.hpp"
-#include "harness/app/list_command.hpp"
-#include "harness/machine/machine_state.hpp"
-#include "harness/app/pingpong_command.hpp"
-#include "harness/plugins/plugin_loader.hpp"
-#include "harness/sweep/plan_description.hpp"
-#include "harness/model/result_json.hpp"
-#include "harness/results/results_file.hpp"
-#include "harness/sweep/sweep.hpp"
 #include "harness/console/table.hpp"
+#include "harness/counters/totals.hpp"
+#include "harness/machine/machine_state.hpp"
+#include "harness/model/result_json.hpp"
+#include "harness/plugins/plugin_loader.hpp"
+#include "harness/results/context.hpp"
+#include "harness/results/results_file.hpp"
+#include "harness/run/isolation.hpp"
+#include "harness/sweep/plan_description.hpp"
+#include "harness/sweep/sweep.hpp"
 
 namespace {
 

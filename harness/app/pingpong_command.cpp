@@ -7,13 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/app/cli.hpp"
-#include "harness/results/context.hpp"
-#include "harness/run/isolation.hpp"
-#include "harness/workloads/pingpong.hpp"
-#include "harness/registry/queue_table.hpp"
 #include "harness/model/result_json.hpp"
+#include "harness/registry/queue_table.hpp"
+#include "harness/results/context.hpp"
 #include "harness/results/results_file.hpp"
+#include "harness/run/isolation.hpp"
 #include "harness/sweep/pingpong_point.hpp"
+#include "harness/workloads/pingpong.hpp"
 
 namespace qb {
 

@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include "harness/run/payload.hpp"
 #include "harness/machine/topology.hpp"
+#include "harness/run/payload.hpp"
 #include "harness/run/wait.hpp"
 #include "queues/sequence_ring.hpp"
 

@@ -26,9 +26,9 @@
 #include <utility>
 #include <vector>
 
-#include "harness/run/payload.hpp"
-#include "harness/registry/queue_table.hpp"
 #include "harness/machine/topology.hpp"
+#include "harness/registry/queue_table.hpp"
+#include "harness/run/payload.hpp"
 #include "queues/backoff.hpp"
 #include "queues/sequence_ring.hpp"
 #if defined(QB_HAS_ATOMIC_QUEUE)

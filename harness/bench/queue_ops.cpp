@@ -17,8 +17,8 @@
 #include <tuple>
 #include <utility>
 
-#include "harness/run/payload.hpp"
 #include "harness/registry/queue_table.hpp"
+#include "harness/run/payload.hpp"
 #include "queues/registry.hpp"
 
 namespace {

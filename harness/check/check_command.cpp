@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/model/result_json.hpp"
 #include "harness/results/context.hpp"
 #include "harness/run/isolation.hpp"
-#include "harness/model/result_json.hpp"
 
 namespace qb {
 

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "harness/console/summary.hpp"
-#include "harness/results/point_marks.hpp"
-#include "harness/model/run_types.hpp"
 #include "harness/console/table.hpp"
+#include "harness/model/run_types.hpp"
+#include "harness/results/point_marks.hpp"
 
 namespace qb {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/results/point_marks.hpp"
-#include "harness/model/run_types.hpp"
 #include "harness/console/table.hpp"
+#include "harness/model/run_types.hpp"
+#include "harness/results/point_marks.hpp"
 
 namespace qb {
 

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/results/point_marks.hpp"
 #include "harness/model/run_types.hpp"
+#include "harness/results/point_marks.hpp"
 
 namespace qb {
 

@@ -33,43 +33,11 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "harness/counters/event_kinds.hpp"
 #include "harness/counters/native.hpp"
 #include "harness/counters/perf_backend.hpp"
 
 namespace qb {
-
-enum class CounterEvent {
-  cycles,
-  instructions,
-  cache_references,
-  cache_misses,
-  l1d_load_misses,
-  llc_load_misses,
-  task_clock,
-  context_switches,
-  cpu_migrations,
-  page_faults,
-  native,  // a native PMU event: EventReading::native names it; not in counter_events()
-};
-
-enum class CounterGroup { hardware, cache, software, native };
-
-struct CounterEventInfo {
-  CounterEvent event;
-  std::string_view name;  // perf's spelling: "cycles", "L1-dcache-load-misses"
-  CounterGroup group;
-  std::uint32_t type;    // perf_event_attr.type
-  std::uint64_t config;  // perf_event_attr.config
-  bool kernel_only;      // happens in kernel context: reads 0 under exclude_kernel
-  std::uint64_t config1 = 0;  // perf_event_attr.config1 and config2: a native event's extra
-  std::uint64_t config2 = 0;  // fields (offcore response masks and the like)
-};
-
-// Every generic event, group by group, each group's leader first.
-std::span<const CounterEventInfo> counter_events();
-const CounterEventInfo& counter_event_info(CounterEvent event);  // not for CounterEvent::native
-std::string_view to_string(CounterEvent event);
-std::optional<CounterEvent> counter_event_from_name(std::string_view name);  // case-insensitive
 
 // What --counters asked for.
 struct CounterSelection {
@@ -93,15 +61,6 @@ CounterSelection none_counter_selection();     // "none": no event
 // near miss of a generic name such as "cyclez"); `error`, when given, then
 // says which value is wrong and lists the valid names.
 std::optional<CounterSelection> parse_counter_selection(std::string_view text, std::string* error = nullptr);
-
-
-// ok: counted (value scaled when multiplexed). not_supported: no PMU or kernel
-// support (ENOENT, EOPNOTSUPP, ...). permission_denied: EACCES or EPERM, the
-// reason names perf_event_paranoid and what to change. not_counted: opened
-// but never ran on a counter. error: anything else, with strerror's text.
-enum class CounterStatus { ok, not_supported, permission_denied, not_counted, error };
-std::string_view to_string(CounterStatus status);
-std::optional<CounterStatus> counter_status_from_name(std::string_view name);
 
 // One event of one thread over its window.
 struct EventReading {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/counters/perf_backend.hpp"
+
 namespace qb {
 namespace {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/counters/counters.hpp"
+#include "harness/counters/event_kinds.hpp"
 
 namespace qb {
 

@@ -252,19 +252,4 @@ bool pin_current_thread(int cpu) {
   return pthread_setaffinity_np(pthread_self(), set.bytes(), set.get()) == 0;
 }
 
-std::string_view to_string(Placement p) {
-  switch (p) {
-    case Placement::none: return "none";
-    case Placement::compact: return "compact";
-    case Placement::scatter: return "scatter";
-  }
-  return "invalid";  // only for a value cast from an out-of-range integer
-}
-
-std::optional<Placement> parse_placement(std::string_view name) {
-  for (Placement p : {Placement::none, Placement::compact, Placement::scatter})
-    if (name == to_string(p)) return p;
-  return std::nullopt;
-}
-
 }  // namespace qb

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "harness/model/run_types.hpp"
+#include "harness/machine/placement.hpp"
 
 namespace qb {
 
@@ -83,7 +83,5 @@ class Topology {
 // Pins the calling thread to one CPU (OS index). cpu < 0 means "not pinned"
 // and is a no-op that succeeds.
 bool pin_current_thread(int cpu);
-
-std::optional<Placement> parse_placement(std::string_view name);
 
 }  // namespace qb

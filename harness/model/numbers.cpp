@@ -72,4 +72,11 @@ std::chrono::nanoseconds parse_duration(std::string_view where, std::string_view
   return std::chrono::nanoseconds(std::llround(ns));
 }
 
+std::string format_bytes(double bytes) {
+  if (bytes < 1e3) return fmt::format("{:.0f} B", bytes);
+  if (bytes < 1e6) return fmt::format("{:.1f} KB", bytes / 1e3);
+  if (bytes < 1e9) return fmt::format("{:.1f} MB", bytes / 1e6);
+  return fmt::format("{:.1f} GB", bytes / 1e9);
+}
+
 }  // namespace qb

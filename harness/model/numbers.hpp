@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace qb {
@@ -38,5 +39,8 @@ std::uint64_t parse_count(std::string_view where, std::string_view text, std::ui
 // At most kMaxDuration; zero is allowed (the caller refuses it where zero
 // means nothing).
 std::chrono::nanoseconds parse_duration(std::string_view where, std::string_view text);
+
+// 1536 -> "1.5 KB", 1.5e6 -> "1.5 MB" (powers of 1000, as `ls -lh --si`).
+std::string format_bytes(double bytes);
 
 }  // namespace qb

@@ -14,15 +14,14 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/counters/counters.hpp"
+#include "harness/machine/placement.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/measure/latency_sample.hpp"
-#include "harness/run/wait.hpp"
+#include "harness/model/wait_mode.hpp"
 #include "harness/model/workload.hpp"
 #include "queues/queue.hpp"
 
 namespace qb {
-
-enum class Placement { none, compact, scatter };
 
 // --payload-check: all: every item's bytes past the tag checked; off: none
 // (to measure what the check costs).
@@ -73,8 +72,8 @@ struct PointParams {
   PayloadCheck payload_check = PayloadCheck::all;
   std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
   CounterSelection counters = default_counter_selection();  // default, none or a list (harness/counters/counters.hpp)
-  WaitMode wait = WaitMode::spin;     // spin: try_*, waiting by placement (harness/run/wait.hpp); pause or backoff: that
-                                      // policy always; block: the queue's push/pop with a timeout
+  WaitMode wait = WaitMode::spin;     // spin: try_*, waiting by placement (harness/run/wait.hpp); pause or
+                                      // backoff: that policy always; block: the queue's push/pop with a timeout
   ElasticParams elastic;
   WorkloadParams workload;            // throughput unless a scenario says otherwise
 };
@@ -138,7 +137,7 @@ struct RepResult {
   long peak_rss_kib = 0;           // of the child process that ran it
   std::vector<std::string> warnings;
   int item_bytes = 0;              // sizeof the item moved: the payload size, nothing added
-  WaitPolicy wait_policy = WaitPolicy::backoff;  // how the threads waited (harness/run/wait.hpp)
+  WaitPolicy wait_policy = WaitPolicy::backoff;  // how the threads waited (harness/model/wait_mode.hpp)
   bool payload_checked = false;    // every item's bytes past the tag were checked
   // Producers outran consumers inside the window (pushed > 1.1 x popped): the
   // closed-loop latency then measures queueing. Null when balanced.
@@ -193,7 +192,5 @@ struct PointResult {
   nlohmann::json workload_metrics;     // medians over the valid repetitions; null for throughput
   nlohmann::json pingpong;             // pingpong workload: the round-trip result
 };
-
-std::string_view to_string(Placement p);
 
 }  // namespace qb

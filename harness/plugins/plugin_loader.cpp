@@ -11,10 +11,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/model/usage_error.hpp"
 #include "harness/plugins/plugin_entry.hpp"
 #include "harness/plugins/sha256.hpp"
 #include "harness/registry/queue_table.hpp"
-#include "harness/model/usage_error.hpp"
 #include "qbench/queue_plugin.h"
 #include "queues/peers/catalog.hpp"
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/registry/peer_catalog.hpp"
 #include "harness/model/usage_error.hpp"
+#include "harness/registry/peer_catalog.hpp"
 #include "queues/peers/catalog.hpp"
 
 namespace qb {

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/registry/queue_entry.hpp"
 #include "harness/run/payload.hpp"
-#include "harness/registry/queue_table.hpp"
 #include "queues/registry.hpp"
 
 namespace qb::runners {

@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "harness/model/numbers.hpp"
+#include "harness/registry/queue_runners.hpp"
 #include "harness/run/ceiling.hpp"
 #include "harness/run/make_queue.hpp"
-#include "harness/registry/queue_runners.hpp"
-#include "harness/results/results_size.hpp"
 #include "queues/peers/catalog.hpp"
 
 namespace qb {

@@ -1,6 +1,6 @@
 // The throughput runner for every registered queue on 256-byte items; see queue_runners.hpp.
-#include "harness/run/point_runner.hpp"
 #include "harness/registry/queue_runners.hpp"
+#include "harness/run/point_runner.hpp"
 
 namespace qb::runners {
 

@@ -1,8 +1,8 @@
 // The throughput runner for every registered queue on 8-byte items, and
 // the pingpong runner; see queue_runners.hpp.
+#include "harness/registry/queue_runners.hpp"
 #include "harness/run/point_runner.hpp"
 #include "harness/workloads/pingpong.hpp"
-#include "harness/registry/queue_runners.hpp"
 
 namespace qb::runners {
 

@@ -9,8 +9,8 @@
 
 #include "harness/counters/totals.hpp"
 #include "harness/measure/latency.hpp"
-#include "harness/results/stats.hpp"
 #include "harness/model/warnings.hpp"
+#include "harness/results/stats.hpp"
 #include "harness/workloads/engine_support.hpp"
 
 namespace qb {

@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "harness/results/point_summary.hpp"
 #include "harness/model/result_json.hpp"
 #include "harness/model/usage_error.hpp"
+#include "harness/results/point_summary.hpp"
 
 namespace qb {
 

@@ -72,11 +72,4 @@ std::uint64_t estimated_results_bytes(const std::vector<PointResult>& points, in
   return static_cast<std::uint64_t>(bytes);
 }
 
-std::string format_bytes(double bytes) {
-  if (bytes < 1e3) return fmt::format("{:.0f} B", bytes);
-  if (bytes < 1e6) return fmt::format("{:.1f} KB", bytes / 1e3);
-  if (bytes < 1e9) return fmt::format("{:.1f} MB", bytes / 1e6);
-  return fmt::format("{:.1f} GB", bytes / 1e9);
-}
-
 }  // namespace qb

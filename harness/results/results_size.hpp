@@ -19,7 +19,4 @@ namespace qb {
 std::uint64_t estimated_results_bytes(const std::vector<PointResult>& points, int repetitions,
                                       int readable_events);
 
-// 1536 -> "1.5 KB", 1.5e6 -> "1.5 MB" (powers of 1000, as `ls -lh --si`).
-std::string format_bytes(double bytes);
-
 }  // namespace qb

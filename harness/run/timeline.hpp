@@ -29,16 +29,16 @@
 #include <thread>
 #include <vector>
 
-#include "harness/measure/clock.hpp"
 #include "harness/counters/totals.hpp"
+#include "harness/machine/topology.hpp"
+#include "harness/measure/clock.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/measure/latency_sample.hpp"
+#include "harness/model/run_types.hpp"
 #include "harness/run/payload.hpp"
 #include "harness/run/run_tracker.hpp"
-#include "harness/model/run_types.hpp"
 #include "harness/run/seq_bitmap.hpp"
 #include "harness/run/timeline_steps.hpp"
-#include "harness/machine/topology.hpp"
 #include "harness/run/wait.hpp"
 #include "harness/run/worker.hpp"
 #include "queues/cache_line.hpp"

@@ -27,8 +27,8 @@
 #include "harness/measure/clock.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/measure/latency_sample.hpp"
-#include "harness/run/payload.hpp"
 #include "harness/model/run_types.hpp"
+#include "harness/run/payload.hpp"
 #include "harness/run/worker.hpp"
 
 namespace qb {

@@ -23,42 +23,10 @@
 #include <thread>
 #include <vector>
 
+#include "harness/model/wait_mode.hpp"
 #include "queues/backoff.hpp"
 
 namespace qb {
-
-enum class WaitPolicy { pause, backoff, block };
-
-constexpr std::string_view to_string(WaitPolicy p) {
-  switch (p) {
-    case WaitPolicy::pause: return "pause";
-    case WaitPolicy::backoff: return "backoff";
-    case WaitPolicy::block: return "block";
-  }
-  return "?";
-}
-
-// What --wait asked for: spin chooses pause or backoff by the placement
-// (choose_wait_policy); pause, backoff and block ask for that policy always
-// (block only where the workload's steps can block; else as spin).
-enum class WaitMode { spin, pause, backoff, block };
-
-constexpr std::string_view to_string(WaitMode m) {
-  switch (m) {
-    case WaitMode::spin: return "spin";
-    case WaitMode::pause: return "pause";
-    case WaitMode::backoff: return "backoff";
-    case WaitMode::block: return "block";
-  }
-  return "?";
-}
-
-constexpr std::optional<WaitMode> parse_wait_mode(std::string_view text) {
-  for (auto m : {WaitMode::spin, WaitMode::pause, WaitMode::backoff, WaitMode::block}) {
-    if (text == to_string(m)) return m;
-  }
-  return std::nullopt;
-}
 
 // pause when every thread is pinned to a CPU no other thread of the run
 // uses, backoff otherwise. `cpus`: one entry per thread, -1 for unpinned.

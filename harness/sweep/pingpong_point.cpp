@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/registry/queue_table.hpp"
 #include "harness/run/isolation.hpp"
 #include "harness/workloads/pingpong.hpp"
-#include "harness/registry/queue_table.hpp"
 
 namespace qb {
 

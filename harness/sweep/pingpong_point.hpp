@@ -4,9 +4,9 @@
 // apart as the machine allows), run once in a child process.
 #pragma once
 
+#include "harness/machine/topology.hpp"
 #include "harness/measure/clock.hpp"
 #include "harness/model/run_types.hpp"
-#include "harness/machine/topology.hpp"
 
 namespace qb {
 

@@ -8,6 +8,7 @@
 
 #include "harness/counters/counters.hpp"
 #include "harness/measure/latency.hpp"
+#include "harness/model/numbers.hpp"
 #include "harness/results/results_size.hpp"
 
 namespace qb {

@@ -9,15 +9,15 @@
 #include <fmt/format.h>
 
 #include "harness/counters/totals.hpp"
-#include "harness/run/isolation.hpp"
 #include "harness/measure/latency.hpp"
+#include "harness/model/warnings.hpp"
 #include "harness/registry/queue_table.hpp"
 #include "harness/results/point_summary.hpp"
 #include "harness/results/results_file.hpp"
 #include "harness/results/stats.hpp"
+#include "harness/run/isolation.hpp"
 #include "harness/sweep/pingpong_point.hpp"
 #include "harness/workloads/engine_support.hpp"
-#include "harness/model/warnings.hpp"
 
 namespace qb {
 

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "harness/machine/topology.hpp"
 #include "harness/measure/clock.hpp"
 #include "harness/model/run_types.hpp"
-#include "harness/machine/topology.hpp"
 
 namespace qb {
 

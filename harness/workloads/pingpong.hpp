@@ -11,10 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/machine/topology.hpp"
 #include "harness/measure/clock.hpp"
 #include "harness/measure/histogram.hpp"
 #include "harness/run/payload.hpp"
-#include "harness/machine/topology.hpp"
 #include "harness/run/wait.hpp"
 #include "queues/queue.hpp"
 
