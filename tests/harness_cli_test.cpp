@@ -24,8 +24,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/measure/histogram.hpp"
-#include "harness/results/results_file.hpp"
 #include "harness/model/warnings.hpp"
+#include "harness/results/results_file.hpp"
 #include "tests/qbench_process.hpp"
 
 namespace {

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <thread>
 
-#include "harness/measure/clock.hpp"
 #include "harness/counters/counters.hpp"
+#include "harness/measure/clock.hpp"
 #include "harness/run/payload.hpp"
 #include "harness/run/point_runner.hpp"
 #include "queues/sequence_ring.hpp"

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "harness/app/cli.hpp"
+#include "harness/model/usage_error.hpp"
 #include "harness/registry/queue_patterns.hpp"
 #include "harness/registry/queue_table.hpp"
-#include "harness/model/usage_error.hpp"
 
 namespace {
 

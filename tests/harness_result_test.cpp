@@ -22,9 +22,9 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/console/summary.hpp"
+#include "harness/console/table.hpp"
 #include "harness/model/result_json.hpp"
 #include "harness/results/stats.hpp"
-#include "harness/console/table.hpp"
 
 namespace qb {
 namespace {

@@ -18,8 +18,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/results/context.hpp"
 #include "harness/machine/topology.hpp"
+#include "harness/results/context.hpp"
 
 namespace qb {
 namespace {
