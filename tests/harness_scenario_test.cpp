@@ -265,7 +265,7 @@ TEST(Scenario, shapes_run_exactly_those_pairs_in_order_and_the_command_line_repl
   const std::vector<std::pair<int, int>> want{{4, 4}, {1, 1}, {8, 1}};
   EXPECT_EQ(s.shapes, want);
   std::vector<std::string> ids;
-  for (const auto& point : plan_points(s)) ids.push_back(point.id);
+  for (const auto& point : plan_sweep(s).points) ids.push_back(point.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"t/sequence_ring/p4c4", "t/sequence_ring/p1c1", "t/sequence_ring/p8c1"}));
   // -p/-c on the command line replace the file's shapes, and --shapes a file's counts.
   const SweepRequest counts = parsed({"--scenario", path.string(), "-p", "2", "-c", "3"});
@@ -275,7 +275,7 @@ TEST(Scenario, shapes_run_exactly_those_pairs_in_order_and_the_command_line_repl
   const auto path2 = write_file("counts.json", minimal_with({{"producers", "1-4"}}).dump());
   const SweepRequest shaped = parsed({"--scenario", path2.string(), "--shapes", "2x2"});
   EXPECT_EQ(shaped.shapes, (std::vector<std::pair<int, int>>{{2, 2}}));
-  EXPECT_EQ(plan_points(shaped).size(), plan_points(parsed({"--shapes", "2x2", "-q", "all"})).size());
+  EXPECT_EQ(plan_sweep(shaped).points.size(), plan_sweep(parsed({"--shapes", "2x2", "-q", "all"})).points.size());
 }
 
 // Each scenario, shrunk to one short point per queue, runs and writes

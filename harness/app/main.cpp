@@ -29,8 +29,10 @@
 namespace {
 
 int run_command(const qb::Command& command, const std::vector<std::string>& argv) {
+  // The one plan: described, journaled, run and printed as it is here.
+  auto plan = qb::plan_sweep(command.sweep);
   if (command.plan) {
-    fmt::print("{}", qb::describe_plan(command.sweep));
+    fmt::print("{}", qb::describe_plan(command.sweep, plan));
     return 0;
   }
   if (command.out) qb::check_output_path(*command.out, command.force);
@@ -46,9 +48,8 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
     fmt::print(stderr, "qbench: {}\n", line);
   }
 
-  const auto plan = qb::plan_points(command.sweep);
   std::vector<std::string> notes;
-  for (const auto& point : plan) {
+  for (const auto& point : plan.points) {
     if (point.status == qb::PointStatus::skipped) notes.push_back(fmt::format("{}: skipped, {}", point.id, point.skip_reason));
   }
   std::optional<qb::ResultsJournal> journal;
@@ -61,9 +62,9 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
     if (!selection.empty()) context["counters"] = qb::counter_availability(selection);
     auto header = qb::document_header(context, notes);
     if (command.scenario) header["scenario"] = qb::scenario_json(*command.scenario);
-    journal.emplace(*command.out, command.force, std::move(header), plan, command.sweep.repetitions);
+    journal.emplace(*command.out, command.force, std::move(header), plan.points, plan.repetitions);
   }
-  auto outcome = qb::run_sweep(command.sweep, topology, clock, journal ? &*journal : nullptr);
+  auto outcome = qb::run_sweep(std::move(plan), topology, clock, journal ? &*journal : nullptr);
   if (journal) {
     // The end's figure includes the sweep's own threads: it says how long the
     // machine takes to settle, not who else was on it.

@@ -57,14 +57,14 @@ ResultsJournal::ResultsJournal(fs::path out, bool force, json header, const std:
     if (point.status != PointStatus::skipped) run["status"] = to_string(PointStatus::planned);
     first["runs"].push_back(std::move(run));
   }
-  append(first.dump(-1, ' ', false, json::error_handler_t::replace), plan.size());
+  append(first.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 ResultsJournal::~ResultsJournal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void ResultsJournal::append(const std::string& line, std::size_t run) {
+std::pair<std::uint64_t, std::uint64_t> ResultsJournal::append(const std::string& line) {
   const std::string text = line + "\n";
   // O_APPEND and one write: a line is whole in the file or, if the process
   // dies inside write(2), cut short at the end, never interleaved.
@@ -74,19 +74,27 @@ void ResultsJournal::append(const std::string& line, std::size_t run) {
     if (n < 0) fail(path_, "appending a line");
     done += static_cast<std::size_t>(n);
   }
-  if (run < lines_.size()) lines_[run].emplace_back(size_, text.size());
+  const std::pair<std::uint64_t, std::uint64_t> at{size_, text.size()};
   size_ += text.size();
+  return at;
+}
+
+void ResultsJournal::append_for(std::size_t run, const std::string& line) {
+  // A run the journal was not planned with is a bug upstream, never a line to drop.
+  if (run >= lines_.size()) {
+    throw std::logic_error(fmt::format("{}: run {} is not in the plan of {} points", path_.string(), run, lines_.size()));
+  }
+  lines_[run].push_back(append(line));
 }
 
 void ResultsJournal::add_repetition(std::size_t run, RepResult& rep) {
-  append(json{{"run", run}, {"repetition", rep}}.dump(-1, ' ', false, json::error_handler_t::replace), run);
+  append_for(run, json{{"run", run}, {"repetition", rep}}.dump(-1, ' ', false, json::error_handler_t::replace));
   lighten(rep);
 }
 
 void ResultsJournal::add_point(std::size_t run, const PointResult& point) {
-  append(json{{"run", run}, {"point", run_for_file(point, header_.at("context"))}}.dump(
-             -1, ' ', false, json::error_handler_t::replace),
-         run);
+  append_for(run, json{{"run", run}, {"point", run_for_file(point, header_.at("context"))}}.dump(
+                      -1, ' ', false, json::error_handler_t::replace));
 }
 
 std::string ResultsJournal::read_line(std::pair<std::uint64_t, std::uint64_t> at) const {

@@ -61,7 +61,10 @@ class ResultsJournal {
 
  private:
   std::string read_line(std::pair<std::uint64_t, std::uint64_t> at) const;
-  void append(const std::string& line, std::size_t run);
+  // Writes one line; returns where it is (offset, length).
+  std::pair<std::uint64_t, std::uint64_t> append(const std::string& line);
+  // Writes one line of run `run` (an index into the plan) and notes where.
+  void append_for(std::size_t run, const std::string& line);
 
   std::filesystem::path out_;
   std::filesystem::path path_;

@@ -30,13 +30,13 @@ int readable_events(const CounterSelection& selection) {
 
 }  // namespace
 
-std::string describe_plan(const SweepRequest& request) {
+std::string describe_plan(const SweepRequest& request, const SweepPlan& plan) {
   // What a repetition costs beyond its warm-up and window: the child process,
   // thread start-up, the drain and validation. About 20 ms on the 2-core
   // development VM for small points; rounded up for bigger machines' thread
   // counts and bitmaps.
   constexpr double kRepOverheadS = 0.05;
-  const auto points = plan_points(request);
+  const auto& points = plan.points;
   int timed = 0, counted = 0, pingpong = 0, skipped = 0;
   for (const auto& p : points) {
     if (p.status == PointStatus::skipped) {
@@ -51,7 +51,7 @@ std::string describe_plan(const SweepRequest& request) {
   }
   const auto seconds = [](std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); };
   const double rep_s = seconds(request.base.warmup) + seconds(request.base.duration) + kRepOverheadS;
-  const int reps = request.repetitions;
+  const int reps = plan.repetitions;
   const auto n = [](auto count, std::string_view noun) {
     return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
   };

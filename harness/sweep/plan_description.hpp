@@ -7,10 +7,10 @@
 
 namespace qb {
 
-// First the counts (points to run and skipped, repetitions, the time the
+// `plan` is plan_sweep(request). First the counts (points to run and skipped, repetitions, the time the
 // timed points will take at least) and the estimated size of the results
 // file (results_size.hpp); then every point id, one a line, a skipped one
 // marked with its reason.
-std::string describe_plan(const SweepRequest& request);
+std::string describe_plan(const SweepRequest& request, const SweepPlan& plan);
 
 }  // namespace qb

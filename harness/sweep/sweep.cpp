@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -82,8 +83,9 @@ std::string payload_refusal(const QueueEntry& entry, WorkloadKind kind, int byte
 
 }  // namespace
 
-std::vector<PointResult> plan_points(const SweepRequest& request) {
-  std::vector<PointResult> points;
+SweepPlan plan_sweep(const SweepRequest& request) {
+  SweepPlan plan{.points = {}, .repetitions = request.repetitions, .isolate = request.isolate};
+  std::vector<PointResult>& points = plan.points;
   std::vector<WorkloadParams> workloads = request.workloads;
   if (workloads.empty()) workloads.push_back(request.base.workload);
   for (const auto& workload : workloads) {
@@ -144,19 +146,19 @@ std::vector<PointResult> plan_points(const SweepRequest& request) {
       }
     }
   }
-  return points;
+  return plan;
 }
 
-SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock,
-                       ResultsJournal* journal) {
+SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& clock, ResultsJournal* journal) {
   SweepOutcome outcome;
-  outcome.points = plan_points(request);
+  outcome.points = std::move(plan.points);
+  const int repetitions = plan.repetitions;
   int runnable = 0;
   for (const auto& p : outcome.points) runnable += p.status == PointStatus::skipped ? 0 : 1;
-  ProgressLine progress(runnable, request.repetitions);
+  ProgressLine progress(runnable, repetitions);
   install_interrupt_handler();
 
-  for (int rep = 0; rep < request.repetitions && !outcome.interrupted; ++rep) {
+  for (int rep = 0; rep < repetitions && !outcome.interrupted; ++rep) {
     for (std::size_t index = 0; index < outcome.points.size(); ++index) {
       PointResult& point = outcome.points[index];
       if (point.status == PointStatus::skipped) continue;
@@ -165,7 +167,7 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
         progress.before(point, 0, 1);
         if (!run_pingpong_point(point, topology, clock)) outcome.interrupted = true;
         if (journal != nullptr && !outcome.interrupted) journal->add_point(index, point);
-        for (int r = 0; r < request.repetitions; ++r) progress.after();
+        for (int r = 0; r < repetitions; ++r) progress.after();
         if (outcome.interrupted) break;
         continue;
       }
@@ -176,8 +178,10 @@ SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, co
       const RepetitionFn run = params.workload.kind == WorkloadKind::throughput
                                    ? entry->runner(params.payload_bytes)
                                    : entry->run_workload;
-      progress.before(point, rep, request.repetitions);
-      RepResult result = request.isolate
+      // plan_sweep skipped every point a queue has no runner for.
+      if (run == nullptr) throw std::logic_error(fmt::format("{}: planned without a runner", point.id));
+      progress.before(point, rep, repetitions);
+      RepResult result = plan.isolate
                              ? run_isolated([&] { return run(params, cpus, clock); }, params.timeout)
                              : run(params, cpus, clock);
       progress.after();

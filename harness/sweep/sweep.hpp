@@ -33,14 +33,25 @@ struct SweepRequest {
   std::uint64_t items_per_producer = 0;
 };
 
+// A sweep planned once (plan_sweep), before anything runs: every point in
+// run order, a skipped one with its reason, and the repetitions each runs.
+// The plan's description, the journal, the runner and the console all read
+// this one list, so a point is the same point by index everywhere.
+struct SweepPlan {
+  std::vector<PointResult> points;
+  int repetitions = 5;
+  bool isolate = true;
+};
+
 struct SweepOutcome {
   std::vector<PointResult> points;
   bool interrupted = false;
 };
 
 // Every point of the request, in order; the ones the queue's traits rule out
-// come back with status "skipped" and the reason.
-std::vector<PointResult> plan_points(const SweepRequest& request);
+// (or whose payload size, workload or wait the queue cannot take) come back
+// with status "skipped" and the reason, so nothing is refused later.
+SweepPlan plan_sweep(const SweepRequest& request);
 
 // 75.4 -> "1m15s": the progress line's elapsed time and ETA, and the plan's
 // estimate (plan_description.hpp).
@@ -48,13 +59,14 @@ std::string format_seconds(double s);
 
 class ResultsJournal;
 
-// Runs the plan; progress goes to stderr. Stops early, keeping every finished
+// Runs the plan (taken whole: its points become the outcome's); progress goes
+// to stderr. Stops early, keeping every finished
 // repetition, when SIGINT, SIGTERM or SIGHUP arrives (the outcome is then
 // marked interrupted). With a journal (results_file.hpp), each repetition
 // goes to it as it finishes and the points come back not yet finalized:
 // journal->finish() does that from the repetitions in full. Without one,
 // the points come back finalized.
-SweepOutcome run_sweep(const SweepRequest& request, const Topology& topology, const Clock& clock,
+SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& clock,
                        ResultsJournal* journal = nullptr);
 
 }  // namespace qb

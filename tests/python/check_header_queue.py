@@ -85,7 +85,7 @@ def main():
         statuses = [r["status"] for r in json.load(open(out))["runs"]] if p.returncode == 0 else []
         expect(statuses == ["ok"], f"a run of my_spsc_ring at {size} B is ok ({p.stderr.strip()[-200:]})")
 
-    p = run([qbench, "check", "my_spsc_ring"])
+    p = run([qbench, "check", "my_spsc_ring", "--timeout", "60s"])
     expect(p.returncode == 0 and "PASS: my_spsc_ring" in p.stdout, "qbench check passes my_spsc_ring")
     faults = {"header_loss": ("exactly-once", "lost"), "header_dup": ("exactly-once", "more than once"),
               "header_reorder": ("order", "out of their producer's order"), "header_torn": ("payload", "wrong bytes"),
