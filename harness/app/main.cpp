@@ -53,7 +53,9 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
     if (point.status == qb::PointStatus::skipped) notes.push_back(fmt::format("{}: skipped, {}", point.id, point.skip_reason));
   }
   std::optional<qb::ResultsJournal> journal;
-  if (command.out) {
+  if (!command.out) {
+    journal.emplace(plan.points);
+  } else {
     auto context = qb::machine_context(argv);
     context["clock"] = clock.describe();
     context["load_average"] = {{"start", qb::to_json(load_at_start)}};
@@ -64,13 +66,11 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
     if (command.scenario) header["scenario"] = qb::scenario_json(*command.scenario);
     journal.emplace(*command.out, command.force, std::move(header), plan.points, plan.repetitions);
   }
-  auto outcome = qb::run_sweep(std::move(plan), topology, clock, journal ? &*journal : nullptr);
-  if (journal) {
-    // The end's figure includes the sweep's own threads: it says how long the
-    // machine takes to settle, not who else was on it.
-    journal->context()["load_average"]["end"] = qb::to_json(qb::load_average());
-    journal->finish(outcome.points, outcome.interrupted, notes);
-  }
+  auto outcome = qb::run_sweep(std::move(plan), topology, clock, *journal);
+  // The end's figure includes the sweep's own threads: it says how long the
+  // machine takes to settle, not who else was on it.
+  if (command.out) journal->context()["load_average"]["end"] = qb::to_json(qb::load_average());
+  journal->finish(outcome.points, outcome.interrupted, notes);
 
   bool all_ok = true;
   for (const auto& point : outcome.points) {

@@ -37,6 +37,9 @@ void lighten(RepResult& rep) {
 
 fs::path journal_path(const fs::path& out) { return fs::path(out.string() + ".journal"); }
 
+ResultsJournal::ResultsJournal(const std::vector<PointResult>& plan)
+    : force_(false), header_(json{{"context", json::object()}}), lines_(plan.size()) {}
+
 ResultsJournal::ResultsJournal(fs::path out, bool force, json header, const std::vector<PointResult>& plan,
                                int repetitions_per_point)
     : out_(std::move(out)), path_(journal_path(out_)), force_(force), header_(std::move(header)),
@@ -66,6 +69,12 @@ ResultsJournal::~ResultsJournal() {
 
 std::pair<std::uint64_t, std::uint64_t> ResultsJournal::append(const std::string& line) {
   const std::string text = line + "\n";
+  if (fd_ < 0) {  // in memory (no --out)
+    const std::pair<std::uint64_t, std::uint64_t> at{size_, text.size()};
+    memory_ += text;
+    size_ += text.size();
+    return at;
+  }
   // O_APPEND and one write: a line is whole in the file or, if the process
   // dies inside write(2), cut short at the end, never interleaved.
   for (std::size_t done = 0; done < text.size();) {
@@ -87,9 +96,12 @@ void ResultsJournal::append_for(std::size_t run, const std::string& line) {
   lines_[run].push_back(append(line));
 }
 
-void ResultsJournal::add_repetition(std::size_t run, RepResult& rep) {
-  append_for(run, json{{"run", run}, {"repetition", rep}}.dump(-1, ' ', false, json::error_handler_t::replace));
-  lighten(rep);
+void ResultsJournal::add_repetition(std::size_t run, RepRecord& record) {
+  // The child's text as it is; a record the parent made is written here, once.
+  if (record.json.empty()) record.json = json(record.rep).dump(-1, ' ', false, json::error_handler_t::replace);
+  append_for(run, fmt::format("{{\"run\":{},\"repetition\":{}}}", run, record.json));
+  record.json.clear();
+  lighten(record.rep);
 }
 
 void ResultsJournal::add_point(std::size_t run, const PointResult& point) {
@@ -98,6 +110,7 @@ void ResultsJournal::add_point(std::size_t run, const PointResult& point) {
 }
 
 std::string ResultsJournal::read_line(std::pair<std::uint64_t, std::uint64_t> at) const {
+  if (fd_ < 0 && out_.empty()) return memory_.substr(at.first, at.second);
   std::string text(at.second, '\0');
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(path_, "reopening it to read");
@@ -116,17 +129,28 @@ std::string ResultsJournal::read_line(std::pair<std::uint64_t, std::uint64_t> at
 }
 
 void ResultsJournal::finish(std::vector<PointResult>& points, bool interrupted, const std::vector<std::string>& notes) {
-  header_["notes"] = notes;
-  write_document_atomically(out_, force_, header_, interrupted, points.size(), [&](std::size_t i) {
+  // Whole again, one point at a time, and finalized from its full repetitions.
+  const auto restore = [&](std::size_t i) -> PointResult& {
     PointResult& point = points[i];
     if (point.params.workload.kind != WorkloadKind::pingpong && point.status != PointStatus::skipped) {
-      // Whole again, one point at a time.
       point.repetitions.clear();
       for (const auto& at : lines_[i]) {
         point.repetitions.push_back(json::parse(read_line(at)).at("repetition").get<RepResult>());
       }
     }
     finalize_point(point);
+    return point;
+  };
+  if (out_.empty()) {  // in memory: the same records for the console, and no file
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      for (auto& rep : restore(i).repetitions) lighten(rep);
+    }
+    memory_.clear();
+    return;
+  }
+  header_["notes"] = notes;
+  write_document_atomically(out_, force_, header_, interrupted, points.size(), [&](std::size_t i) {
+    PointResult& point = restore(i);
     json run = run_for_file(point, header_.at("context"));
     for (auto& rep : point.repetitions) lighten(rep);
     return run;

@@ -16,6 +16,11 @@
 // not fsync'd (a process's death loses nothing the kernel has; a power cut
 // may lose the last lines). A killed parent's last line may be cut short.
 // After the final file is in place the journal is removed.
+//
+// One record path: a repetition's JSON is written once, by the child that ran
+// it (run/isolation.hpp), stored in the journal as it came, and read back once,
+// when its point is finalized. Without --out the journal is kept in memory,
+// so the console gets the same records (lightened, finalized) either way.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/model/run_types.hpp"
+#include "harness/run/isolation.hpp"
 
 namespace qb {
 
@@ -35,6 +41,9 @@ std::filesystem::path journal_path(const std::filesystem::path& out);
 
 class ResultsJournal {
  public:
+  // Without --out: the same journal kept in memory, so that the console reads
+  // the same records either way; finish() writes no file.
+  explicit ResultsJournal(const std::vector<PointResult>& plan);
   // Creates the journal (refusing one that exists unless `force`: it is a
   // killed sweep's, and may be all that is left of it) and writes its header.
   // `header` holds the document's top-level keys but runs and interrupted.
@@ -44,10 +53,11 @@ class ResultsJournal {
   ResultsJournal(const ResultsJournal&) = delete;
   ResultsJournal& operator=(const ResultsJournal&) = delete;
 
-  // Appends the line, then leaves in `rep` only what the console needs
-  // (status, rates, validation): its histograms, counters and workload
-  // metrics are read back from the journal by finish().
-  void add_repetition(std::size_t run, RepResult& rep);
+  // Appends the line (the record's JSON as the child wrote it), then leaves
+  // in `record.rep` only what the console needs (status, rates, validation):
+  // its histograms, counters and workload metrics are read back from the
+  // journal by finish().
+  void add_repetition(std::size_t run, RepRecord& record);
   void add_point(std::size_t run, const PointResult& point);
 
   // Reads each point's repetitions back, finalizes the point
@@ -72,6 +82,7 @@ class ResultsJournal {
   nlohmann::json header_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
+  std::string memory_;  // the lines, when there is no file
   // Per run: where its lines are (offset, length), in the order written.
   std::vector<std::vector<std::pair<std::uint64_t, std::uint64_t>>> lines_;
 };

@@ -156,21 +156,30 @@ ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono:
   return out;
 }
 
-RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout) {
-  const ChildOutcome child = run_in_child([&] { return nlohmann::json(body()).dump(); }, timeout);
-  RepResult rep;
+RepRecord run_isolated_record(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout) {
+  ChildOutcome child = run_in_child(
+      [&] {
+        RepResult rep = body();
+        rusage usage{};
+        if (::getrusage(RUSAGE_SELF, &usage) == 0) rep.peak_rss_kib = usage.ru_maxrss;
+        return nlohmann::json(rep).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      },
+      timeout);
+  RepRecord record;
   if (child.status != RepStatus::ok) {
-    rep = failed(child.failure);
-    rep.status = child.status;
-  } else {
-    try {
-      rep = nlohmann::json::parse(child.json_text).get<RepResult>();
-    } catch (const std::exception& e) {
-      rep = failed(fmt::format("unreadable result from child: {}", e.what()));
-    }
+    record.rep = failed(child.failure);
+    record.rep.status = child.status;
+    record.rep.peak_rss_kib = child.peak_rss_kib;
+    return record;
   }
-  rep.peak_rss_kib = child.peak_rss_kib;
-  return rep;
+  try {
+    record.rep = nlohmann::json::parse(child.json_text).get<RepResult>();
+    record.json = std::move(child.json_text);
+  } catch (const std::exception& e) {
+    record.rep = failed(fmt::format("unreadable result from child: {}", e.what()));
+    record.rep.peak_rss_kib = child.peak_rss_kib;
+  }
+  return record;
 }
 
 }  // namespace qb

@@ -34,7 +34,22 @@ struct ChildOutcome {
 // The caller must be single-threaded (fork copies only the calling thread).
 ChildOutcome run_in_child(const std::function<std::string()>& body, std::chrono::nanoseconds timeout);
 
-// run_in_child for one repetition: the RepResult travels as JSON.
-RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout);
+// One repetition as it crossed from the child: the record, and its JSON text
+// as the child wrote it, which the journal stores as it is (so a repetition
+// is serialised once on its way to the file). `json` is empty when the parent
+// made the record itself (a crash, a timeout, an interrupt): the child wrote
+// nothing usable.
+struct RepRecord {
+  RepResult rep;
+  std::string json;
+};
+
+// run_in_child for one repetition: the RepResult travels as JSON, with the
+// child's peak RSS (getrusage) filled in by the child; a record the parent
+// makes for a failed child gets the RSS wait4 reported.
+RepRecord run_isolated_record(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout);
+inline RepResult run_isolated(const std::function<RepResult()>& body, std::chrono::nanoseconds timeout) {
+  return run_isolated_record(body, timeout).rep;
+}
 
 }  // namespace qb

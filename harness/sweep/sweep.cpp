@@ -149,7 +149,7 @@ SweepPlan plan_sweep(const SweepRequest& request) {
   return plan;
 }
 
-SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& clock, ResultsJournal* journal) {
+SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& clock, ResultsJournal& journal) {
   SweepOutcome outcome;
   outcome.points = std::move(plan.points);
   const int repetitions = plan.repetitions;
@@ -166,7 +166,7 @@ SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& cl
         if (rep > 0) continue;
         progress.before(point, 0, 1);
         if (!run_pingpong_point(point, topology, clock)) outcome.interrupted = true;
-        if (journal != nullptr && !outcome.interrupted) journal->add_point(index, point);
+        if (!outcome.interrupted) journal.add_point(index, point);
         for (int r = 0; r < repetitions; ++r) progress.after();
         if (outcome.interrupted) break;
         continue;
@@ -181,25 +181,30 @@ SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& cl
       // plan_sweep skipped every point a queue has no runner for.
       if (run == nullptr) throw std::logic_error(fmt::format("{}: planned without a runner", point.id));
       progress.before(point, rep, repetitions);
-      RepResult result = plan.isolate
-                             ? run_isolated([&] { return run(params, cpus, clock); }, params.timeout)
-                             : run(params, cpus, clock);
+      // Where the record is made (the child, or the parent for a child that
+      // failed before its runner could say), it is stamped the same way.
+      const auto stamp = [&](RepResult& result) {
+        result.repetition = rep;
+        result.cpu_map = cpus;
+        result.oversubscribed = threads > topology.cpu_count();
+      };
+      const auto body = [&] {
+        RepResult result = run(params, cpus, clock);
+        stamp(result);
+        return result;
+      };
+      RepRecord record = plan.isolate ? run_isolated_record(body, params.timeout) : RepRecord{body(), {}};
       progress.after();
-      if (result.status == RepStatus::interrupted) {
+      if (record.rep.status == RepStatus::interrupted) {
         outcome.interrupted = true;
         break;
       }
-      result.repetition = rep;
-      result.cpu_map = cpus;  // also for a child that failed before its runner could say
-      result.oversubscribed = threads > topology.cpu_count();
-      point.repetitions.push_back(std::move(result));
-      if (journal != nullptr) journal->add_repetition(index, point.repetitions.back());
+      if (record.json.empty()) stamp(record.rep);
+      journal.add_repetition(index, record);
+      point.repetitions.push_back(std::move(record.rep));
     }
   }
   progress.finish();
-  if (journal == nullptr) {  // else the journal's finish() finalizes, from the repetitions it holds
-    for (auto& point : outcome.points) finalize_point(point);
-  }
   return outcome;
 }
 

@@ -60,13 +60,11 @@ std::string format_seconds(double s);
 class ResultsJournal;
 
 // Runs the plan (taken whole: its points become the outcome's); progress goes
-// to stderr. Stops early, keeping every finished
-// repetition, when SIGINT, SIGTERM or SIGHUP arrives (the outcome is then
-// marked interrupted). With a journal (results_file.hpp), each repetition
-// goes to it as it finishes and the points come back not yet finalized:
-// journal->finish() does that from the repetitions in full. Without one,
-// the points come back finalized.
-SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& clock,
-                       ResultsJournal* journal = nullptr);
+// to stderr. Stops early, keeping every finished repetition, when SIGINT,
+// SIGTERM or SIGHUP arrives (the outcome is then marked interrupted). Each
+// repetition goes to `journal` (results_file.hpp; on disk with --out, in
+// memory without) as it finishes, and the points come back with light
+// repetitions, not yet finalized: journal.finish() does that.
+SweepOutcome run_sweep(SweepPlan plan, const Topology& topology, const Clock& clock, ResultsJournal& journal);
 
 }  // namespace qb
