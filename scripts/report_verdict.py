@@ -19,7 +19,8 @@ from report_render import Bullets, Para, Table
 # same scenario: as harness/results/point_marks.hpp's kCollapseFactor.
 COLLAPSE = 100
 
-# The words each kind of warning opens with, as harness/model/warnings.hpp writes them.
+# The words each kind of warning opens with, as harness/model/warnings.cpp writes them
+# (files from before "warning_details" have only the sentences, so the words are read).
 _KINDS = (("unbalanced", "unbalanced window"), ("starved", "starved"), ("reference", "reference ceiling"),
           ("noisy", "noisy"), ("oversubscribed", "oversubscribed"), ("saturated", "saturated"))
 

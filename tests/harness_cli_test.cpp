@@ -291,7 +291,9 @@ TEST(Qbench, the_console_fits_120_columns_and_summarizes_every_warning_the_file_
     if (run.at("status") == "skipped") continue;
     ++measured;
     std::set<char> kinds;
-    for (const auto& w : run.at("warnings")) kinds.insert(letter_of(qb::classify_warning(w.get<std::string>())));
+    const auto warnings = qb::warnings_from_details(run.at("warning_details"));
+    EXPECT_EQ(qb::warning_sentences_json(warnings), run.at("warnings")) << "the details say what the sentences say";
+    for (const auto& w : warnings) kinds.insert(letter_of(w.kind));
     for (char k : kinds) ++points_with[k];
     std::string letters;
     for (char k : std::string("BSNORW")) letters += kinds.contains(k) ? std::string(1, k) : "";

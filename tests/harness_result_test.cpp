@@ -36,7 +36,7 @@ RepResult sample_rep() {
   RepResult r;
   r.repetition = 3;
   r.status = RepStatus::invalid;
-  r.failure = "";
+  r.failure = "é ünïcode";  // text the child sends the parent survives as UTF-8
   r.elapsed_s = 1.0 / 3.0;
   r.items = std::numeric_limits<std::uint64_t>::max();
   r.items_per_s = 12345678.901234567;
@@ -46,7 +46,8 @@ RepResult sample_rep() {
   r.cpu_map = {2, -1};
   r.oversubscribed = true;
   r.peak_rss_kib = 123456;
-  r.warnings = {"starved consumer 0", "é ünïcode"};
+  r.warnings = {Warning::starved_thread(ThreadRole::consumer, 0, 999, 9990.5),
+                Warning::reference_ceiling(CeilingOp::cas)};
   return r;
 }
 
@@ -481,19 +482,18 @@ std::vector<PointResult> marked_sweep() {
   add(1, 1, 2e7);
   auto* backlog = add(2, 1, 1e7);
   backlog->repetitions[1].threads[2].items = 40;  // 2000 pushed, 40 popped: 50x
-  backlog->repetitions[1].warnings.push_back("unbalanced window: 2000 pushed, 40 popped; counted 40");
+  backlog->repetitions[1].warnings.push_back(Warning::unbalanced_window(2000, 40, 40));
   auto* starved = add(2, 2, 1.5e7);
   starved->repetitions[0].threads[1].items = 20;
   starved->repetitions[0].threads[1].starved = true;
-  starved->repetitions[0].warnings.push_back("starved producer 1: 20 items, fair share 510");
+  starved->repetitions[0].warnings.push_back(Warning::starved_thread(ThreadRole::producer, 1, 20, 510));
   auto* collapsed = add(4, 1, 1e4);  // 2,000x below 1x1
-  collapsed->warnings = {"noisy: coefficient of variation 9.0% > 5%",
-                         "oversubscribed: more worker threads than usable CPUs"};
+  collapsed->warnings = {Warning::noisy_repetitions(9.0), Warning::oversubscribed_cpus()};
   auto* odd = add(4, 2, 1.2e7);
-  odd->warnings = {"a warning of a kind added later"};
-  for (auto& x : points) {  // as finalize_point tags them
+  odd->warnings = {Warning::sequence_limit_hit(ThreadRole::producer, 3)};
+  for (auto& x : points) {  // as finalize_point lifts them
     for (const auto& r : x.repetitions) {
-      for (const auto& w : r.warnings) x.warnings.push_back(fmt::format("rep {}: {}", r.repetition + 1, w));
+      for (const auto& w : r.warnings) x.warnings.push_back(w.of_repetition(r.repetition));
     }
   }
   return points;
@@ -518,19 +518,6 @@ TEST(PointMarks, mark_each_kind_with_its_worst_case_and_a_collapse_against_the_q
   EXPECT_FALSE(marks[4].collapse) << "1.7x below the best shape is not a collapse";
 }
 
-TEST(PointMarks, classify_every_warning_the_harness_writes_by_its_opening_words) {
-  EXPECT_EQ(classify_warning("rep 12: unbalanced window: 5 pushed, 1 popped; counted 1"), WarningKind::unbalanced);
-  EXPECT_EQ(classify_warning("starved consumer 0: 3 items, fair share 900"), WarningKind::starved);
-  EXPECT_EQ(classify_warning("rep 1: producer 3 reached the sequence limit and stopped early"),
-            WarningKind::sequence_limit);
-  EXPECT_EQ(classify_warning("rep 2: reference ceiling (fetch-add): nothing is moved"), WarningKind::reference);
-  EXPECT_EQ(classify_warning("noisy: coefficient of variation 7.0% > 5%"), WarningKind::noisy);
-  EXPECT_EQ(classify_warning("oversubscribed: more worker threads than usable CPUs"), WarningKind::oversubscribed);
-  EXPECT_EQ(classify_warning("saturated: achieved rate under 99%"), WarningKind::saturated);
-  EXPECT_EQ(classify_warning("report: noisy"), WarningKind::other);
-  EXPECT_EQ(classify_warning("rep x: noisy"), WarningKind::other);
-}
-
 TEST(ConsoleSummary, says_each_kind_once_with_its_count_and_worst_case_within_the_width) {
   auto points = marked_sweep();
   PointResult skipped = point(PointStatus::skipped, {});
@@ -549,7 +536,8 @@ TEST(ConsoleSummary, says_each_kind_once_with_its_count_and_worst_case_within_th
       "S starved: 1 point with a thread under 10% of its fair share; worst quick/sequence_ring/p2c2: producer 1 at 3.9%",
       "N noisy: 1 point whose repetitions' CV is over 5%; worst quick/sequence_ring/p4c1: CV 0.0%",
       "O oversubscribed: 1 point ran more threads than the 2 usable CPUs (up to 5): the scheduler is in those figures",
-      "W other warnings on 1 point; first quick/sequence_ring/p4c2: a warning of a kind added later",
+      "W other warnings on 1 point; first quick/sequence_ring/p4c2: producer 3 reached the sequence limit and stopped "
+      "early",
       "not shown, no row has a value: p50 ns, p99 ns, p99.9 ns (latency not measured); cache-misses/item (not counted)",
       "results: results/x.json (every warning, point by point: runs[].warnings)"};
   EXPECT_EQ(lines, expected);
@@ -560,13 +548,13 @@ TEST(SummaryTable, fits_120_columns_by_cutting_the_status_and_wide_prints_it_who
   PointResult invalid = point(PointStatus::invalid, {rep_with_rate(1, RepStatus::invalid)});
   invalid.params.queue = invalid.id = "xenium_ramalhete_queue";
   invalid.repetitions[0].validation = {.lost = 123456789, .duplicated = 987654321, .misordered = 55555555};
-  invalid.repetitions[0].warnings = {"starved consumer 1: 0 items, fair share 1"};
+  invalid.repetitions[0].warnings = {Warning::starved_thread(ThreadRole::consumer, 1, 0, 1)};
   PointResult ok = point(PointStatus::ok, {rep_with_rate(123456789012.0)});
   ok.aggregate = aggregate(ok.repetitions);
   // The widest figures a row can have: latency clamps at 60 s.
   ok.latency = {{"mode", "e2e"}, {"e2e", {{"p50_ns", 6e10}, {"p99_ns", 6e10}, {"p99_9_ns", 6e10}}}};
-  ok.warnings = {"noisy: x", "oversubscribed: y"};
-  ok.repetitions[0].warnings = {"unbalanced window: z"};
+  ok.warnings = {Warning::noisy_repetitions(7), Warning::oversubscribed_cpus()};
+  ok.repetitions[0].warnings = {Warning::unbalanced_window(3, 1, 1)};
   const std::string narrow = table_of({invalid, ok});
   std::istringstream lines(narrow);
   for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), kTableWidth) << line;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/measure/latency.hpp"
+#include "harness/model/warnings.hpp"
 
 namespace qb {
 
@@ -123,15 +124,11 @@ void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>
   std::string first;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& m = marks[i];
-    if (m.count(WarningKind::sequence_limit) + m.count(WarningKind::saturated) + m.count(WarningKind::other) == 0) {
-      continue;
-    }
+    if (m.count(WarningKind::sequence_limit) + m.count(WarningKind::saturated) == 0) continue;
     ++others;
     for (const auto& w : points[i].warnings) {
-      const auto kind = classify_warning(w);
-      if (first.empty() && (kind == WarningKind::sequence_limit || kind == WarningKind::saturated ||
-                            kind == WarningKind::other)) {
-        first = fmt::format("{}: {}", points[i].id, w);
+      if (first.empty() && (w.kind == WarningKind::sequence_limit || w.kind == WarningKind::saturated)) {
+        first = fmt::format("{}: {}", points[i].id, warning_text(w));
       }
     }
   }

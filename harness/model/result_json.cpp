@@ -93,7 +93,16 @@
 //                             mean_items_per_s, stddev_items_per_s number (items/s; the
 //                             sample stddev, n - 1); cv number (stddev / mean: 0.05 is 5%);
 //                             median_ns_per_item number (ns, 1e9 / median)
-//   warnings        [string]  e.g. "noisy: coefficient of variation 7.2% > 5%"
+//   warnings        [string]  e.g. "noisy: coefficient of variation 7.2% > 5%"; a repetition's
+//                             warnings come again here, each opening "rep N: " (N from 1)
+//   warning_details [object]  the same warnings, in the same order, as kind and figures
+//                             (model/warnings.hpp); what qbench reads back, never the
+//                             sentences: kind "unbalanced" (pushed, popped, counted int) |
+//                             "starved" (role string, thread int, items int, fair_share
+//                             number: items) | "sequence_limit" (role, thread) | "reference"
+//                             (op "faa" | "cas") | "noisy" (cv_percent number: %) |
+//                             "oversubscribed" | "saturated"; repetition int (0-based) on
+//                             a repetition's warning lifted onto its run
 //   latency         object    merged over valid repetitions (latency.cpp): mode string;
 //                             e2e / push / push_failed / pop / pop_failed histogram
 //                             summaries (ns); e2e.negative_clamped int; note string;
@@ -117,7 +126,8 @@
 //   items_per_s number (items/s) and ns_per_item number (ns), both 0 unless "ok";
 //   threads [thread] (producers first); cpu_map [int] (each thread's CPU, producers
 //   first; -1: not pinned); oversubscribed bool (more worker threads than CPUs);
-//   peak_rss_kib int (KiB, peak resident set of the child process); warnings [string];
+//   peak_rss_kib int (KiB, peak resident set of the child process); warnings [string]
+//   and warning_details [object] (as a run's, never with repetition);
 //   item_bytes int (sizeof the item moved: the payload size); wait_policy "pause" |
 //   "backoff" | "block" (how threads waited after a failed try: harness/run/wait.hpp);
 //   payload_checked bool (every item's bytes past the tag were checked); backlog null |
@@ -300,8 +310,9 @@ void to_json(json& j, const RepResult& r) {
            {"elapsed_s", r.elapsed_s}, {"items", r.items}, {"items_per_s", r.items_per_s},
            {"ns_per_item", r.ns_per_item}, {"threads", r.threads}, {"validation", r.validation},
            {"cpu_map", r.cpu_map}, {"oversubscribed", r.oversubscribed},
-           {"peak_rss_kib", r.peak_rss_kib}, {"warnings", r.warnings},
-           {"item_bytes", r.item_bytes}, {"wait_policy", to_string(r.wait_policy)},
+           {"peak_rss_kib", r.peak_rss_kib}, {"warnings", warning_sentences_json(r.warnings)},
+           {"warning_details", warning_details_json(r.warnings)}, {"item_bytes", r.item_bytes},
+           {"wait_policy", to_string(r.wait_policy)},
            {"payload_checked", r.payload_checked}, {"latency", r.latency}, {"counters", r.counters}};
   j["backlog"] = r.backlog_ratio ? json{{"pushed_per_popped", *r.backlog_ratio}} : json(nullptr);
   if (!r.workload_metrics.is_null()) j["workload_metrics"] = r.workload_metrics;
@@ -312,7 +323,15 @@ void from_json(const json& j, RepResult& r) {
             "elapsed_s", r.elapsed_s, "items", r.items, "items_per_s", r.items_per_s,
             "ns_per_item", r.ns_per_item, "threads", r.threads, "validation", r.validation,
             "cpu_map", r.cpu_map, "oversubscribed", r.oversubscribed,
-            "peak_rss_kib", r.peak_rss_kib, "warnings", r.warnings, "item_bytes", r.item_bytes);
+            "peak_rss_kib", r.peak_rss_kib, "item_bytes", r.item_bytes);
+  // The kinds and figures, not the sentences: a reworded sentence reads back
+  // the same. The sentences are only counted, so a file whose two arrays
+  // disagree is refused rather than half believed.
+  r.warnings = warnings_from_details(j.at("warning_details"));
+  if (j.at("warnings").size() != r.warnings.size()) {
+    throw std::invalid_argument(fmt::format("warnings: {} sentences but {} warning_details", j.at("warnings").size(),
+                                            r.warnings.size()));
+  }
   const std::string policy = j.value("wait_policy", std::string("backoff"));
   for (auto p : {WaitPolicy::pause, WaitPolicy::backoff, WaitPolicy::block}) {
     if (policy == to_string(p)) r.wait_policy = p;
@@ -343,7 +362,8 @@ void to_json(json& j, const PointResult& p) {
   j = json{{"id", p.id}, {"status", to_string(p.status)}, {"skip_reason", p.skip_reason},
            {"traits", p.traits}, {"reference", p.reference}, {"params", p.params},
            {"aggregate", p.aggregate ? json(*p.aggregate) : json(nullptr)},
-           {"warnings", p.warnings}, {"latency", p.latency}, {"counters", p.counters},
+           {"warnings", warning_sentences_json(p.warnings)}, {"warning_details", warning_details_json(p.warnings)},
+           {"latency", p.latency}, {"counters", p.counters},
            {"workload", workload_json(p.params.workload)}, {"repetitions", p.repetitions}};
   if (!p.workload_metrics.is_null()) j["workload_metrics"] = p.workload_metrics;
   if (!p.pingpong.is_null()) j["pingpong"] = p.pingpong;

@@ -18,6 +18,7 @@
 #include "harness/measure/latency.hpp"
 #include "harness/measure/latency_sample.hpp"
 #include "harness/model/wait_mode.hpp"
+#include "harness/model/warnings.hpp"
 #include "harness/model/workload.hpp"
 #include "queues/queue.hpp"
 
@@ -135,7 +136,7 @@ struct RepResult {
   std::vector<int> cpu_map;        // cpu of each thread: producers first, then consumers
   bool oversubscribed = false;     // more worker threads than CPUs available
   long peak_rss_kib = 0;           // of the child process that ran it
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;    // written as sentences at the edge (warning_text)
   int item_bytes = 0;              // sizeof the item moved: the payload size, nothing added
   WaitPolicy wait_policy = WaitPolicy::backoff;  // how the threads waited (harness/model/wait_mode.hpp)
   bool payload_checked = false;    // every item's bytes past the tag were checked
@@ -186,7 +187,7 @@ struct PointResult {
   std::string skip_reason;
   std::vector<RepResult> repetitions;
   std::optional<Aggregate> aggregate;  // absent unless every repetition is ok
-  std::vector<std::string> warnings;   // e.g. "cv 7.2% > 5%", "starved consumer 2"
+  std::vector<Warning> warnings;       // its own, and its repetitions' with .repetition set
   nlohmann::json latency;              // merged over the valid repetitions (merge_latency)
   nlohmann::json counters;             // totals over the valid repetitions (counters_json)
   nlohmann::json workload_metrics;     // medians over the valid repetitions; null for throughput

@@ -67,12 +67,11 @@ std::vector<PointMarks> point_marks(const std::vector<PointResult>& points) {
     const PointResult& p = points[i];
     PointMarks& marks = all[i];
     marks.threads = p.params.producers + p.params.consumers;
-    for (const auto& w : p.warnings) ++marks.warnings[static_cast<std::size_t>(classify_warning(w))];
+    for (const auto& w : p.warnings) ++marks.warnings[static_cast<std::size_t>(w.kind)];
     for (const RepResult& rep : p.repetitions) {
       for (const auto& w : rep.warnings) {
-        const WarningKind kind = classify_warning(w);
-        if (kind == WarningKind::unbalanced) mark_unbalanced(marks, p, rep);
-        if (kind == WarningKind::starved) mark_starved(marks, p, rep);
+        if (w.kind == WarningKind::unbalanced) mark_unbalanced(marks, p, rep);
+        if (w.kind == WarningKind::starved) mark_starved(marks, p, rep);
       }
     }
     if (!measured(p)) continue;
@@ -101,7 +100,7 @@ std::string flag_letters(const PointMarks& m) {
   if (m.count(WarningKind::noisy) > 0) flags += 'N';
   if (m.count(WarningKind::oversubscribed) > 0) flags += 'O';
   if (m.count(WarningKind::reference) > 0) flags += 'R';
-  if (m.count(WarningKind::sequence_limit) + m.count(WarningKind::saturated) + m.count(WarningKind::other) > 0) {
+  if (m.count(WarningKind::sequence_limit) + m.count(WarningKind::saturated) > 0) {
     flags += 'W';
   }
   return flags;

@@ -1,6 +1,6 @@
 // The marks the console puts on a point: the kinds of warning it carries
-// (from its warnings as written, so the console and the results file never
-// disagree), each with the figure that says how bad it was, and the one mark
+// (by the warnings' kinds: the same warnings the results file writes as
+// sentences, so the console and the file never disagree), each with the figure that says how bad it was, and the one mark
 // that needs the whole sweep: a collapse, a point far below the same queue's
 // other shapes.
 #pragma once
@@ -42,7 +42,8 @@ std::vector<PointMarks> point_marks(const std::vector<PointResult>& points);
 
 // The flags column: one letter a mark, in a fixed order ("XBSNO"), "" for none.
 // X collapse, B backlog (unbalanced window), S starved, N noisy,
-// O oversubscribed, R reference ceiling, W any other warning.
+// O oversubscribed, R reference ceiling, W any other warning (a sequence
+// limit, a saturated rate: the kinds without a letter of their own).
 std::string flag_letters(const PointMarks& marks);
 
 }  // namespace qb

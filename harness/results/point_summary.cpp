@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <vector>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/counters/totals.hpp"
@@ -28,10 +27,7 @@ void finalize_point(PointResult& point) {
   for (const auto& rep : point.repetitions) {
     if (rep.status == RepStatus::failed) point.status = PointStatus::failed;
     if (rep.status == RepStatus::invalid && point.status == PointStatus::ok) point.status = PointStatus::invalid;
-    for (const auto& w : rep.warnings) {
-      auto tagged = fmt::format("rep {}: {}", rep.repetition + 1, w);
-      point.warnings.push_back(std::move(tagged));
-    }
+    for (const auto& w : rep.warnings) point.warnings.push_back(w.of_repetition(rep.repetition));
   }
   if (point.repetitions.empty()) {
     point.status = PointStatus::not_run;
@@ -60,18 +56,15 @@ void finalize_point(PointResult& point) {
     for (const auto& rep : point.repetitions) metrics.push_back(&rep.workload_metrics);
     point.workload_metrics = workload::aggregate_workload_metrics(metrics);
     if (point.workload_metrics.value("saturated", false)) {
-      point.warnings.push_back(fmt::format("{}: achieved rate under 99% of the target in some repetition",
-                                           warning_phrase(WarningKind::saturated)));
+      point.warnings.push_back(Warning::saturated_rate());
     }
   }
   point.counters = counters_json(totals, items);
   if (point.aggregate->cv > 0.05) {
-    point.warnings.push_back(fmt::format("{}: coefficient of variation {:.1f}% > 5%", warning_phrase(WarningKind::noisy),
-                                         100 * point.aggregate->cv));
+    point.warnings.push_back(Warning::noisy_repetitions(100 * point.aggregate->cv));
   }
   if (!point.repetitions.empty() && point.repetitions.front().oversubscribed) {
-    point.warnings.push_back(fmt::format("{}: more worker threads than usable CPUs",
-                                         warning_phrase(WarningKind::oversubscribed)));
+    point.warnings.push_back(Warning::oversubscribed_cpus());
   }
 }
 

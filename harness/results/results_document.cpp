@@ -132,7 +132,7 @@ nlohmann::ordered_json reorder(const json& obj, std::initializer_list<const char
 std::string run_text(const json& run) {
   const auto ordered = run.is_object() ? reorder(run, {"id", "status", "skip_reason", "traits", "reference", "params",
                                                        "workload", "aggregate", "workload_metrics", "warnings",
-                                                       "latency", "counters", "pingpong", "repetitions"})
+                                                       "warning_details", "latency", "counters", "pingpong", "repetitions"})
                                        : nlohmann::ordered_json(run);
   // Invalid UTF-8 (a byte in the command line, say) becomes U+FFFD rather
   // than losing the whole sweep.

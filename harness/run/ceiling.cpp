@@ -5,7 +5,6 @@
 #include <chrono>
 #include <thread>
 
-#include <fmt/format.h>
 
 #include "harness/machine/topology.hpp"
 #include "harness/model/warnings.hpp"
@@ -110,8 +109,7 @@ RepResult run_ceiling(CeilingOp op, const PointParams& params, const std::vector
   }
   rep.item_bytes = 0;
   rep.latency = nlohmann::json{{"mode", "off"}};
-  rep.warnings.push_back(fmt::format("{} ({}): nothing is moved, so nothing is validated",
-                                     warning_phrase(WarningKind::reference), op == CeilingOp::faa ? "fetch-add" : "compare-and-swap"));
+  rep.warnings.push_back(Warning::reference_ceiling(op));
   return rep;
 }
 

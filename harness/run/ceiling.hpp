@@ -15,10 +15,9 @@
 
 #include "harness/measure/clock.hpp"
 #include "harness/model/run_types.hpp"
+#include "harness/model/warnings.hpp"  // CeilingOp
 
 namespace qb {
-
-enum class CeilingOp { faa, cas };
 
 inline constexpr QueueTraits kFaaCeilingTraits{.name = "faa_ceiling",
                                                .bounded = false,

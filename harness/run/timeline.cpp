@@ -12,7 +12,7 @@ namespace qb::detail {
 namespace {
 
 // Marks each thread whose window count is under 10% of its role's fair share.
-void add_threads(RepResult& rep, const std::vector<Worker>& workers, const char* role,
+void add_threads(RepResult& rep, const std::vector<Worker>& workers, ThreadRole role,
                  const std::vector<int>& cpus, std::size_t first_cpu) {
   std::uint64_t role_total = 0;
   for (const auto& w : workers) role_total += w.at_stop - w.at_start;
@@ -20,16 +20,15 @@ void add_threads(RepResult& rep, const std::vector<Worker>& workers, const char*
   for (std::size_t i = 0; i < workers.size(); ++i) {
     const Worker& w = workers[i];
     ThreadStats t;
-    t.role = role;
+    t.role = to_string(role);
     t.index = static_cast<int>(i);
     t.cpu = cpus[first_cpu + i];
     t.items = w.at_stop - w.at_start;
     t.failed_ops = w.failed_at_stop - w.failed_at_start;
     t.starved = workers.size() > 1 && static_cast<double>(t.items) < 0.1 * fair;
-    if (t.starved) rep.warnings.push_back(fmt::format("{} {} {}: {} items, fair share {:.0f}", warning_phrase(WarningKind::starved), role, i,
-                                                     t.items, fair));
-    if (!w.error.empty()) rep.failure += fmt::format("{} {} threw: {}; ", role, i, w.error);
-    if (w.hit_limit) rep.warnings.push_back(fmt::format("{} {} {} and stopped early", role, i, warning_phrase(WarningKind::sequence_limit)));
+    if (t.starved) rep.warnings.push_back(Warning::starved_thread(role, t.index, t.items, fair));
+    if (!w.error.empty()) rep.failure += fmt::format("{} {} threw: {}; ", to_string(role), i, w.error);
+    if (w.hit_limit) rep.warnings.push_back(Warning::sequence_limit_hit(role, t.index));
     rep.threads.push_back(t);
   }
 }
@@ -44,8 +43,8 @@ RepResult summarize_repetition(const QueueTraits& traits,
                                std::uint64_t left_over) {
   RepResult rep;
   rep.cpu_map = cpus;
-  add_threads(rep, producers, "producer", cpus, 0);
-  add_threads(rep, consumers, "consumer", cpus, producers.size());
+  add_threads(rep, producers, ThreadRole::producer, cpus, 0);
+  add_threads(rep, consumers, ThreadRole::consumer, cpus, producers.size());
 
   auto first_start = SteadyClock::time_point::max();
   auto last_stop = SteadyClock::time_point::min();
@@ -68,8 +67,7 @@ RepResult summarize_repetition(const QueueTraits& traits,
     rep.backlog_ratio = static_cast<double>(pushed_in_window) / static_cast<double>(popped_in_window);
   }
   if (more > rep.items + rep.items / 10) {
-    rep.warnings.push_back(fmt::format("{}: {} pushed, {} popped; counted {}", warning_phrase(WarningKind::unbalanced), pushed_in_window,
-                                       popped_in_window, rep.items));
+    rep.warnings.push_back(Warning::unbalanced_window(pushed_in_window, popped_in_window, rep.items));
   }
 
   Validation& v = rep.validation;
