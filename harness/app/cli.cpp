@@ -18,9 +18,6 @@ namespace qb {
 
 namespace {
 
-// A sanity bound on consumer threads (producers are bounded by the item tag).
-constexpr int kMaxConsumers = 4096;
-
 std::vector<std::string_view> split(std::string_view text, char sep) {
   std::vector<std::string_view> parts;
   for (std::size_t start = 0;;) {
@@ -110,52 +107,12 @@ CommandLine::CommandLine() {
   run->add_option("--scenario,-s", scenario,
                   "A scenario file (scenarios/*.json); the options below override its fields");
   run->add_option("--plugin", plugins, std::string(plugin_help) + "; a scenario's \"plugins\" load too");
-  run->add_option("--queue,-q", queues,
-                  "Queues (see 'qbench list'): a comma list of names, globs (xenium_*, *_ring, all) and exclusions "
-                  "(-NAME, -GLOB), applied left to right; a list that starts with an exclusion starts from all "
-                  "(--queue=-ck_ring_mpmc: '=' when it starts with '-'). Queues run in the order the list adds "
-                  "them, a glob's in 'qbench list' order; a name or glob matching no queue is an error")
-      ->capture_default_str();
-  run->add_option("--producers,-p", producers, "Producer counts: a list and/or ranges, e.g. 1,2,4-8")->capture_default_str();
-  run->add_option("--consumers,-c", consumers, "Consumer counts, same form")->capture_default_str();
-  run->add_option("--shapes", shapes,
-                  "Producer x consumer pairs to run, e.g. 1x1,4x4,8x1, instead of every --producers count with every --consumers count");
-  run->add_option("--duration,-d", duration, "Measured window per repetition (ns/us/ms/s/m)")->capture_default_str();
-  run->add_option("--items", items, "Fixed-count runs: items pushed in the window, in total (overrides --duration)");
-  run->add_option("--items-per-producer", items_per_producer,
-                  "Fixed-count runs of this many items per producer (overrides --duration and --items)");
-  run->add_option("--warmup", warmup, "Warm-up before each window; not measured")->capture_default_str();
-  run->add_option("--repetitions,-r", repetitions, "Repetitions per point (1 to 1000), interleaved across points")
-      ->capture_default_str();
-  run->add_option("--capacity", capacity_text, "Queue capacity (default: 1024, or what 'qbench list' shows, where a queue needs one; else the queue's own)");
-  run->add_option("--placement", placement, "Thread pinning: compact, scatter or none")->capture_default_str();
-  run->add_option("--payload-bytes", payload_bytes, "Item size in bytes: 8, 64 or 256")->capture_default_str();
-  run->add_option("--seed", seed, "Seed, recorded with the results for workloads that draw random numbers")->capture_default_str();
-  run->add_option("--timeout", timeout, "Per-repetition limit before the child is killed (default: 5 x (warmup + duration) + 30s)")->capture_default_str();
-  run->add_option("--latency", latency,
-                  "Latency recording: off, e2e (push-to-pop time of a sample of items, joined after the run), "
-                  "ops (time 1 in N try_push/try_pop), all")
-      ->capture_default_str();
-  run->add_option("--latency-sample-period", latency_sample_period,
-                  "e2e: sample about 1 in N items (1 to 2^30), chosen by a hash of (producer, sequence)")
-      ->capture_default_str();
-  run->add_option("--payload-check", payload_check,
-                  "Bytes past the tag: all (every item checked; a mismatch makes the run invalid) or off "
-                  "(to measure what the check costs)")
-      ->capture_default_str();
-  run->add_option("--op-sample-period", op_sample_period, "ops: time one operation in this many (1 to 2^20)")
-      ->capture_default_str();
-  run->add_option("--counters", counters, "perf_event counters: default (the ten generic events), none, or a comma list of generic events (cycles, "
-                  "instructions, cache-references, cache-misses, L1-dcache-load-misses, LLC-load-misses, task-clock, "
-                  "context-switches, cpu-migrations, page-faults) and native PMU events as libpfm4 names them (MEM_LOAD_RETIRED.L3_MISS, "
-                  "r003c); one this machine cannot count gets a status and libpfm4's reason, not an error")
-      ->capture_default_str();
-  run->add_option("--wait", wait,
-                  "How threads wait on a full or empty queue: spin (try_*; one PAUSE a try when each thread has a CPU, "
-                  "else backing off to yields), pause or backoff (that policy whatever the placement, to measure "
-                  "what waiting costs), or block (the queue's own push/pop with a timeout; queues without one are "
-                  "skipped)")
-      ->capture_default_str();
+  // The option table's, in its order: the flag, its help and its default.
+  for (const Option& o : options()) {
+    const std::string names = o.alias.empty() ? std::string(o.flag) : fmt::format("{},{}", o.flag, o.alias);
+    auto* added = run->add_option(names, run_options[option_index(o.id)], o.help);
+    if (o.default_text) added->default_str(*o.default_text);
+  }
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
   run->add_flag("--wide", command.wide, "Print every column of the table (ns/item, min and max items/s, reps) and the skipped points, uncut");
@@ -237,157 +194,7 @@ void CommandLine::finish() {
     }
     return;
   }
-  if (command.kind != Command::Kind::run) return;
-  SweepRequest& s = command.sweep;
-  PointParams& b = s.base;
-  if (!scenario.empty()) apply_scenario();
-  // What the command line gave overrides the file (apply_scenario left it).
-  const auto given = [&](const char* option) { return run_->count(option) > 0; };
-  if (given("--items")) b.items = parse_count("--items", items, 1, kMaxItems);
-  if (given("--items-per-producer")) {
-    s.items_per_producer = parse_count("--items-per-producer", items_per_producer, 1, kMaxItems);
-  }
-  if (given("--repetitions")) {
-    s.repetitions = static_cast<int>(parse_count("--repetitions", repetitions, 1, kMaxRepetitions));
-  }
-  if (given("--capacity")) capacity = parse_count("--capacity", capacity_text, 0, kMaxCapacity);
-  if (given("--payload-bytes")) {
-    b.payload_bytes = static_cast<int>(parse_count("--payload-bytes", payload_bytes, 1, kMaxSmallCount));
-  }
-  if (given("--seed")) b.seed = parse_count("--seed", seed, 0, kMaxSeed);
-  if (given("--latency-sample-period")) {
-    b.latency_sample_period =
-        parse_count("--latency-sample-period", latency_sample_period, 1, kMaxLatencySamplePeriod);
-  }
-  if (given("--op-sample-period")) {
-    b.op_sample_period =
-        static_cast<std::uint32_t>(parse_count("--op-sample-period", op_sample_period, 1, kMaxOpSamplePeriod));
-  }
-  s.queues = parse_queue_names(queues);
-  if (!shapes.empty()) {
-    if (run_->count("--producers") > 0 || run_->count("--consumers") > 0) {
-      throw UsageError(fmt::format("--shapes: '{}' cannot be given with --producers or --consumers", shapes));
-    }
-    s.shapes = parse_shapes(label("--shapes"), shapes, static_cast<int>(kMaxProducers) - 1, kMaxConsumers);
-  } else {
-    s.producers = parse_counts(label("--producers"), producers, static_cast<int>(kMaxProducers) - 1);
-    s.consumers = parse_counts(label("--consumers"), consumers, kMaxConsumers);
-  }
-  b.duration = parse_duration(label("--duration"), duration);
-  if (s.items_per_producer > 0) b.items = 0;  // set per point
-  if (b.duration.count() == 0 && b.items == 0 && s.items_per_producer == 0) throw UsageError(fmt::format("{}: '{}' is zero", label("--duration"), duration));
-  b.warmup = parse_duration(label("--warmup"), warmup);
-  const auto per_rep = b.warmup + (b.items > 0 || s.items_per_producer > 0 ? std::chrono::nanoseconds(std::chrono::seconds(10)) : b.duration);
-  b.timeout = timeout == "auto" ? 5 * per_rep + std::chrono::seconds(30) : parse_duration(label("--timeout"), timeout);
-  if (b.timeout.count() == 0) throw UsageError("--timeout: '0' is zero");
-  const auto pl = parse_placement(placement);
-  if (!pl) throw UsageError(fmt::format("{}: '{}' is not one of compact, scatter, none", label("--placement"), placement));
-  b.placement = *pl;
-  if (std::find(kPayloadSizes.begin(), kPayloadSizes.end(), b.payload_bytes) == kPayloadSizes.end()) {
-    throw UsageError(fmt::format("{}: '{}' is not offered (8, 64 or 256)", label("--payload-bytes"), b.payload_bytes));
-  }
-  const auto wait_mode = parse_wait_mode(wait);
-  if (!wait_mode) {
-    throw UsageError(fmt::format("{}: '{}' is not spin, pause, backoff or block", label("--wait"), wait));
-  }
-  b.wait = *wait_mode;
-  const auto check = parse_payload_check(payload_check);
-  if (!check) {
-    throw UsageError(fmt::format("{}: '{}' is not all or off", label("--payload-check"), payload_check));
-  }
-  b.payload_check = *check;
-  const auto latency_mode = parse_latency_mode(latency);
-  if (!latency_mode) {
-    throw UsageError(fmt::format("{}: '{}' is not one of off, e2e, ops, all", label("--latency"), latency));
-  }
-  b.latency = *latency_mode;
-  std::string counters_error;
-  const auto selection = parse_counter_selection(counters, &counters_error);
-  if (!selection) throw UsageError(label("--counters") == "--counters" ? counters_error : label("--counters") + ": " + counters_error);
-  for (const auto& w : s.workloads) {
-    if (w.kind == WorkloadKind::throughput || w.kind == WorkloadKind::pingpong) continue;
-    if (b.payload_bytes != 8) {
-      throw UsageError(fmt::format("{}: '{}': a {} workload moves 8-byte items; use 8", label("--payload-bytes"),
-                                   b.payload_bytes, to_string(w.kind)));
-    }
-    if (wants_ops(b.latency)) {
-      throw UsageError(fmt::format("{}: '{}': a {} workload records e2e latency only (off or e2e)", label("--latency"),
-                                   to_string(b.latency), to_string(w.kind)));
-    }
-  }
-  if (b.elastic.set) {
-    bool any = false;
-    for (const auto& name : s.queues) any = any || find_queue(name)->takes_elastic_config;
-    if (!any) throw UsageError(fmt::format("{}: elastic: none of the queues ({}) takes an elastic config", scenario, queues));
-  }
-  b.counters = *selection;
-  s.capacity = capacity;
-  for (const auto& name : s.queues) {
-    const QueueEntry* e = find_queue(name);
-    const std::size_t cap = capacity.value_or(e->default_capacity);
-    if (cap == 0 && e->traits.capacity_required) {
-      throw UsageError(fmt::format("{}: '0' is not allowed for {} (it needs a capacity)", label("--capacity"), name));
-    }
-    const auto item_bytes = static_cast<std::size_t>(b.payload_bytes);
-    if (const auto problem = capacity_problem(*e, cap, item_bytes); !problem.empty()) {
-      throw UsageError(fmt::format("{}: '{}' is not allowed for {}: {}", label("--capacity"), cap, name, problem));
-    }
-  }
-}
-
-std::string CommandLine::label(const std::string& option) const {
-  const auto it = from_scenario_.find(option);
-  return it == from_scenario_.end() ? option : it->second;
-}
-
-void CommandLine::apply_scenario() {
-  const Scenario sc = load_scenario(scenario);
-  for (const auto& path : sc.plugins) load_plugin(path, fmt::format("{}: plugins", scenario));
-  SweepRequest& s = command.sweep;
-  PointParams& b = s.base;
-  auto given = [&](const char* option) { return run_->count(option) > 0; };
-  // Takes the file's value for `option` unless the command line gave one.
-  auto take = [&](const char* option, const char* key, auto& field, const auto& value) {
-    if (given(option) || !value) return;
-    field = *value;
-    from_scenario_[option] = fmt::format("{}: {}", scenario, key);
-  };
-  take("--queue", "queues", queues, sc.queues);
-  // --producers or --consumers on the command line replaces the file's
-  // shapes; --shapes replaces its producers and consumers.
-  if (!given("--producers") && !given("--consumers")) take("--shapes", "shapes", shapes, sc.shapes);
-  if (!given("--shapes")) {
-    take("--producers", "producers", producers, sc.producers);
-    take("--consumers", "consumers", consumers, sc.consumers);
-  }
-  take("--warmup", "warmup", warmup, sc.warmup);
-  take("--timeout", "timeout", timeout, sc.timeout);
-  take("--placement", "placement", placement, sc.placement);
-  take("--latency", "latency", latency, sc.latency);
-  take("--counters", "counters", counters, sc.counters);
-  take("--wait", "wait", wait, sc.wait);
-  take("--repetitions", "repetitions", s.repetitions, sc.repetitions);
-  take("--payload-bytes", "payload_bytes", b.payload_bytes, sc.payload_bytes);
-  take("--seed", "seed", b.seed, sc.seed);
-  take("--op-sample-period", "op_sample_period", b.op_sample_period, sc.op_sample_period);
-  take("--latency-sample-period", "latency_sample_period", b.latency_sample_period, sc.latency_sample_period);
-  take("--payload-check", "payload_check", payload_check, sc.payload_check);
-  if (!given("--capacity") && sc.capacity) {
-    capacity = sc.capacity;
-    from_scenario_["--capacity"] = fmt::format("{}: capacity", scenario);
-  }
-  // --duration or --items on the command line replaces whichever the file gives.
-  // --duration, --items or --items-per-producer on the command line replaces
-  // whichever of them the file gives.
-  if (!given("--duration") && !given("--items") && !given("--items-per-producer")) {
-    take("--duration", "duration", duration, sc.duration);
-    take("--items", "items", b.items, sc.items);
-    take("--items-per-producer", "items_per_producer", s.items_per_producer, sc.items_per_producer);
-  }
-  b.elastic = sc.elastic;
-  s.workloads = sc.workloads;
-  s.id_prefix = sc.info.name;
-  command.scenario = sc.info;
+  if (command.kind == Command::Kind::run) finish_run();
 }
 
 }  // namespace qb

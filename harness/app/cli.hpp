@@ -3,6 +3,7 @@
 // and the value.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "harness/check/check_command.hpp"
 #include "harness/console/formats.hpp"
 #include "harness/model/numbers.hpp"
+#include "harness/model/options.hpp"
 #include "harness/model/usage_error.hpp"
 #include "harness/sweep/scenario.hpp"
 #include "harness/sweep/sweep.hpp"
@@ -50,17 +52,12 @@ struct Command {
 struct CommandLine {
   CLI::App app{"qbench: run concurrent queues through producer/consumer sweeps and validate every run"};
   Command command;
-  // Raw strings, checked by finish().
-  std::string queues = "all", producers = "1", consumers = "1", shapes;
-  std::string duration = "1s", warmup = "200ms", timeout = "auto", placement = "compact";
-  std::string latency = "e2e", payload_check = "all", counters = "default", wait = "spin";
-  // Numbers as typed, parsed by finish() in the grammar and bounds that
-  // scenario files use (numbers.hpp), so a negative never wraps and a zero
-  // that means nothing is refused. Empty: not given.
-  std::string items, items_per_producer, repetitions = "5", capacity_text, payload_bytes = "8", seed = "1";
-  std::string latency_sample_period = std::to_string(kDefaultLatencySamplePeriod), op_sample_period = "64";
-  std::string pp_round_trips = "100000", pp_warmup_trips = "10000";
+  // Raw strings, checked by finish(). run's options are the option table's
+  // (model/options.hpp): what the command line gave, by option_index(Opt).
+  std::array<std::string, kOptionCount> run_options;
   std::optional<std::size_t> capacity;
+  std::string capacity_text;                 // pingpong's --capacity
+  std::string pp_round_trips = "100000", pp_warmup_trips = "10000";
   std::string out;
   std::string pp_queue = "sequence_ring", pp_cpus, pp_timeout = "120s";
   std::string scenario;
@@ -72,8 +69,14 @@ struct CommandLine {
   void finish();  // throws UsageError
 
  private:
-  // Fills what the command line left unset from the scenario file.
+  // Reads the scenario file: its options' values where the command line
+  // left them unset, and what only a file gives (workloads, elastic).
   void apply_scenario();
+  void finish_run();
+  // Each option's text: the command line's, the scenario file's, or the
+  // default (nullopt: none of them).
+  std::optional<std::string> option_text(Opt id) const;
+  bool given(Opt id) const;
   // How an error names the value of `option`: the option itself, or the
   // scenario file and key it came from.
   std::string label(const std::string& option) const;
@@ -83,6 +86,7 @@ struct CommandLine {
   CLI::App* pingpong_ = nullptr;
   CLI::App* check_ = nullptr;
   std::map<std::string, std::string> from_scenario_;  // option -> "FILE: key"
+  std::array<std::optional<std::string>, kOptionCount> from_file_;  // the scenario file's texts
 };
 
 // "1x1,4x4,8x1" -> {(1,1), (4,4), (8,1)}: producers x consumers, each in

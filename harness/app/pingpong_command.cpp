@@ -48,6 +48,9 @@ int pingpong_command(const PingpongRequest& request, const std::optional<std::fi
   point.params.consumers = 1;
   point.params.capacity = request.capacity.value_or(entry->default_capacity);
   point.params.timeout = request.timeout;
+  // Unused (a ping-pong warms up by --warmup-trips), and what pingpong files
+  // have always held.
+  point.params.warmup = std::chrono::milliseconds(100);
   point.params.latency = LatencyMode::off;
   point.params.counters = none_counter_selection();
   point.params.workload.kind = WorkloadKind::pingpong;

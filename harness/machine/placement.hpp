@@ -3,12 +3,16 @@
 // scatter: one thread per core first, round-robin over packages.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string_view>
 
 namespace qb {
 
 enum class Placement { none, compact, scatter };
+
+// Every placement, in the order --help and error messages name them.
+inline constexpr std::array kPlacements{Placement::compact, Placement::scatter, Placement::none};
 
 constexpr std::string_view to_string(Placement p) {
   switch (p) {
@@ -20,7 +24,7 @@ constexpr std::string_view to_string(Placement p) {
 }
 
 constexpr std::optional<Placement> parse_placement(std::string_view name) {
-  for (Placement p : {Placement::none, Placement::compact, Placement::scatter}) {
+  for (Placement p : kPlacements) {
     if (name == to_string(p)) return p;
   }
   return std::nullopt;

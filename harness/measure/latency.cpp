@@ -29,7 +29,7 @@ std::string_view to_string(LatencyMode m) {
 }
 
 std::optional<LatencyMode> parse_latency_mode(std::string_view text) {
-  for (auto m : {LatencyMode::off, LatencyMode::e2e, LatencyMode::ops, LatencyMode::all}) {
+  for (auto m : kLatencyModes) {
     if (text == to_string(m)) return m;
   }
   return std::nullopt;

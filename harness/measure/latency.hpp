@@ -5,6 +5,7 @@
 // is shared while a run is measuring.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,8 @@
 namespace qb {
 
 enum class LatencyMode { off, e2e, ops, all };
+
+inline constexpr std::array kLatencyModes{LatencyMode::off, LatencyMode::e2e, LatencyMode::ops, LatencyMode::all};
 
 std::string_view to_string(LatencyMode m);
 std::optional<LatencyMode> parse_latency_mode(std::string_view text);

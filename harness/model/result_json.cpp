@@ -171,6 +171,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/model/options.hpp"
+
 namespace qb {
 
 using nlohmann::json;
@@ -188,21 +190,6 @@ void read_key(const json& j, const char* key, double& field) {
   field = v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
 }
 
-void read_key(const json& j, const char* key, std::chrono::nanoseconds& field) {
-  field = std::chrono::nanoseconds(j.at(key).get<std::chrono::nanoseconds::rep>());
-}
-
-void read_key(const json& j, const char* key, Placement& field) {
-  const auto name = j.at(key).get<std::string>();
-  for (Placement p : {Placement::none, Placement::compact, Placement::scatter}) {
-    if (to_string(p) == name) {
-      field = p;
-      return;
-    }
-  }
-  throw std::invalid_argument(fmt::format("{}: unknown placement '{}'", key, name));
-}
-
 // The enums below: `parse` maps the text to one, or nullopt; a value it does
 // not know throws, naming the key, what the value should be and the value.
 template <class Enum, class Parse>
@@ -213,27 +200,8 @@ void read_enum(const json& j, const char* key, Enum& field, Parse parse, const c
   field = *value;
 }
 
-void read_key(const json& j, const char* key, LatencyMode& field) {
-  read_enum(j, key, field, parse_latency_mode, "latency mode");
-}
-
-void read_key(const json& j, const char* key, PayloadCheck& field) {
-  read_enum(j, key, field, parse_payload_check, "payload check");
-}
-
-void read_key(const json& j, const char* key, WaitMode& field) {
-  read_enum(j, key, field, parse_wait_mode, "wait mode");
-}
-
 void read_key(const json& j, const char* key, RepStatus& field) {
   read_enum(j, key, field, parse_rep_status, "repetition status");
-}
-
-void read_key(const json& j, const char* key, CounterSelection& field) {
-  std::string error;
-  auto selection = parse_counter_selection(j.at(key).get<std::string>(), &error);
-  if (!selection) throw std::invalid_argument(fmt::format("{}: {}", key, error));
-  field = std::move(*selection);
 }
 
 void read_keys(const json&) {}
@@ -247,15 +215,13 @@ void read_keys(const json& j, const char* key, T& field, Rest&... rest) {
 
 }  // namespace
 
+// The params are the option table's (options.hpp): one key per option that
+// a point holds, then the elastic config.
 void to_json(json& j, const PointParams& p) {
-  j = json{{"queue", p.queue}, {"producers", p.producers}, {"consumers", p.consumers},
-           {"capacity", p.capacity}, {"payload_bytes", p.payload_bytes}, {"items", p.items},
-           {"duration_ns", p.duration.count()}, {"warmup_ns", p.warmup.count()},
-           {"placement", to_string(p.placement)}, {"seed", p.seed},
-           {"timeout_ns", p.timeout.count()}, {"latency", to_string(p.latency)},
-           {"op_sample_period", p.op_sample_period}, {"latency_sample_period", p.latency_sample_period},
-           {"payload_check", to_string(p.payload_check)}, {"counters", p.counters.spec},
-           {"wait", to_string(p.wait)}};
+  j = json::object();
+  for (const Option& o : options()) {
+    if (!o.param.empty()) j[std::string(o.param)] = option_param(p, o);
+  }
   if (p.elastic.set) {
     j["elastic"] = {{"initial_capacity", p.elastic.initial_capacity}, {"min_capacity", p.elastic.min_capacity},
                     {"max_capacity", p.elastic.max_capacity}, {"growth_factor", p.elastic.growth_factor},
@@ -264,14 +230,9 @@ void to_json(json& j, const PointParams& p) {
 }
 
 void from_json(const json& j, PointParams& p) {
-  read_keys(j, "queue", p.queue, "producers", p.producers, "consumers", p.consumers,
-            "capacity", p.capacity, "payload_bytes", p.payload_bytes, "items", p.items,
-            "duration_ns", p.duration, "warmup_ns", p.warmup, "placement", p.placement,
-            "seed", p.seed, "timeout_ns", p.timeout, "latency", p.latency,
-            "op_sample_period", p.op_sample_period, "counters", p.counters);
-  p.latency_sample_period = j.value("latency_sample_period", p.latency_sample_period);
-  if (j.contains("payload_check")) read_key(j, "payload_check", p.payload_check);
-  if (j.contains("wait")) read_key(j, "wait", p.wait);
+  for (const Option& o : options()) {
+    if (!o.param.empty()) read_option_param(j, o, p);
+  }
   p.elastic = ElasticParams{};
   if (j.contains("elastic")) {
     const json& e = j.at("elastic");

@@ -4,6 +4,7 @@
 // results become JSON. Nothing here knows how it is produced or printed.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "harness/machine/placement.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/measure/latency_sample.hpp"
+#include "harness/model/option_ids.hpp"
 #include "harness/model/wait_mode.hpp"
 #include "harness/model/warnings.hpp"
 #include "harness/model/workload.hpp"
@@ -28,6 +30,8 @@ namespace qb {
 // (to measure what the check costs).
 enum class PayloadCheck { all, off };
 
+inline constexpr std::array kPayloadChecks{PayloadCheck::all, PayloadCheck::off};
+
 constexpr std::string_view to_string(PayloadCheck c) {
   switch (c) {
     case PayloadCheck::all: return "all";
@@ -37,7 +41,7 @@ constexpr std::string_view to_string(PayloadCheck c) {
 }
 
 constexpr std::optional<PayloadCheck> parse_payload_check(std::string_view text) {
-  for (auto c : {PayloadCheck::all, PayloadCheck::off}) {
+  for (auto c : kPayloadChecks) {
     if (text == to_string(c)) return c;
   }
   return std::nullopt;
@@ -55,25 +59,26 @@ struct ElasticParams {
 };
 
 // One point of a sweep: a queue and a thread shape, with everything that
-// decides what the run does.
+// decides what the run does. The options' defaults are the option table's
+// (model/options.hpp), the command line's: what a user sees is what a test gets.
 struct PointParams {
   std::string queue;
-  int producers = 1;
-  int consumers = 1;
-  std::size_t capacity = 0;          // 0: the queue's default (bounded queues get one in the CLI)
-  int payload_bytes = 8;             // 8, 64 or 256
-  std::uint64_t items = 0;           // > 0: fixed-count run of this many items in total
-  std::chrono::nanoseconds duration{std::chrono::seconds(1)};  // used when items == 0
-  std::chrono::nanoseconds warmup{std::chrono::milliseconds(100)};
-  Placement placement = Placement::compact;
-  std::uint64_t seed = 1;
-  std::chrono::nanoseconds timeout{std::chrono::seconds(60)};
-  LatencyMode latency = LatencyMode::e2e;  // off, e2e, ops or all (harness/measure/latency.hpp)
-  std::uint64_t latency_sample_period = kDefaultLatencySamplePeriod;  // e2e: 1 in N items sampled
-  PayloadCheck payload_check = PayloadCheck::all;
-  std::uint32_t op_sample_period = 64;  // ops: time one try_push / try_pop in this many
-  CounterSelection counters = default_counter_selection();  // default, none or a list (harness/counters/counters.hpp)
-  WaitMode wait = WaitMode::spin;     // spin: try_*, waiting by placement (harness/run/wait.hpp); pause or
+  int producers = option_default<int>(Opt::producers);
+  int consumers = option_default<int>(Opt::consumers);
+  std::size_t capacity = option_default<std::size_t>(Opt::capacity);  // 0: the queue's default (bounded queues get one in the CLI)
+  int payload_bytes = option_default<int>(Opt::payload_bytes);        // 8, 64 or 256
+  std::uint64_t items = option_default<std::uint64_t>(Opt::items);    // > 0: fixed-count run of this many items in total
+  std::chrono::nanoseconds duration = option_default<std::chrono::nanoseconds>(Opt::duration);  // used when items == 0
+  std::chrono::nanoseconds warmup = option_default<std::chrono::nanoseconds>(Opt::warmup);
+  Placement placement = option_default<Placement>(Opt::placement);
+  std::uint64_t seed = option_default<std::uint64_t>(Opt::seed);
+  std::chrono::nanoseconds timeout = option_default<std::chrono::nanoseconds>(Opt::timeout);  // auto: auto_timeout()
+  LatencyMode latency = option_default<LatencyMode>(Opt::latency);  // off, e2e, ops or all (harness/measure/latency.hpp)
+  std::uint64_t latency_sample_period = option_default<std::uint64_t>(Opt::latency_sample_period);  // e2e: 1 in N items sampled
+  PayloadCheck payload_check = option_default<PayloadCheck>(Opt::payload_check);
+  std::uint32_t op_sample_period = option_default<std::uint32_t>(Opt::op_sample_period);  // ops: time one try_push / try_pop in this many
+  CounterSelection counters = option_default<CounterSelection>(Opt::counters);  // default, none or a list (harness/counters/counters.hpp)
+  WaitMode wait = option_default<WaitMode>(Opt::wait);  // spin: try_*, waiting by placement (harness/run/wait.hpp); pause or
                                       // backoff: that policy always; block: the queue's push/pop with a timeout
   ElasticParams elastic;
   WorkloadParams workload;            // throughput unless a scenario says otherwise

@@ -3,6 +3,7 @@
 // waiting itself is harness/run/wait.hpp.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -24,6 +25,8 @@ constexpr std::string_view to_string(WaitPolicy p) {
 // (block only where the workload's steps can block; else as spin).
 enum class WaitMode { spin, pause, backoff, block };
 
+inline constexpr std::array kWaitModes{WaitMode::spin, WaitMode::pause, WaitMode::backoff, WaitMode::block};
+
 constexpr std::string_view to_string(WaitMode m) {
   switch (m) {
     case WaitMode::spin: return "spin";
@@ -35,7 +38,7 @@ constexpr std::string_view to_string(WaitMode m) {
 }
 
 constexpr std::optional<WaitMode> parse_wait_mode(std::string_view text) {
-  for (auto m : {WaitMode::spin, WaitMode::pause, WaitMode::backoff, WaitMode::block}) {
+  for (auto m : kWaitModes) {
     if (text == to_string(m)) return m;
   }
   return std::nullopt;

@@ -39,13 +39,18 @@ class Reader {
     throw UsageError(fmt::format("{}: {}: {}", file_, path, why));
   }
 
-  void only_keys(const json& obj, std::string_view path, std::initializer_list<std::string_view> allowed,
-                 std::string_view where) const {
+  template <class Keys>
+  void only_keys(const json& obj, std::string_view path, const Keys& allowed, std::string_view where) const {
     for (const auto& [key, value] : obj.items()) {
       bool known = false;
       for (auto a : allowed) known = known || a == key;
       if (!known) fail(join(path, key), fmt::format("unknown key {}", where));
     }
+  }
+
+  void only_keys(const json& obj, std::string_view path, std::initializer_list<std::string_view> allowed,
+                 std::string_view where) const {
+    only_keys<std::initializer_list<std::string_view>>(obj, path, allowed, where);
   }
 
   const json& object(const json& v, std::string_view path) const {
@@ -76,14 +81,14 @@ class Reader {
   }
 
   // int | [int] | "1,2,4-8" -> command-line text
-  std::string counts(const json& v, std::string_view path) const {
+  std::string counts(const json& v, std::string_view path, std::uint64_t min, std::uint64_t max) const {
     if (v.is_string()) return v.get<std::string>();
-    if (v.is_number_integer()) return std::to_string(count(v, path, 1, kMaxSmallCount));
+    if (v.is_number_integer()) return std::to_string(count(v, path, min, max));
     if (v.is_array() && !v.empty()) {
       std::string text;
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i > 0) text += ',';
-        text += std::to_string(count(v[i], fmt::format("{}[{}]", path, i), 1, kMaxSmallCount));
+        text += std::to_string(count(v[i], fmt::format("{}[{}]", path, i), min, max));
       }
       return text;
     }
@@ -112,6 +117,44 @@ class Reader {
 // The command line's duration grammar (cli.cpp), its errors naming the file and key.
 std::chrono::nanoseconds to_ns(const Reader& r, const json& v, std::string_view path) {
   return parse_duration(r.where(path), r.duration(v, path));
+}
+
+// A list of strings, as one comma list of command-line text.
+std::string string_list(const Reader& r, const json& v, std::string_view key) {
+  std::string text;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) text += ',';
+    text += r.string(v[i], fmt::format("{}[{}]", key, i));
+  }
+  return text;
+}
+
+// An option's value (options.hpp) as the command line's text, checked as its
+// kind allows: the command line parses it (cli.cpp), naming this file and key.
+std::string option_text(const Reader& r, const Option& o, const json& v) {
+  const std::string_view key = o.key;
+  switch (o.kind) {
+    case OptionKind::queue_list:
+      if (v.is_string()) return v.get<std::string>();
+      if (!v.is_array() || v.empty()) r.fail(key, "expected \"all\" or a non-empty array of queue names");
+      return string_list(r, v, key);
+    case OptionKind::count_list:
+      return r.counts(v, key, o.min, o.max);
+    case OptionKind::shape_list:
+      if (v.is_string()) return v.get<std::string>();
+      if (!v.is_array() || v.empty()) {
+        r.fail(key, "expected a non-empty array of \"PxC\" strings (e.g. [\"1x1\", \"4x4\"])");
+      }
+      return string_list(r, v, key);
+    case OptionKind::count:
+      return std::to_string(r.count(v, key, o.min, o.max));
+    case OptionKind::duration:
+      return r.duration(v, key);
+    case OptionKind::choice:
+    case OptionKind::counter_list:
+      return r.string(v, key);
+  }
+  r.fail(key, "has a kind the scenario reader does not know");
 }
 
 WorkloadParams parse_workload(const Reader& r, const json& v, const std::string& path, bool needs_label) {
@@ -252,12 +295,9 @@ ElasticParams parse_elastic(const Reader& r, const json& v) {
 Scenario parse_scenario(const json& doc, const std::string& file) {
   const Reader r(file);
   if (!doc.is_object()) r.fail("(top level)", fmt::format("expected an object, got {}", type_name(doc)));
-  r.only_keys(doc, "", {"name", "description", "source", "queues", "producers", "consumers", "shapes", "duration", "items",
-                        "items_per_producer", "warmup", "timeout", "repetitions", "capacity", "payload_bytes",
-                        "placement", "seed", "latency", "op_sample_period", "latency_sample_period", "payload_check",
-                        "counters", "wait", "elastic", "plugins",
-                        "workload", "workloads"},
-              "in a scenario");
+  std::vector<std::string_view> keys{"name", "description", "source", "elastic", "plugins", "workload", "workloads"};
+  for (const Option& o : options()) keys.push_back(o.key);
+  r.only_keys(doc, "", keys, "in a scenario");
   Scenario s;
   s.info.file = file;
   for (const char* key : {"name", "description"}) {
@@ -270,18 +310,6 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
   s.info.description = r.string(doc["description"], "description");
   if (doc.contains("source")) s.info.source = r.string(doc["source"], "source");
 
-  if (doc.contains("queues")) {
-    const json& q = doc["queues"];
-    if (q.is_string()) {
-      s.queues = q.get<std::string>();
-    } else if (q.is_array() && !q.empty()) {
-      std::string text;
-      for (std::size_t i = 0; i < q.size(); ++i) text += (i > 0 ? "," : "") + r.string(q[i], fmt::format("queues[{}]", i));
-      s.queues = text;
-    } else {
-      r.fail("queues", "expected \"all\" or a non-empty array of queue names");
-    }
-  }
   if (doc.contains("plugins")) {  // shared libraries, relative to the scenario file's folder
     const json& v = doc["plugins"];
     if (!v.is_array() || v.empty()) r.fail("plugins", "expected a non-empty array of plugin paths");
@@ -290,46 +318,18 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
       s.plugins.push_back(path.is_absolute() ? path : std::filesystem::path(file).parent_path() / path);
     }
   }
-  if (doc.contains("producers")) s.producers = r.counts(doc["producers"], "producers");
-  if (doc.contains("consumers")) s.consumers = r.counts(doc["consumers"], "consumers");
-  if (doc.contains("shapes")) {
-    if (s.producers || s.consumers) r.fail("shapes", "a scenario gives shapes or producers/consumers, not both");
-    const json& v = doc["shapes"];
-    if (v.is_string()) {
-      s.shapes = v.get<std::string>();
-    } else if (v.is_array() && !v.empty()) {
-      std::string text;
-      for (std::size_t i = 0; i < v.size(); ++i) text += (i > 0 ? "," : "") + r.string(v[i], fmt::format("shapes[{}]", i));
-      s.shapes = text;
-    } else {
-      r.fail("shapes", "expected a non-empty array of \"PxC\" strings (e.g. [\"1x1\", \"4x4\"])");
-    }
+  if (doc.contains("shapes") && (doc.contains("producers") || doc.contains("consumers"))) {
+    r.fail("shapes", "a scenario gives shapes or producers/consumers, not both");
   }
   {
     int modes = 0;
     for (const char* key : {"duration", "items", "items_per_producer"}) modes += doc.contains(key) ? 1 : 0;
     if (modes > 1) r.fail("items", "a scenario gives one of duration, items and items_per_producer");
   }
-  if (doc.contains("duration")) s.duration = r.duration(doc["duration"], "duration");
-  if (doc.contains("items")) s.items = r.count(doc["items"], "items", 1, kMaxItems);
-  if (doc.contains("items_per_producer")) s.items_per_producer = r.count(doc["items_per_producer"], "items_per_producer", 1, kMaxItems);
-  if (doc.contains("warmup")) s.warmup = r.duration(doc["warmup"], "warmup");
-  if (doc.contains("timeout")) s.timeout = r.duration(doc["timeout"], "timeout");
-  if (doc.contains("repetitions")) s.repetitions = static_cast<int>(r.count(doc["repetitions"], "repetitions", 1, kMaxRepetitions));
-  if (doc.contains("capacity")) s.capacity = r.count(doc["capacity"], "capacity", 0, kMaxCapacity);
-  if (doc.contains("payload_bytes")) s.payload_bytes = static_cast<int>(r.count(doc["payload_bytes"], "payload_bytes", 1, kMaxSmallCount));
-  if (doc.contains("placement")) s.placement = r.string(doc["placement"], "placement");
-  if (doc.contains("seed")) s.seed = r.count(doc["seed"], "seed", 0, kMaxSeed);
-  if (doc.contains("latency")) s.latency = r.string(doc["latency"], "latency");
-  if (doc.contains("op_sample_period")) {
-    s.op_sample_period = static_cast<std::uint32_t>(r.count(doc["op_sample_period"], "op_sample_period", 1, kMaxOpSamplePeriod));
+  for (const Option& o : options()) {
+    const std::string key(o.key);
+    if (doc.contains(key)) s.values[option_index(o.id)] = option_text(r, o, doc[key]);
   }
-  if (doc.contains("latency_sample_period")) {
-    s.latency_sample_period = r.count(doc["latency_sample_period"], "latency_sample_period", 1, kMaxLatencySamplePeriod);
-  }
-  if (doc.contains("payload_check")) s.payload_check = r.string(doc["payload_check"], "payload_check");
-  if (doc.contains("counters")) s.counters = r.string(doc["counters"], "counters");
-  if (doc.contains("wait")) s.wait = r.string(doc["wait"], "wait");
   if (doc.contains("elastic")) s.elastic = parse_elastic(r, doc["elastic"]);
 
   if (doc.contains("workload") && doc.contains("workloads")) r.fail("workloads", "give either workload or workloads");
@@ -362,17 +362,19 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
       }
       continue;
     }
-    if (s.payload_bytes && *s.payload_bytes != 8) {
+    if (const auto& bytes = s.value(Opt::payload_bytes); bytes && *bytes != "8") {
       r.fail("payload_bytes", fmt::format("a {} workload moves 8-byte items; payload_bytes must be 8 (got {})",
-                                          to_string(w.kind), *s.payload_bytes));
+                                          to_string(w.kind), *bytes));
     }
     // An unknown mode is the command line's to report (cli.cpp), as for every value it takes.
-    const std::optional<LatencyMode> mode = s.latency ? parse_latency_mode(*s.latency) : std::nullopt;
+    const auto& latency = s.value(Opt::latency);
+    const std::optional<LatencyMode> mode = latency ? parse_latency_mode(*latency) : std::nullopt;
     if (mode && wants_ops(*mode)) {
-      r.fail("latency", fmt::format("a {} workload records e2e latency only (off or e2e, got '{}')", to_string(w.kind), *s.latency));
+      r.fail("latency", fmt::format("a {} workload records e2e latency only (off or e2e, got '{}')", to_string(w.kind), *latency));
     }
-    if (w.kind == WorkloadKind::burst && (s.items || s.items_per_producer)) {
-      r.fail(s.items ? "items" : "items_per_producer", "a burst workload runs for a duration, not a count");
+    const bool items = s.value(Opt::items).has_value();
+    if (w.kind == WorkloadKind::burst && (items || s.value(Opt::items_per_producer))) {
+      r.fail(items ? "items" : "items_per_producer", "a burst workload runs for a duration, not a count");
     }
   }
   return s;

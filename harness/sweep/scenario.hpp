@@ -9,18 +9,16 @@
 //
 // Keys (all optional but name and description; see README "Scenario files"):
 //   name string, description string (a one-line formula), source string,
-//   queues "all" | [string], producers / consumers int | [int] | "1,2,4-8",
-//   or instead of them shapes [string] | string ("1x1,4x4": those pairs only),
-//   duration string ("2s") | number (s), items int, warmup, timeout (as
-//   duration), items_per_producer int, repetitions int, capacity int, payload_bytes int, placement
-//   string, seed int, latency string, op_sample_period int, latency_sample_period
-//   int, payload_check string (all | off), counters string,
-//   wait string (spin | pause | backoff | block),
-//   elastic {initial_capacity, min_capacity, max_capacity int; growth_factor,
-//   shrink_threshold number}, workload {kind, ...} or workloads [{kind,
-//   label, ...}] (variants run side by side).
+//   plugins [string], every option's key in the option table
+//   (model/options.hpp: queues "all" | [string], producers / consumers int |
+//   [int] | "1,2,4-8" or instead of them shapes [string] | string, a duration
+//   as a string ("2s") or a number (s), a count as a whole number, a choice
+//   or counters as a string), elastic {initial_capacity, min_capacity,
+//   max_capacity int; growth_factor, shrink_threshold number}, workload
+//   {kind, ...} or workloads [{kind, label, ...}] (variants run side by side).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,6 +27,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "harness/model/options.hpp"
 #include "harness/model/run_types.hpp"
 
 namespace qb {
@@ -39,13 +38,10 @@ struct ScenarioInfo {
 
 struct Scenario {
   ScenarioInfo info;
-  // Command-line text for the options the file sets; nullopt: not set.
-  std::optional<std::string> queues, producers, consumers, shapes, duration, warmup, timeout, placement, latency,
-      counters, wait, payload_check;
-  std::optional<std::uint64_t> items, items_per_producer, seed, latency_sample_period;
-  std::optional<int> repetitions, payload_bytes;
-  std::optional<std::size_t> capacity;
-  std::optional<std::uint32_t> op_sample_period;
+  // Command-line text for each option the file sets, by option_index(Opt);
+  // nullopt: not set.
+  std::array<std::optional<std::string>, kOptionCount> values;
+  const std::optional<std::string>& value(Opt id) const { return values[option_index(id)]; }
   ElasticParams elastic;
   std::vector<WorkloadParams> workloads;  // at least one
   std::vector<std::filesystem::path> plugins;  // "plugins", resolved against the file's folder

@@ -23,7 +23,7 @@ struct SweepRequest {
   std::vector<std::pair<int, int>> shapes;
   PointParams base;                  // queue, producers, consumers and capacity are set per point
   std::optional<std::size_t> capacity;
-  int repetitions = 5;
+  int repetitions = option_default<int>(Opt::repetitions);
   bool isolate = true;               // fork a child per repetition
   std::string id_prefix = "run";
   // Workload variants run side by side (ids "<prefix>.<label>/..."); empty:
