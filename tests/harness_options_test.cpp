@@ -180,7 +180,7 @@ TEST(Options, a_points_params_are_the_tables_keys_with_the_command_lines_default
   for (auto& a : args) argv.push_back(a.data());
   cli.app.parse(static_cast<int>(argv.size()), argv.data());
   cli.finish();
-  const auto points = plan_points(cli.command.sweep);
+  const auto points = plan_sweep(cli.command.sweep).points;
   ASSERT_EQ(points.size(), 1u);
   const json planned = points[0].params;
   for (const Option& o : options()) {
