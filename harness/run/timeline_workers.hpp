@@ -46,9 +46,10 @@ ProducerCtx<Item> producer_start(TimelineState<Item, Steps>& s, int p, Worker& w
 
 // Settle (fixed-count runs): note the warm-up total, then wait for the window.
 template <class Item, class Steps>
-void producer_settle(TimelineState<Item, Steps>& s, Worker& w, Waiter& waiter) {
+void producer_settle(TimelineState<Item, Steps>& s, Worker& w, Waiter& waiter, Phase& seen) {
   w.published.store(w.total, std::memory_order_relaxed);  // relaxed: published by (1), just after
   s.producers_settled.fetch_add(1, std::memory_order_release);  // (1) release: pairs with (2)
+  seen = Phase::settle;
   while (s.phase.load(std::memory_order_relaxed) == Phase::settle) waiter.wait();  // (5)
   waiter.reset();
 }
@@ -69,6 +70,10 @@ void producer_enters(TimelineState<Item, Steps>& s, int p, Worker& w, Phase ph, 
 template <class Item, class Steps>
 [[gnu::flatten]] void producer_thread(TimelineState<Item, Steps>& s, int p) {
   Worker& w = s.producers[static_cast<std::size_t>(p)];
+  // Local references: the loop reads them every item, and through `s` the
+  // compiler reloads them after each atomic operation (one load more per item).
+  Steps& steps = s.steps;
+  const std::atomic<Phase>& phase = s.phase;
   Phase seen = Phase::warmup;
   try {
     ProducerCtx<Item> ctx = producer_start(s, p, w);
@@ -76,11 +81,10 @@ template <class Item, class Steps>
     s.start_line.arrive_and_wait();
     std::uint64_t end_total = kSequenceLimit;  // fixed-count: set at the window's start
     for (;;) {
-      const Phase ph = s.phase.load(std::memory_order_relaxed);  // (5)
+      const Phase ph = phase.load(std::memory_order_relaxed);  // (5)
       if (ph != seen) {
         if (ph == Phase::settle) {
-          seen = ph;
-          producer_settle(s, w, waiter);
+          producer_settle(s, w, waiter, seen);
           continue;
         }
         producer_enters(s, p, w, ph, seen, ctx, end_total);
@@ -91,7 +95,7 @@ template <class Item, class Steps>
         if (w.total >= kSequenceLimit) w.hit_limit = true;
         break;
       }
-      switch (s.steps.produce(ctx, w)) {
+      switch (steps.produce(ctx, w)) {
         case Sent::pushed:
           ++w.total;
           waiter.reset();
@@ -151,6 +155,8 @@ template <class Item, class Steps>
 [[gnu::flatten]] void consumer_thread(TimelineState<Item, Steps>& s, int c) {
   const auto ci = static_cast<std::size_t>(c);
   Worker& w = s.consumers[ci];
+  Steps& steps = s.steps;  // local references, as in producer_thread
+  const std::atomic<Phase>& phase = s.phase;
   RunTracker runs(&s.bitmaps[ci * static_cast<std::size_t>(s.sources)], static_cast<std::uint32_t>(s.sources),
                   s.check_order);
   Phase seen = Phase::warmup;
@@ -162,12 +168,12 @@ template <class Item, class Steps>
     Drain drain(s.producers_done, s.np, s.producers, s.consumers);
     Item item{};
     for (;;) {
-      const Phase ph = s.phase.load(std::memory_order_relaxed);  // (5)
+      const Phase ph = phase.load(std::memory_order_relaxed);  // (5)
       if (ph != seen) {
         w.observe(ph, seen);
         ctx.counting = seen == Phase::measure;
       }
-      const int lane = s.steps.consume(ctx, item);
+      const int lane = steps.consume(ctx, item);
       if (lane >= 0) {
         if (seen < Phase::measure) {
           // (5') An item pushed inside the window can reach us before we
@@ -175,7 +181,7 @@ template <class Item, class Steps>
           // pushing it, and the queue's release/acquire orders that read
           // before this one, so this load cannot miss it (read-read
           // coherence): the item is counted inside.
-          const Phase now_ph = s.phase.load(std::memory_order_relaxed);
+          const Phase now_ph = phase.load(std::memory_order_relaxed);
           if (now_ph != seen) {
             w.observe(now_ph, seen);
             ctx.counting = seen == Phase::measure;
@@ -183,7 +189,7 @@ template <class Item, class Steps>
         }
         if (log != nullptr && ctx.counting && log->wants(item.tag)) log->note(item.tag, s.clock.now_unfenced());
         if (s.check_payload && !payload_intact(item)) ++w.corrupted;
-        s.steps.after_pop(ctx, lane);
+        steps.after_pop(ctx, lane);
         ++w.total;
         // (6) relaxed: read by the sampler and by Drain::all_delivered.
         if constexpr (Steps::kPublishEveryPop) w.published.store(w.total, std::memory_order_relaxed);
