@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "harness/run/payload.hpp"
+#include "harness/run/phase.hpp"
 #include "harness/run/point_runner.hpp"
+#include "harness/run/timeline_state.hpp"
 #include "harness/run/wait.hpp"
 #include "harness/workloads/engine.hpp"
 #include "queues/segmented.hpp"
@@ -224,6 +226,55 @@ TEST(Timeline, wait_policy_pauses_only_when_every_thread_has_a_cpu_of_its_own) {
   const auto rep = qb::run_repetition<qb::SequenceRing<qb::Payload<8>>>(p, unpinned(p));
   ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   EXPECT_EQ(rep.wait_policy, qb::WaitPolicy::backoff);
+}
+
+TEST(Timeline, wait_block_on_a_queue_without_blocking_calls_falls_back_to_the_placements_policy) {
+  EXPECT_EQ(qb::detail::timeline_wait_policy(qb::WaitMode::block, true, {0, 1}), qb::WaitPolicy::block);
+  EXPECT_EQ(qb::detail::timeline_wait_policy(qb::WaitMode::block, false, {0, 1}), qb::WaitPolicy::pause);
+  EXPECT_EQ(qb::detail::timeline_wait_policy(qb::WaitMode::block, false, {0, 0}), qb::WaitPolicy::backoff);
+  EXPECT_EQ(qb::detail::timeline_wait_policy(qb::WaitMode::pause, false, {0, 0}), qb::WaitPolicy::pause);
+  EXPECT_EQ(qb::detail::timeline_wait_policy(qb::WaitMode::backoff, false, {0, 1}), qb::WaitPolicy::backoff);
+  EXPECT_EQ(qb::detail::timeline_wait_policy(qb::WaitMode::spin, false, {0, -1}), qb::WaitPolicy::backoff);
+}
+
+TEST(Timeline, a_worker_notes_its_window_start_once_however_often_it_sees_the_window) {
+  qb::detail::Worker w;
+  qb::Phase seen = qb::Phase::warmup;
+  w.total = 5;
+  w.failed = 2;
+  w.observe(qb::Phase::settle, seen);
+  EXPECT_EQ(seen, qb::Phase::settle);
+  EXPECT_EQ(w.start, qb::detail::SteadyClock::time_point{}) << "the settle pause is outside the window";
+  w.observe(qb::Phase::measure, seen);
+  const auto start = w.start;
+  EXPECT_NE(start, qb::detail::SteadyClock::time_point{});
+  EXPECT_EQ(w.at_start, 5u);
+  EXPECT_EQ(w.failed_at_start, 2u);
+  w.total = 9;
+  w.observe(qb::Phase::measure, seen);
+  EXPECT_EQ(w.start, start);
+  EXPECT_EQ(w.at_start, 5u);
+  EXPECT_EQ(w.stop, qb::detail::SteadyClock::time_point{});
+  w.failed = 4;
+  w.observe(qb::Phase::stop, seen);
+  EXPECT_EQ(seen, qb::Phase::stop);
+  EXPECT_GE(w.stop, start);
+  EXPECT_EQ(w.at_stop, 9u);
+  EXPECT_EQ(w.failed_at_stop, 4u);
+}
+
+TEST(Timeline, a_worker_that_skips_from_warmup_to_stop_marks_both_window_edges) {
+  // A thread that first looks after the window has closed (or that ends on
+  // an error in the warm-up) has an empty window, not a missing one.
+  qb::detail::Worker w;
+  qb::Phase seen = qb::Phase::warmup;
+  w.total = 7;
+  w.observe(qb::Phase::stop, seen);
+  EXPECT_EQ(seen, qb::Phase::stop);
+  EXPECT_NE(w.start, qb::detail::SteadyClock::time_point{});
+  EXPECT_GE(w.stop, w.start);
+  EXPECT_EQ(w.at_start, 7u);
+  EXPECT_EQ(w.at_stop, 7u);
 }
 
 TEST(Timeline, a_pausing_waiter_yields_after_its_limit_so_nothing_spins_forever) {

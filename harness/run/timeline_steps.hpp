@@ -29,6 +29,7 @@
 #include "harness/measure/latency_sample.hpp"
 #include "harness/model/run_types.hpp"
 #include "harness/run/payload.hpp"
+#include "harness/run/phase.hpp"
 #include "harness/run/worker.hpp"
 
 namespace qb {
@@ -55,7 +56,7 @@ struct ProducerCtx {
   const Clock* clock = nullptr;
   SampleLog* log = nullptr;      // null when e2e latency is off
   ThreadLatency* ops = nullptr;  // null unless per-operation timing is on
-  const std::atomic<int>* phase = nullptr;  // for a step that waits (pacing, idling) to notice kStop
+  const std::atomic<Phase>* phase = nullptr;  // for a step that waits (pacing, idling) to notice Phase::stop
 
   // The item of `source` numbered `seq`: its tag and the fill the consumer checks.
   static Item make(std::uint32_t source, std::uint64_t seq) noexcept {

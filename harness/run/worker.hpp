@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/counters/counters.hpp"
+#include "harness/run/phase.hpp"
 #include "queues/cache_line.hpp"
 
 namespace qb {
@@ -21,9 +22,6 @@ inline constexpr std::chrono::milliseconds kDrainGrace{500};
 
 namespace detail {
 
-// kSettle only in fixed-count runs: producers stop and consumers drain the
-// warm-up's items, so that the window holds exactly the counted items.
-enum Phase : int { kWarmup = 0, kSettle = 1, kMeasure = 2, kStop = 3 };
 // The controller's and the workers' own timestamps, outside the window's
 // arithmetic; not qb::Clock, the calibrated TSC clock the measurements use.
 using SteadyClock = std::chrono::steady_clock;
@@ -40,17 +38,18 @@ struct alignas(kFalseSharingRange) Worker {
   std::string error;
   std::optional<ThreadCounters>* counters = nullptr;  // this thread's, if counting
 
-  // Called by the worker whenever it sees a new phase. Counters run only
-  // inside the window: enabled just before its first clock read, disabled
-  // just after its last.
-  void observe(int phase, int& seen) {
-    if (phase >= kMeasure && seen < kMeasure) {
+  // Called by the worker whenever it sees a new phase, which may skip some
+  // (warmup straight to stop marks both edges). Counters run only inside the
+  // window: enabled just before its first clock read, disabled just after
+  // its last.
+  void observe(Phase phase, Phase& seen) {
+    if (phase >= Phase::measure && seen < Phase::measure) {
       if (counters != nullptr && counters->has_value()) (*counters)->start();
       start = SteadyClock::now();
       at_start = total;
       failed_at_start = failed;
     }
-    if (phase >= kStop && seen < kStop) {
+    if (phase >= Phase::stop && seen < Phase::stop) {
       stop = SteadyClock::now();
       if (counters != nullptr && counters->has_value()) (*counters)->stop();
       at_stop = total;
@@ -85,12 +84,12 @@ class Drain {
 
  private:
   bool all_delivered() const {
-    // (2) acquire: pairs with each producer's release of its final total
-    // (published.store and the producers_done increment after it), so every
-    // producer's final total is visible.
+    // (4) acquire: pairs with each producer's release of its final total,
+    // (3) and (3') in timeline_state.hpp, so every producer's final total is
+    // visible once all of them are counted done.
     if (producers_done_.load(std::memory_order_acquire) != np_) return false;
     std::uint64_t pushed = 0, popped = 0;
-    for (const auto& w : producers_) pushed += w.published.load(std::memory_order_acquire);
+    for (const auto& w : producers_) pushed += w.published.load(std::memory_order_acquire);  // (4) as above
     // relaxed: consumers' counts only need to be seen eventually; a stale one
     // makes us poll again, never stop early (counts only grow).
     for (const auto& w : consumers_) popped += w.published.load(std::memory_order_relaxed);

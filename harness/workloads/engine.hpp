@@ -84,10 +84,10 @@ class WorkloadSteps {
           }
         }
         me.rebased = me.rebased || ctx.counting;
-        if (!workload::wait_until(clock_, me.due, *ctx.phase, detail::kStop)) return Sent::none;
+        if (!workload::wait_until(clock_, me.due, *ctx.phase, Phase::stop)) return Sent::none;
       }
       if (wl_.burst_items > 0 && me.in_burst == wl_.burst_items) {
-        workload::idle_for(wl_.idle, *ctx.phase, detail::kStop);
+        workload::idle_for(wl_.idle, *ctx.phase, Phase::stop);
         me.in_burst = 0;
         return Sent::none;
       }

@@ -20,7 +20,7 @@ nlohmann::json lane_latency_json(const Histogram& h) { return h.to_json(); }
 
 }  // namespace
 
-bool wait_until(const Clock& clock, std::uint64_t due, const std::atomic<int>& phase, int stop_phase) {
+bool wait_until(const Clock& clock, std::uint64_t due, const std::atomic<Phase>& phase, Phase stop_phase) {
   for (;;) {
     const std::uint64_t now = clock.now_unfenced();
     if (now >= due) return true;
@@ -37,7 +37,7 @@ bool wait_until(const Clock& clock, std::uint64_t due, const std::atomic<int>& p
   }
 }
 
-void idle_for(std::chrono::nanoseconds idle, const std::atomic<int>& phase, int stop_phase) {
+void idle_for(std::chrono::nanoseconds idle, const std::atomic<Phase>& phase, Phase stop_phase) {
   const auto end = std::chrono::steady_clock::now() + idle;
   for (auto now = std::chrono::steady_clock::now(); now < end; now = std::chrono::steady_clock::now()) {
     if (phase.load(std::memory_order_relaxed) >= stop_phase) return;  // relaxed: a hint, as above

@@ -14,6 +14,7 @@
 #include "harness/measure/clock.hpp"
 #include "harness/measure/histogram.hpp"
 #include "harness/model/workload.hpp"
+#include "harness/run/phase.hpp"
 #include "queues/cache_line.hpp"
 
 namespace qb::workload {
@@ -21,11 +22,11 @@ namespace qb::workload {
 // Waits until `clock` reaches `due` (ticks): sleeps while far away, yields
 // when near, spins only for the last couple of microseconds. Returns false,
 // without waiting further, as soon as `stop` says so.
-bool wait_until(const Clock& clock, std::uint64_t due, const std::atomic<int>& phase, int stop_phase);
+bool wait_until(const Clock& clock, std::uint64_t due, const std::atomic<Phase>& phase, Phase stop_phase);
 
 // Sleeps `idle` in slices of at most 1 ms, returning early once `phase`
 // reaches `stop_phase`.
-void idle_for(std::chrono::nanoseconds idle, const std::atomic<int>& phase, int stop_phase);
+void idle_for(std::chrono::nanoseconds idle, const std::atomic<Phase>& phase, Phase stop_phase);
 
 // Simulated work: spins on the clock for `ticks` (the TSC is the calibration).
 void busy_work(const Clock& clock, std::uint64_t ticks) noexcept;
