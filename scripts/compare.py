@@ -13,8 +13,10 @@ two-sided Mann-Whitney U test over the repetitions' items/s; beside it the
 same for the p50, p99 and p99.9 latency of the headline source (e2e, else
 pop), each over the repetitions' own percentiles; then the geometric mean of
 the B / A medians. For Google Benchmark files, one row per benchmark name,
-over its iteration runs' real_time (or --metric). Fewer than 9 repetitions a
-side are too few for the test to be significant, and it says so.
+over its iteration runs' real_time (or --metric). Where the repetitions are
+too few for the test to reach p < --alpha at all (its smallest p with n and m
+values is 2 / C(n + m, n): 5 a side can reach 0.05, 3 cannot), no line calls
+the change significant, and it says how many it takes.
 
 Exit status: 1 when some point is significantly different (p < --alpha) and
 worse by more than --threshold: throughput always, latency only with

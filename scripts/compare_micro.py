@@ -81,9 +81,9 @@ def blocks(sides: list[str], warnings: list[str], points, only: list[str], metri
                            f"({qbformat.signed_pct(geo - 1)})."))
     few = [c for _, c in points if c.few]
     if few:
-        out.append(rr.Para(f"{len(few)} of {len(points)} benchmarks have fewer than {qbchange.MIN_REPS} repetitions "
-                           "a side: too few for significance; rerun with --benchmark_repetitions=9 or more.",
-                           warning=True))
+        out.append(rr.Para(f"{len(few)} of {len(points)} benchmarks have too few repetitions for p < {alpha:g} to be "
+                           f"possible (the test's smallest p with n a side is 2 / C(2n, n)); rerun with "
+                           f"--benchmark_repetitions={qbchange.reps_to_reach(alpha)} or more.", warning=True))
     if only:
         out.append(rr.Para(f"On one side only (not compared): {', '.join(only)}."))
     worse = [name for name, c in points if c.regression]

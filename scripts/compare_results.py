@@ -109,8 +109,9 @@ def blocks(sides: list[str], warnings: list[str], points, left_over: str, alpha:
                            f"({qbformat.signed_pct(geo - 1)})."))
     few = [p for p in points if p.rate.few]
     if few:
-        out.append(rr.Para(f"{len(few)} of {len(points)} points have fewer than {qbchange.MIN_REPS} repetitions a "
-                           "side: too few for significance; rerun with --repetitions 9 or more.", warning=True))
+        out.append(rr.Para(f"{len(few)} of {len(points)} points have too few repetitions for p < {alpha:g} to be "
+                           f"possible (the test's smallest p with n a side is 2 / C(2n, n)); rerun with --repetitions "
+                           f"{qbchange.reps_to_reach(alpha)} or more.", warning=True))
     if left_over:
         out.append(rr.Para(left_over))
     worse = [p.name for p in points if p.rate.regression]

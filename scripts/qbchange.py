@@ -6,19 +6,39 @@ better. Output: a `Change`: the median of each side, B / A - 1, the p value of
 a two-sided Mann-Whitney U test (scipy) and a verdict in words. A change
 counts as a regression when p < alpha and it goes the wrong way by more than
 the threshold: items/s down by more than it, a latency or a time up by more.
+
+One rule decides whether a comparison can be significant at all: the
+smallest p the test can give with n_a and n_b values is 2 / C(n_a + n_b, n_a)
+(every A below every B, or above: 2 of the equally likely orders when
+nothing changed). Where that is not under alpha, no line calls the change
+significant, whatever p the test printed; 5 against 5 can (0.0079 < 0.05),
+3 against 3 cannot (0.1).
 """
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from math import comb
 
 from scipy.stats import mannwhitneyu
 
 import qbformat
 
-MIN_REPS = 9  # below this a side, the test is too weak to call anything significant
 WORSE = "WORSE"
+
+
+def smallest_p(n_a: int, n_b: int) -> float:
+    """The smallest p a two-sided Mann-Whitney U test gives with n_a and n_b values."""
+    return min(1.0, 2 / comb(n_a + n_b, n_a)) if n_a > 0 and n_b > 0 else 1.0
+
+
+def reps_to_reach(alpha: float) -> int:
+    """The fewest repetitions a side (the same on both) with which p < alpha is possible."""
+    n = 1
+    while smallest_p(n, n) >= alpha:
+        n += 1
+    return n
 
 
 @dataclass
@@ -30,6 +50,7 @@ class Change:
     p: float | None  # None below 2 values a side
     verdict: str
     regression: bool = False
+    reachable: bool = True  # smallest_p(n) < alpha: the test can call it significant
 
     @property
     def compared(self) -> bool:
@@ -37,8 +58,8 @@ class Change:
 
     @property
     def few(self) -> bool:
-        """Compared on fewer than MIN_REPS values a side: no significance possible."""
-        return self.compared and min(self.n) < MIN_REPS
+        """Compared on too few values for p < alpha to be possible (smallest_p)."""
+        return self.compared and not self.reachable
 
     @property
     def ratio(self) -> float | None:
@@ -63,7 +84,8 @@ def judge(xa: list[float], xb: list[float], *, higher_is_better: bool, alpha: fl
     out.change = out.b / out.a - 1
     if len(xa) > 1 and len(xb) > 1:
         out.p = float(mannwhitneyu(xa, xb, alternative="two-sided").pvalue)
-    significant = out.p is not None and out.p < alpha
+    out.reachable = smallest_p(len(xa), len(xb)) < alpha
+    significant = out.reachable and out.p is not None and out.p < alpha
     worse = -out.change if higher_is_better else out.change  # > 0: B is worse than A
     if significant and worse > threshold:
         out.verdict, out.regression = WORSE, True
@@ -71,8 +93,8 @@ def judge(xa: list[float], xb: list[float], *, higher_is_better: bool, alpha: fl
         out.verdict = "better"
     elif significant:
         out.verdict = f"significant, within {qbformat.pct(threshold, 0)}"
+    elif not out.reachable:
+        out.verdict = f"cannot be significant ({len(xa)}/{len(xb)} reps: p >= {smallest_p(len(xa), len(xb)):.2g})"
     else:
         out.verdict = "no significant change"
-    if out.few:
-        out.verdict += f" (fewer than {MIN_REPS} reps a side)"
     return out

@@ -52,9 +52,29 @@ def test_a_regression_within_the_threshold_is_not_a_failure(capsys):
 
 
 def test_too_few_repetitions_are_warned_about(capsys):
+    # 3 repetitions a side: the test's smallest p is 2 / C(6, 3) = 0.1.
     code, out = _run(capsys, FIXTURES / "throughput.json", FIXTURES / "throughput.json")
     assert code == 0
-    assert "fewer than 9 repetitions a side: too few for significance" in out.out
+    assert "too few repetitions for p < 0.05 to be possible" in out.out
+    assert "rerun with --repetitions 4 or more" in out.out
+    assert "cannot be significant (3/3 reps: p >= 0.1)" in out.out
+
+
+def test_one_rule_for_significance():
+    import qbchange
+
+    assert qbchange.smallest_p(5, 5) == pytest.approx(2 / 252)
+    assert qbchange.reps_to_reach(0.05) == 4 and qbchange.reps_to_reach(0.01) == 5
+    # 5 against 5, every B slower: significant, and nothing says otherwise.
+    slow = qbchange.judge([100, 101, 102, 103, 104], [80, 81, 82, 83, 84], higher_is_better=True, alpha=0.05,
+                          threshold=0.05)
+    assert slow.p == pytest.approx(2 / 252) and slow.regression and slow.verdict == "WORSE" and not slow.few
+    # 3 against 3, every B slower: the test cannot reach 0.05, so no verdict
+    # calls it significant, even where an approximate p (ties) comes under it.
+    for xb in ([80, 81, 82], [80, 80, 80]):
+        few = qbchange.judge([100, 101, 102], xb, higher_is_better=True, alpha=0.05, threshold=0.05)
+        assert few.few and not few.regression and few.verdict.startswith("cannot be significant (3/3 reps")
+        assert "significant," not in few.verdict and "WORSE" not in few.verdict
 
 
 @pytest.mark.parametrize("args", [
