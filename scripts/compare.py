@@ -30,6 +30,7 @@ closest two points differ).
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -77,6 +78,17 @@ def _queues(text: str) -> tuple[str, str]:
     return names[0], names[1]
 
 
+def _vary(text: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in text.split(","))
+    for key in keys:
+        if key not in qbmatch.VARY_KEYS and not (key.startswith("workload.") and len(key) > len("workload.")):
+            near = difflib.get_close_matches(key, qbmatch.VARY_KEYS, n=1)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            raise argparse.ArgumentTypeError(f"'{key}' is not a setting points pair by ({hint}one of "
+                                             f"{', '.join(qbmatch.VARY_KEYS)}, workload.KEY)")
+    return keys
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description=__doc__.strip().split("\n\n")[0].replace("\n", " "),
                 epilog="Points pair by what they measure (queue, producers, consumers, workload and its "
@@ -90,6 +102,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--queues", type=_queues, metavar="QA,QB",
                    help="compare queue QB against queue QA inside the one file A.json, shape by shape "
                         "(same point but the queue); QA is the baseline")
+    p.add_argument("--vary", type=_vary, default=(), metavar="KEY[,KEY]",
+                   help="pair points by everything but these settings (e.g. capacity), for an A/B of one setting; "
+                        "when the closest points of A and B differ in exactly one setting, that one is varied "
+                        "without asking, and the first line says so")
     p.add_argument("--alpha", type=_alpha, default=0.05, help="significance level of the test (default 0.05)")
     p.add_argument("--threshold", type=_percent, default=0.05, metavar="PERCENT",
                    help="a change for the worse (items/s down, latency or time up) must exceed this to count "
@@ -127,7 +143,16 @@ def _qbench(args, paths) -> tuple[list, bool] | int:
             return _fail(f"--queues: '{missing[0]}' is not a queue in {a.path} (it has {', '.join(present)})")
         a_rows = [r for r in a.rows if r.queue == args.queues[0]]
         b_rows = [r for r in a.rows if r.queue == args.queues[1]]
-    pairs, left_a, left_b = qbmatch.pair(a_rows, b_rows, by_queue)
+    vary, varied = args.vary, ""
+    pairs, left_a, left_b = qbmatch.pair(a_rows, b_rows, by_queue, vary)
+    best = None if pairs or vary else qbmatch.closest(a_rows, b_rows, by_queue)
+    if best is not None and len(best[2]) == 1 and qbmatch.auto_varies(best[2][0]):
+        # One setting differs and the rest match: the A/B of that setting.
+        key = best[2][0]
+        vary = (key,)
+        pairs, left_a, left_b = qbmatch.pair(a_rows, b_rows, by_queue, vary)
+        varied = (f"A and B differ only in {key} ({best[3].get(key, 'unset')} vs {best[4].get(key, 'unset')}): "
+                  f"points are paired by everything else, as --vary {key} would.")
     if not pairs:
         what = (f"queues {args.queues[0]} and {args.queues[1]} in {a.path} have no shape in common"
                 if args.queues else f"{a.path} and {b.path} have no point in common")
@@ -146,6 +171,8 @@ def _qbench(args, paths) -> tuple[list, bool] | int:
         warnings.append("A and B come from different machines: a change may be the machine's.")
     out = compare_results.blocks(sides, list(dict.fromkeys(warnings)), points, left_over, args.alpha,
                                  args.threshold, args.latency_gate)
+    if varied:
+        out.insert(0, rr.Para(varied))
     return out, compare_results.regressed(points, args.latency_gate)
 
 

@@ -67,7 +67,7 @@ def blocks(sides: list[str], warnings: list[str], points, only: list[str], metri
     unit = qbgbench.UNITS[metric]
     table = rr.Table(["benchmark", f"A median {metric} ({unit})", f"B median {metric} ({unit})", "change",
                       "p (Mann-Whitney U)", "reps A/B", "verdict"],
-                     [[name, _value(c.a, metric), _value(c.b, metric), qbformat.signed_pct(c.change), *c.cells()]
+                     [[name, _value(c.a, metric), _value(c.b, metric), qbformat.change(c.change), *c.cells()]
                       for name, c in points], align_right={1, 2, 3, 4, 5})
     better = "higher" if qbgbench.METRICS[metric] else "lower"
     out = [rr.Heading(2, "qb_micro comparison"), rr.Bullets(sides), table,

@@ -76,14 +76,14 @@ def compare(pairs, alpha: float, threshold: float, by_queue: bool = True) -> lis
 def _rate_table(points) -> rr.Table:
     return rr.Table(["run", "A median items/s", "B median items/s", "change", "p (Mann-Whitney U)", "reps A/B",
                      "verdict"],
-                    [[p.name, qbformat.si(p.rate.a), qbformat.si(p.rate.b), qbformat.signed_pct(p.rate.change),
+                    [[p.name, qbformat.si(p.rate.a), qbformat.si(p.rate.b), qbformat.change(p.rate.change),
                       *p.rate.cells()] for p in points], align_right={1, 2, 3, 4, 5})
 
 
 def _latency_table(points) -> rr.Table:
     return rr.Table(["run", "latency", "A median ns", "B median ns", "change", "p (Mann-Whitney U)", "reps A/B",
                      "verdict"],
-                    [[p.name, f"{p.source} {label}", qbformat.ns(c.a), qbformat.ns(c.b), qbformat.signed_pct(c.change),
+                    [[p.name, f"{p.source} {label}", qbformat.ns(c.a), qbformat.ns(c.b), qbformat.change(c.change),
                       *c.cells()] for p in points for label, c in p.latency], align_right={2, 3, 4, 5, 6})
 
 

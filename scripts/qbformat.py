@@ -41,6 +41,20 @@ def signed_pct(fraction: float | None) -> str:
     return "-" if fraction is None else f"{fraction * 100:+.1f}%"
 
 
+def change(fraction: float | None) -> str:
+    """B / A - 1 as people read it: '+3.1%' and '-20.0%' for small changes, a
+    ratio from twice up ('17.7x', '1,772x'), where a percentage would read
+    '+177058.6%'."""
+    if fraction is None:
+        return "-"
+    ratio = 1 + fraction
+    if ratio >= 100:
+        return f"{ratio:,.0f}x"
+    if ratio >= 2:
+        return f"{ratio:.1f}x"
+    return signed_pct(fraction)
+
+
 def plural(n: int, word: str) -> str:
     """(1, 'point') -> '1 point'; (3, 'point') -> '3 points'."""
     return f"{n} {word}{'s' if n != 1 else ''}"

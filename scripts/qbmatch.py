@@ -25,6 +25,10 @@ when these agree:
 - latency recording (off, e2e, ops, all), and op_sample_period where
   operations are timed: timing one operation in N costs throughput.
 
+`--vary KEY` (compare.py) leaves KEY out as well, so that two sweeps that
+differ in one setting pair point by point (an A/B of that setting); when the
+closest points differ in exactly one key, compare.py does that by itself.
+
 Ignored: the run id and scenario, seed, repetitions, duration_ns, warmup_ns
 (never measured), timeout_ns, latency_sample_period (how many items the e2e
 sample holds, not what they cost), counters, traits and the machine. A
@@ -44,8 +48,8 @@ QUEUE_KEYS = ("capacity", "elastic")  # the queue's own: left out when two queue
 DEFAULTS = {"wait": "spin", "payload_check": "all"}  # what qbench did before it wrote the key
 
 
-def identity(row, by_queue: bool = True) -> dict[str, str]:
-    """The keys that say what a row measures, each value as JSON text."""
+def identity(row, by_queue: bool = True, vary: tuple[str, ...] = ()) -> dict[str, str]:
+    """The keys that say what a row measures, each value as JSON text; those in `vary` left out."""
     params = row.raw.get("params") or {}
     out = {"queue": row.queue} if by_queue else {}
     out.update(producers=row.producers, consumers=row.consumers, workload=row.workload)
@@ -58,7 +62,19 @@ def identity(row, by_queue: bool = True) -> dict[str, str]:
     out["latency"] = latency
     if latency in ("ops", "all"):
         out["op_sample_period"] = params.get("op_sample_period")
-    return {k: v if isinstance(v, str) else json.dumps(v, sort_keys=True) for k, v in out.items()}
+    return {k: v if isinstance(v, str) else json.dumps(v, sort_keys=True) for k, v in out.items() if k not in vary}
+
+
+# The keys --vary can name: what identity() may hold (workload.* keys too).
+VARY_KEYS = ("producers", "consumers", "workload", *PARAM_KEYS, "window", "latency", "op_sample_period")
+
+
+def auto_varies(key: str) -> bool:
+    """Whether compare.py varies `key` by itself when it is the one difference:
+    a setting of the queue or the items (capacity, payload, placement, wait,
+    ...) or a workload parameter; not the shape, the workload's kind, the
+    window's kind or the latency mode, which change what a point measures."""
+    return key in PARAM_KEYS or key.startswith("workload.")
 
 
 def _key(ident: dict[str, str]) -> tuple:
@@ -73,16 +89,16 @@ def _id_less_queue(row) -> str:
     return row.id.replace(f"/{row.queue}/", "/", 1)
 
 
-def pair(a_rows, b_rows, by_queue: bool = True):
+def pair(a_rows, b_rows, by_queue: bool = True, vary: tuple[str, ...] = ()):
     """([(a, b), ...] in A's order, A's rows left over, B's rows left over)."""
     b_groups: dict[tuple, list] = {}
     a_groups: dict[tuple, list] = {}
     for rows, groups in ((a_rows, a_groups), (b_rows, b_groups)):
         for row in rows:
-            groups.setdefault(_key(identity(row, by_queue)), []).append(row)
+            groups.setdefault(_key(identity(row, by_queue, vary)), []).append(row)
     pairs, left_a, used = [], [], set()
     for row in a_rows:
-        key = _key(identity(row, by_queue))
+        key = _key(identity(row, by_queue, vary))
         mates = [b for b in b_groups.get(key, []) if id(b) not in used]
         if len(a_groups[key]) > 1 or len(mates) > 1:  # twins: tell them apart by label, then by id
             mates = [b for b in mates if _label(b) == _label(row)]
@@ -100,8 +116,8 @@ def _words(key: str, a: str, b: str) -> str:
     return f"{key} ({a} vs {b})"
 
 
-def explain(a_rows, b_rows, by_queue: bool = True) -> str:
-    """Why no row pairs, in words: the keys in which the closest two rows differ."""
+def closest(a_rows, b_rows, by_queue: bool = True):
+    """(a, b, keys they differ in, a's identity, b's identity) for the closest two rows, or None."""
     best = None
     b_identities = [(b, identity(b, by_queue)) for b in b_rows]
     for a in a_rows:
@@ -110,6 +126,12 @@ def explain(a_rows, b_rows, by_queue: bool = True) -> str:
             differ = [k for k in dict.fromkeys([*ia, *ib]) if ia.get(k) != ib.get(k)]
             if best is None or len(differ) < len(best[2]):
                 best = (a, b, differ, ia, ib)
+    return best
+
+
+def explain(a_rows, b_rows, by_queue: bool = True) -> str:
+    """Why no row pairs, in words: the keys in which the closest two rows differ."""
+    best = closest(a_rows, b_rows, by_queue)
     if best is None:
         return "one side has no points"
     a, b, differ, ia, ib = best

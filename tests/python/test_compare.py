@@ -157,6 +157,33 @@ def test_files_with_no_point_in_common_say_which_keys_differ(capsys, tmp_path):
     assert "producers" not in out.err and "queue (" not in out.err  # the closest pair differs in nothing else
 
 
+def test_an_ab_of_one_setting_pairs_by_everything_else(capsys, tmp_path):
+    # Two sweeps of the same queues, capacity 64 against 4096, the second slower.
+    a = _write(tmp_path / "a.json", _sweep(1, params={"capacity": 64}))
+    b = _write(tmp_path / "b.json", _sweep(2, params={"capacity": 4096}, slower={("segmented", 2, 2)}))
+    code, out = _run(capsys, a, b)
+    assert code == 1, out.err
+    lines = out.out.splitlines()
+    assert lines[0] == ("A and B differ only in capacity (64 vs 4096): points are paired by everything else, "
+                        "as --vary capacity would.")
+    worse = [line for line in lines if line.rstrip().endswith("WORSE")]
+    assert len(worse) == 1 and worse[0].startswith("run/segmented/p2c2 ")
+    # Named, it does the same without the first line's notice.
+    code, named = _run(capsys, a, b, "--vary", "capacity")
+    assert code == 1 and "differ only in" not in named.out and named.out.count("WORSE") == 1
+    with pytest.raises(SystemExit) as stop:
+        compare.main([str(a), str(b), "--vary", "capcity"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and len(err.splitlines()) == 1 and "did you mean 'capacity'?" in err
+
+
+def test_a_large_change_reads_as_a_ratio():
+    import qbformat
+
+    assert qbformat.change(1770.586) == "1,772x" and qbformat.change(16.7) == "17.7x"
+    assert qbformat.change(0.031) == "+3.1%" and qbformat.change(-0.2) == "-20.0%" and qbformat.change(None) == "-"
+
+
 def test_fixed_count_and_duration_windows_do_not_match(capsys, tmp_path):
     a = _write(tmp_path / "a.json", _sweep(1))
     b = _write(tmp_path / "b.json", _sweep(2, params={"items": 1000000}))
