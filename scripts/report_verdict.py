@@ -59,6 +59,10 @@ def verdict_table(group) -> list:
     classes = [(cls, qbclass.contenders(cls, rows)) for cls in qbclass.VERDICT_CLASSES]
     classes = [(cls, found) for cls, found in classes if found]
     if not classes:
+        kinds = sorted({r.workload for r in group.rows if not r.reference})
+        if kinds and "throughput" not in kinds:  # the real reason: nothing here ranks by items/s
+            return [Para(f"No queue is ranked: this sweep's workload is {' and '.join(kinds)}, and the ranking "
+                         "compares throughput points; its own figures are in the workload tables below.")]
         return [Para("No throughput point has every repetition ok, so no queue is ranked.")]
     shapes = sorted({(r.producers, r.consumers) for _, found in classes for r in found})
     body = []

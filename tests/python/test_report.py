@@ -243,3 +243,21 @@ def test_a_fit_over_more_threads_than_cpus_says_it_measures_the_scheduler_too(tm
     assert "1 of these sweeps run more threads than the 8 CPUs online" in crowded
     roomy = _producer_sweep_report(tmp_path / "b", (1, 2, 3, 5))
     assert "### Scalability" in roomy and "more threads than the 8 CPUs online" not in roomy
+
+
+def test_a_paced_sweep_is_not_ranked_for_its_real_reason(tmp_path):
+    import random
+
+    import qbresults
+    import report_verdict
+    from fixture_parts import document, run
+
+    rng = random.Random(5)
+    runs = [run(rng, "ingest", q, 1, 1, [1e5, 1e5, 1e5], counted=False,
+                workload={"kind": "paced", "rate_per_s": 100000}) for q in ("sequence_ring", "segmented")]
+    path = tmp_path / "paced.json"
+    path.write_text(json.dumps(document(runs)))
+    group = qbresults.groups([qbresults.load(path)])[0]
+    text = report_verdict.verdict_table(group)[0].text
+    assert text.startswith("No queue is ranked: this sweep's workload is paced")
+    assert "every repetition ok" not in text
