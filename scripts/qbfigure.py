@@ -180,6 +180,8 @@ def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note:
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
     plain_ticks(fig)  # again: axes added since tight() (a colour bar)
     region = _region(fig)
+    for ax in fig.axes:  # savefig's bbox_inches freezes each panel where it stands before drawing, so a panel
+        ax.apply_aspect()  # with an aspect (a colour bar's is 20:1) would be drawn at its full slot, labels cut off
     fig.savefig(png, dpi=90, bbox_inches=region)
     layout = qblayout.check(fig, drawn=True)  # the PNG's draw laid every artist out as saved
     fig.savefig(svg, bbox_inches=region)

@@ -27,6 +27,8 @@ own scale, as a fraction of the axis range (0 = bottom, 1 = top).
   the others; the span is the whole data's extent (lowest to highest value)
   over the axis range, which catches limits set far from the data.
 A span below MIN_SPAN is a problem.
+
+cut_edges() reads a saved PNG: ink at its edges is something cut off.
 """
 
 from __future__ import annotations
@@ -160,6 +162,25 @@ def problems(layout: dict) -> list[str]:
     out += [f"throughput panel '{s['panel']}' spans {s['span']:.2f} of its height (< {MIN_SPAN})"
             for s in layout.get("throughput_spans", []) if s["span"] < MIN_SPAN]
     return out
+
+
+def cut_edges(png) -> list[str]:
+    """The edges of a saved PNG that ink touches: the outermost EDGE_PX rows
+    or columns hold a pixel darker than the white background, so something
+    (a colour bar's tick labels, an axis label) runs past the file's edge and
+    is cut. Read from the file, because what a save draws can differ from
+    what a later measuring pass sees (savefig's bbox_inches freezes each
+    panel's position before its aspect is applied)."""
+    from matplotlib.image import imread
+
+    rgb = imread(png)[..., :3]
+    edges = {"left": rgb[:, :EDGE_PX], "right": rgb[:, -EDGE_PX:], "top": rgb[:EDGE_PX], "bottom": rgb[-EDGE_PX:]}
+    return [f"cut at the {side} edge: {count} pixel(s) of ink in its outermost {EDGE_PX} px"
+            for side, band in edges.items() if (count := int((band.min(axis=-1) < INK).sum()))]
+
+
+EDGE_PX = 2
+INK = 0.9  # a channel under 90% of white is ink, not background
 
 
 def arrange(fig, top: float = 0.0, pad: float = 1.08) -> bool:

@@ -5,7 +5,8 @@ Input: a qbench results JSON file (RESULTS.json) and a folder (OUTDIR) to
 draw into. Output: the figures of every script in report.FIGURE_SCRIPTS, in
 OUTDIR, and on stdout one line per layout problem qblayout finds (a legend
 over a panel, a panel's title or the figure's title; a throughput panel
-whose queues use less than qblayout.MIN_SPAN of its height), then a summary.
+whose queues use less than qblayout.MIN_SPAN of its height; ink at the PNG's
+edges, something cut off), then a summary.
 Exit status 0 when there is none, 1 when there is any, 2 on a bad input.
 """
 
@@ -24,7 +25,8 @@ import report_figures  # noqa: E402
 
 def problems(made) -> list[str]:
     """'<figure file>: <problem>' for each layout problem of the drawn figures."""
-    return [f"{m.png.name}: {line}" for m in made if m.png for line in qblayout.problems(m.layout)]
+    return [f"{m.png.name}: {line}" for m in made if m.png
+            for line in qblayout.problems(m.layout) + qblayout.cut_edges(m.png)]
 
 
 def main(argv=None) -> int:

@@ -1,6 +1,7 @@
 """The layout check (qblayout, run by qbfigure.save): every figure the
-fixtures draw has no legend over a panel or a title and no squeezed
-throughput panel, and the check catches a figure that has them."""
+fixtures draw has no legend over a panel or a title, no squeezed throughput
+panel and nothing cut at the PNG's edges, and the check catches a figure
+that has them."""
 
 from __future__ import annotations
 
@@ -29,6 +30,22 @@ def made(tmp_path_factory) -> list:
 def test_no_figure_the_fixtures_draw_has_a_layout_problem(made):
     assert len(made) > 20
     assert [(m.png.name, qblayout.problems(m.layout)) for m in made if qblayout.problems(m.layout)] == []
+
+
+def test_no_figure_the_fixtures_draw_is_cut_at_an_edge(made):
+    assert [(m.png.name, qblayout.cut_edges(m.png)) for m in made if qblayout.cut_edges(m.png)] == []
+
+
+def test_the_edge_check_finds_a_label_cut_at_the_right_edge(tmp_path):
+    plt = qbfigure.pyplot()
+    for cut in (False, True):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.set_xlabel("consumers (threads)")
+        fig.text(0.8 if cut else 0.05, 0.5, "MMMMMMMM", fontsize=12)
+        fig.savefig(tmp_path / f"cut-{cut}.png", dpi=90)
+        plt.close(fig)
+        found = qblayout.cut_edges(tmp_path / f"cut-{cut}.png")
+        assert (found[0].startswith("cut at the right edge") if cut else found == []), found
 
 
 def test_every_throughput_panel_uses_at_least_half_its_height(made):
