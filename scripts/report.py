@@ -28,6 +28,7 @@ import claims
 import plot_classes
 import plot_counters
 import plot_depth
+import plot_fastest
 import plot_heatmap
 import plot_lanes
 import plot_latency_bars
@@ -44,34 +45,36 @@ import report_render as rr
 import report_tables as tables
 import report_verdict as verdict
 
-FIGURE_SCRIPTS = (plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters,
+FIGURE_SCRIPTS = (plot_fastest, plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters,
                   plot_depth, plot_rate, plot_sweep, plot_lanes)
 
 
-VERDICT_FIGURE = "throughput_by_class"
+VERDICT_FIGURE = plot_fastest.KINDS[0]  # every queue on one axis: the first screen's answer across classes
 
 
 def _machine_line(same_machine: list) -> str:
     ctx = same_machine[0].context
-    dates = ", ".join(d for r in same_machine for d in tables.run_dates(r))
+    dates = ", ".join(dict.fromkeys(d for r in same_machine for d in tables.run_dates(r)))  # each date once
     return (f"Machine: {same_machine[0].machine}; {ctx.get('compiler', 'compiler unknown')}, "
             f"{ctx.get('build_type', 'build type unknown')}; run {dates}.")
 
 
 def _verdict_blocks(group, made, many: bool, first: bool) -> list:
-    """The answer first: the verdict table, its figure, the warnings. The
-    first group's table and figure get the ids "verdict" and "verdict-figure"."""
+    """The answer first: every queue on one axis (the figure), the fastest of
+    each class (the table), the warnings. The first group's figure and table
+    get the ids "fastest-figure" and "verdict"."""
     title = "Verdict" + (f": scenario '{group.scenario}' ({group.results.path.name})" if many else "")
     blocks = [rr.Heading(2, title),
-              rr.Para("The fastest queue of each class (from its traits) at each shape: median items/s, margin "
-                      "over the runner-up, and whether their repetitions' ranges overlap (then a rerun may swap them).")]
+              rr.Para("Every queue on one axis; then each class's fastest at each shape, with its margin over the "
+                      "runner-up (overlap: a rerun may swap them).")]
+    figure = next((m for m in made if m.kind == VERDICT_FIGURE and m.png), None)
+    if figure:  # its note in its caption: the first screen has no line to spare
+        caption = f"{figure.title}. {figure.note}" if figure.note else figure.title
+        blocks.append(rr.Figure(figure.png, caption, anchor="fastest-figure" if first else ""))
     table = verdict.verdict_table(group)
     if isinstance(table[0], rr.Table) and first:
         table[0].anchor = "verdict"
     blocks += table
-    figure = next((m for m in made if m.kind == VERDICT_FIGURE and m.png), None)
-    if figure:
-        blocks.append(rr.Figure(figure.png, figure.title, figure.note, anchor="verdict-figure" if first else ""))
     blocks += [rr.Heading(3, "Warnings")] + verdict.warnings_summary(group)
     return blocks
 

@@ -34,11 +34,26 @@ class Bullets:
 
 
 @dataclass
+class Cell:
+    """A table cell of two parts: the answer, and what qualifies it. The HTML
+    page shows them as two lines, each cut with an ellipsis rather than
+    wrapped when the table is `compact` (the whole text in its tooltip);
+    Markdown and the terminal join them with a comma."""
+
+    main: str
+    sub: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.main}, {self.sub}" if self.sub else self.main
+
+
+@dataclass
 class Table:
     headers: list[str]
-    rows: list[list[str]]
+    rows: list[list]  # str or Cell
     align_right: set[int] = field(default_factory=set)  # column indexes of numbers
     anchor: str = ""  # the HTML element's id, for links and the page's own checks
+    compact: bool = False  # HTML: columns of equal width, each cell's lines cut rather than wrapped
 
 
 @dataclass
@@ -110,7 +125,12 @@ figure { margin: 1em 0 2em; }
 figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: 0.9em; color: #444; }
 .note { background: #fff6d6; border-left: 4px solid #e0b000; padding: 0.3em 0.6em; }
-.verdict td { font-size: 0.95em; }
+.table-wrap { overflow-x: auto; }  /* a table wider than the page scrolls in its own box, not the page */
+table.compact { table-layout: fixed; width: 100%; }
+table.compact td { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+table.compact th:first-child { width: 4em; }
+.cell-main, .cell-sub { display: block; overflow: hidden; text-overflow: ellipsis; }
+.cell-sub { color: #555; font-size: 0.9em; }
 details { margin: 0.5em 0 1.5em; }
 summary { cursor: pointer; }
 .warning { background: #ffe3e3; border-left: 4px solid #c00; padding: 0.3em 0.6em; }
@@ -133,6 +153,14 @@ def _id(anchor: str) -> str:
     return f' id="{html.escape(anchor)}"' if anchor else ""
 
 
+def _html_cell(c, number: bool) -> str:
+    e = html.escape
+    if isinstance(c, Cell):
+        sub = f'<span class="cell-sub">{e(c.sub)}</span>' if c.sub else ""
+        return f'<td title="{e(str(c))}"><span class="cell-main">{e(c.main)}</span>{sub}</td>'
+    return f'<td class="num">{e(str(c))}</td>' if number else f"<td>{e(str(c))}</td>"
+
+
 def _html_blocks(blocks) -> list[str]:
     e = html.escape
     out: list[str] = []
@@ -148,12 +176,12 @@ def _html_blocks(blocks) -> list[str]:
         elif isinstance(b, Bullets):
             out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in b.items) + "</ul>")
         elif isinstance(b, Table):
-            out.append(f"<table{_id(b.anchor)}><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b.headers) + "</tr></thead><tbody>")
+            kind = ' class="compact"' if b.compact else ""
+            out.append(f'<div class="table-wrap"><table{_id(b.anchor)}{kind}><thead><tr>'
+                       + "".join(f"<th>{e(h)}</th>" for h in b.headers) + "</tr></thead><tbody>")
             for row in b.rows:
-                cells = "".join(f'<td class="num">{e(str(c))}</td>' if i in b.align_right else f"<td>{e(str(c))}</td>"
-                                for i, c in enumerate(row))
-                out.append(f"<tr>{cells}</tr>")
-            out.append("</tbody></table>")
+                out.append("<tr>" + "".join(_html_cell(c, i in b.align_right) for i, c in enumerate(row)) + "</tr>")
+            out.append("</tbody></table></div>")
         elif isinstance(b, Figure):
             out.append(f'<figure{_id(b.anchor)}><img src="{_data_uri(b.png)}" alt="{e(b.caption)}">'
                        f"<figcaption>{e(b.caption)}</figcaption>")

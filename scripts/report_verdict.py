@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import qbclass
 import qbformat
-from report_render import Bullets, Para, Table
+from report_render import Bullets, Cell, Para, Table
 
 # A point whose median is under 1/COLLAPSE of its queue's best shape in the
 # same scenario: as harness/results/point_marks.hpp's kCollapseFactor.
@@ -42,16 +42,16 @@ def _shape(r) -> str:
     return f"{r.producers}x{r.consumers}"
 
 
-def _cell(ranked: list) -> str:
+def _cell(ranked: list) -> Cell:
     best = ranked[0]
     words = f"{best.queue} {qbformat.si(best.median)}"
     if len(ranked) == 1:
-        return words + " (the only one measured)"
+        return Cell(words, "the only one measured")
     second = ranked[1]
     overlap = best.aggregate["min_items_per_s"] <= second.aggregate["max_items_per_s"]
     ratio = best.median / second.median
     margin = f"+{(ratio - 1) * 100:.0f}%" if ratio < 2 else f"{ratio:.1f}x"
-    return f"{words}, {margin} over {second.queue}, {'overlap' if overlap else 'apart'}"
+    return Cell(words, f"{margin} ({'overlap' if overlap else 'apart'}) over {second.queue}")
 
 
 def verdict_table(group) -> list:
@@ -72,7 +72,7 @@ def verdict_table(group) -> list:
             ranked = sorted((r for r in found if (r.producers, r.consumers) == (p, c)), key=lambda r: -r.median)
             line.append(_cell(ranked) if ranked else "-")
         body.append(line)
-    return [Table(["P x C"] + [cls.name for cls, _ in classes], body)]
+    return [Table(["P x C"] + [cls.name for cls, _ in classes], body, compact=True)]
 
 
 def _family(r) -> str:

@@ -42,6 +42,17 @@ _ANCHORS = """JSON.stringify(Object.fromEntries(Array.from(document.querySelecto
   return [el.id, {top: box.top + window.scrollY, bottom: box.bottom + window.scrollY}];
 })))"""
 
+# The page's blocks (the body's children, and those inside collapsed
+# <details>) that reach past the window's right edge, which makes the whole
+# page scroll sideways: a wide table or image, named by its tag and text.
+_WIDE = """JSON.stringify((() => {
+  const limit = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll('body > *, details > *')).filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > limit + 1;
+  }).map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ` +
+               `'${el.textContent.trim().slice(0, 40)}' ends at ${Math.round(el.getBoundingClientRect().right)} px`);
+})())"""
 VIEWPORT = (1366, 900)  # a laptop's screen: what a reader sees before scrolling
 
 
@@ -50,6 +61,7 @@ class PageCheck:
     images: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # exceptions, console errors, error log entries
     anchors: dict[str, dict] = field(default_factory=dict)  # id -> {"top", "bottom"} in px, at VIEWPORT
+    too_wide: list[str] = field(default_factory=list)  # blocks past the window's right edge, at VIEWPORT
 
     @property
     def broken_images(self) -> list[dict]:
@@ -148,11 +160,13 @@ def check_page(path: Path, timeout: float = 60.0, screenshot: Path | None = None
         images = json.loads(result["result"]["value"])
         result = pipe.call("Runtime.evaluate", {"expression": _ANCHORS, "returnByValue": True}, session=session)
         anchors = json.loads(result["result"]["value"])
+        result = pipe.call("Runtime.evaluate", {"expression": _WIDE, "returnByValue": True}, session=session)
+        too_wide = json.loads(result["result"]["value"])
         if screenshot is not None:
             shot = pipe.call("Page.captureScreenshot", {"format": "png"}, session=session, timeout=timeout)
             Path(screenshot).write_bytes(base64.b64decode(shot["data"]))
         pipe.call("Runtime.evaluate", {"expression": "0"}, session=session)  # lets late events arrive first
-        return PageCheck(images=images, errors=_errors(pipe.events), anchors=anchors)
+        return PageCheck(images=images, errors=_errors(pipe.events), anchors=anchors, too_wide=too_wide)
     finally:
         try:
             pipe.call("Browser.close", timeout=5)

@@ -36,14 +36,24 @@ def test_the_html_report_shows_every_figure_without_errors(report_dir):
     assert check.errors == []
 
 
-def test_the_first_screen_shows_the_verdict_and_its_figure(report_dir, tmp_path):
+def test_the_first_screen_shows_every_queue_on_one_axis_and_the_verdict(report_dir, tmp_path):
     shot = tmp_path / "first-screen.png"
     check = browser_check.check_page(report_dir / "report.html", screenshot=shot)
     height = browser_check.VIEWPORT[1]
-    assert "verdict" in check.anchors and "verdict-figure" in check.anchors, check.anchors
+    assert "verdict" in check.anchors and "fastest-figure" in check.anchors, check.anchors
     assert check.anchors["verdict"]["bottom"] <= height, check.anchors
-    assert check.anchors["verdict-figure"]["bottom"] <= height, check.anchors
+    assert check.anchors["fastest-figure"]["bottom"] <= height, check.anchors
     assert shot.read_bytes().startswith(b"\x89PNG")
+    first = next(i for i in check.images)  # the first figure of the page is the one on one axis
+    assert first["alt"].startswith("Every queue on one axis"), first
+    assert check.too_wide == []  # the widest table scrolls in its own box, not the page
+
+
+def test_the_width_check_finds_a_block_that_makes_the_page_scroll_sideways(tmp_path):
+    page = tmp_path / "wide.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"><title>wide</title></head><body>'
+                    '<p>fits</p><table><tr><td style="min-width:2000px">a wide table</td></tr></table></body></html>')
+    assert [w.split(" ends at")[0] for w in browser_check.check_page(page).too_wide] == ["table 'a wide table'"]
 
 
 def test_the_first_screen_check_fails_for_a_verdict_pushed_down(tmp_path):

@@ -67,6 +67,16 @@ def test_reference_ceilings_have_a_panel_of_their_own(made):
     assert all(p.startswith("reference ceilings") or "ceiling" not in p for p in panels)
 
 
+def test_the_figure_of_every_queue_fits_the_first_screen_and_marks_classes(made):
+    m, = [m for m in made if m.kind == "throughput_every_queue"]
+    width, height = struct.unpack(">II", m.png.read_bytes()[16:24])
+    assert 900 <= width <= 1300 and height <= 300, (width, height)
+    svg = m.svg.read_text()
+    assert "faa_ceiling" in m.note and "faa_ceiling" not in svg
+    assert "bounded MPMC (1)" in svg and "single-ended (MPSC, SPMC, SPSC) (1)" in svg  # classes marked, one axis
+    assert len(m.layout["throughput_spans"]) == 1
+
+
 def test_the_verdict_figure_is_compact(made):
     m, = [m for m in made if m.kind == "throughput_by_class"]
     width, height = struct.unpack(">II", m.png.read_bytes()[16:24])

@@ -13,7 +13,7 @@ from conftest import FIXTURES, REPORT_INPUTS
 
 # The figure kinds each fixture's data calls for (its scenario is the prefix).
 EXPECTED = {
-    "throughput.json": ["throughput_by_class", "throughput_vs_producers", "throughput_vs_consumers", "heatmap_items_per_s",
+    "throughput.json": ["throughput_every_queue", "throughput_by_class", "throughput_vs_producers", "throughput_vs_consumers", "heatmap_items_per_s",
                         "heatmap_ratio_to_fastest", "latency_spectrum_e2e", "latency_spectrum_push",
                         "latency_spectrum_pop", "latency_percentiles", "counters_per_item"],
     "backpressure.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "depth_over_time",
