@@ -7,7 +7,9 @@ pop), push and pop (one sampled try_push / try_pop that succeeded), and
 round_trip (pingpong runs). One panel per P x C, one line per queue: x is the
 percentile on the 1/(1-p) log scale (p50 at 2, p99 at 100, p99.9 at 1000),
 y the latency in ns on a log scale, read from the repetitions' HdrHistogram
-counts ("hdr") merged over every valid repetition. With more than eight
+counts ("hdr") merged over every valid repetition. End-to-end latency is said
+to be closed loop in the title (open loop for paced points), and a point
+with a backlog (qbloop) is drawn dashed, named in the figure's note. With more than eight
 queues, a row of panels per queue class (qbclass.panel_groups), each row's
 legend to its right.
 """
@@ -18,6 +20,7 @@ import sys
 
 import qbclass
 import qbfigure
+import qbloop
 
 SOURCES = {
     "e2e": "End-to-end latency (sampled items, push to pop)",
@@ -37,7 +40,7 @@ def _ticks(ax, deepest: float) -> None:
     ax.minorticks_off()
 
 
-def _panel(ax, rows, source: str, title: str, first: bool) -> list[str]:
+def _panel(ax, rows, source: str, title: str, first: bool, marked=frozenset()) -> list[str]:
     """One P x C panel; only a row's `first` panel names the y axis (every
     panel's is latency in ns)."""
     deepest, drawn = 2.0, []
@@ -46,6 +49,7 @@ def _panel(ax, rows, source: str, title: str, first: bool) -> list[str]:
         if not len(xs):
             continue
         ax.plot(xs, ys, drawstyle="steps-post", color=qbfigure.queue_colour(r.queue), lw=1.2,
+                ls="--" if id(r) in marked else "-",
                 marker=qbfigure.queue_marker(r.queue), ms=3.5, markevery=0.2)
         deepest = max(deepest, xs[-1])
         drawn.append(r.queue)
@@ -61,8 +65,10 @@ def _panel(ax, rows, source: str, title: str, first: bool) -> list[str]:
 
 def _figure(group, outdir, source: str):
     kind = f"latency_spectrum_{source}"
-    what = f"{SOURCES[source]}: percentile spectrum"
     rows = [r for r in group.rows if r.latency_summary(source)]
+    what = qbloop.title(f"{SOURCES[source]}: percentile spectrum", rows, source, "Dashed lines")
+    note = qbloop.backlog_note(rows, source, "Dashed lines")
+    marked = {id(r) for r in qbloop.backlogged(rows, source)}
     if not rows:
         why = {"e2e": "no end-to-end latency recorded (--latency off or ops)",
                "push": "no per-operation latency recorded (--latency ops or all records it)",
@@ -77,9 +83,9 @@ def _figure(group, outdir, source: str):
         for ax, (p, c) in zip(axes, configs):
             drawn += _panel(ax, [r for r in rows if (r.producers, r.consumers) == (p, c)], source,
                             f"{p} producer{'s' if p != 1 else ''}, {c} consumer{'s' if c != 1 else ''}",
-                            ax.get_subplotspec().is_first_col())
+                            ax.get_subplotspec().is_first_col(), marked)
         qbfigure.legend_outside(fig, list(dict.fromkeys(r.queue for r in rows if r.queue in drawn)))
-        return qbfigure.finish(fig, kind, what, group, outdir)
+        return qbfigure.finish(fig, kind, what, group, outdir, note=note)
     counts = [len({(r.producers, r.consumers) for r in members}) for _, members in groups]
     ncols = max(counts)
     fig, grid = qbfigure.panel_rows(counts, ncols, figsize=(2.9 * ncols + 0.6, 2.6 * len(groups) + 0.9))
@@ -88,9 +94,9 @@ def _figure(group, outdir, source: str):
         drawn = []
         for k, (ax, (p, c)) in enumerate(zip(row_axes, mine)):
             drawn += _panel(ax, [r for r in members if (r.producers, r.consumers) == (p, c)], source,
-                            f"{qbclass.wrapped(name)}\np{p}c{c}", k == 0)
+                            f"{qbclass.wrapped(name)}\np{p}c{c}", k == 0, marked)
         qbfigure.legend_outside(row_axes[len(mine) - 1], list(dict.fromkeys(drawn)))
-    return qbfigure.finish(fig, kind, what, group, outdir)
+    return qbfigure.finish(fig, kind, what, group, outdir, note=note)
 
 
 def make(group, outdir, kinds=KINDS):

@@ -236,16 +236,17 @@ def capped(found: list, limit: int) -> tuple[list, str]:
     return found[:limit], (f"{more} more run{'s' if more != 1 else ''} not drawn" if more > 0 else "")
 
 
-def bars_by_config(ax, rows, queues, configs, value, missing) -> None:
+def bars_by_config(ax, rows, queues, configs, value, missing, hatched=None) -> None:
     """Configurations (P, C) across, one bar per queue in each: value(row) is
     the bar's height or None, and then missing(row) is the word written in
-    its place (a bar of nothing would read as zero)."""
+    its place (a bar of nothing would read as zero). hatched(row) true: that
+    bar is hatched (a point to read with care, said in the figure's note)."""
     width = 0.8 / len(queues)
     found = {}
     for r in rows:
         found.setdefault((r.queue, r.producers, r.consumers), r)
     for qi, queue in enumerate(queues):
-        xs, heights = [], []
+        xs, heights, marked = [], [], []
         for ci, (p, c) in enumerate(configs):
             row = found.get((queue, p, c))
             if row is None:
@@ -255,11 +256,15 @@ def bars_by_config(ax, rows, queues, configs, value, missing) -> None:
             if height is not None:
                 xs.append(x)
                 heights.append(height)
+                marked.append(bool(hatched and hatched(row)))
             else:
                 ax.text(x, 0.03, missing(row), rotation=90, ha="center", va="bottom", fontsize=6,
                         transform=ax.get_xaxis_transform())
         if xs:  # one call a queue: the same bars, drawn in the same order, without a call's overhead each
-            ax.bar(xs, heights, width * 0.9, color=queue_colour(queue))
+            bars = ax.bar(xs, heights, width * 0.9, color=queue_colour(queue))
+            for bar, mark in zip(bars, marked):
+                if mark:
+                    bar.set(hatch="////", edgecolor="white", linewidth=0)
     ax.set_xticks(range(len(configs)), [f"p{p}c{c}" for p, c in configs])
     ax.set_xlim(-0.5, len(configs) - 0.5)
     ax.set_xlabel("configuration (producers x consumers)")

@@ -76,6 +76,26 @@ class Row:
         return [float(r["items_per_s"]) for r in self.ok_repetitions
                 if isinstance(r.get("items_per_s"), (int, float))]
 
+    @property
+    def backlog(self) -> float | None:
+        """How far apart pushed and popped items were in the worst repetition
+        the harness marked with a backlog (their ratio, 1.1 or more; the
+        harness writes "backlog" only past 10% apart), or None when none was:
+        there closed-loop latency is mostly time spent queued."""
+        ratios = [float(b["pushed_per_popped"]) for rep in self.repetitions
+                  if isinstance(b := rep.get("backlog"), dict)
+                  and isinstance(b.get("pushed_per_popped"), (int, float)) and b["pushed_per_popped"] > 0]
+        return max((max(x, 1 / x) for x in ratios), default=None)
+
+    @property
+    def closed_loop(self) -> bool:
+        """Producers push as fast as the queue takes items (every run but a
+        paced one): end-to-end latency then includes the time an item waits
+        behind the others queued, not the queue's own cost alone."""
+        w = self.raw.get("workload")
+        rate = max(w.get("rate_per_s") or 0, w.get("target_rate_per_s") or 0) if isinstance(w, dict) else 0
+        return not rate > 0
+
     def representative(self, series: str) -> dict | None:
         """The ok repetition with `series` in its workload_metrics whose items/s
         is nearest the median: series are per repetition, never merged."""

@@ -160,3 +160,41 @@ def test_a_worker_draws_the_figure_its_script_draws_alone(report_dir, tmp_path):
     assert plot_scaling.main([str(FIXTURES / "throughput.json"), "-o", str(tmp_path)]) == 0
     for kind in plot_scaling.KINDS:
         assert (tmp_path / f"run-{kind}.png").read_bytes() == (report_dir / f"1-throughput-run-{kind}.png").read_bytes()
+
+
+def _with_backlog(group, queue: str, ratio: float):
+    """The group, with every repetition of `queue` at 1x1 marked as the harness marks a backlog."""
+    for row in group.rows:
+        if row.queue == queue and (row.producers, row.consumers) == (1, 1):
+            for rep in row.repetitions:
+                rep["backlog"] = {"pushed_per_popped": ratio}
+    return group
+
+
+def test_closed_loop_latency_figures_say_so_and_mark_backlogged_points(tmp_path):
+    import plot_latency_bars
+    import plot_latency_spectrum
+    import qbresults
+
+    group = _with_backlog(qbresults.groups([qbresults.load(FIXTURES / "throughput.json")])[0], "segmented", 3.75)
+    bars, = plot_latency_bars.make(group, tmp_path)
+    spectrum = next(m for m in plot_latency_spectrum.make(group, tmp_path) if m.kind == "latency_spectrum_e2e")
+    for made, marks in ((bars, "hatched bars"), (spectrum, "dashed lines")):
+        assert "closed loop: includes time queued" in made.title, made.title
+        assert made.note.startswith(f"{marks.capitalize()}: 1 point(s) with a backlog"), made.note
+        assert "worst segmented p1c1, 3.8x" in made.note
+        assert f"{marks}: a backlog" in made.svg.read_text()
+    assert 'stroke-dasharray' in spectrum.svg.read_text()  # the backlogged line is dashed
+
+
+def test_a_paced_run_is_said_to_be_open_loop_and_an_unmarked_one_has_no_backlog_note(tmp_path):
+    import plot_latency_bars
+    import qbresults
+
+    group = qbresults.groups([qbresults.load(FIXTURES / "throughput.json")])[0]
+    made, = plot_latency_bars.make(group, tmp_path)
+    assert made.note == "" and "a backlog" not in made.title
+    for row in group.rows:
+        row.raw["workload"] = {"kind": "paced", "rate_per_s": 100000.0}
+    made, = plot_latency_bars.make(group, tmp_path)
+    assert "open loop (paced)" in made.title and "closed loop" not in made.title
