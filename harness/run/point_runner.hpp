@@ -3,7 +3,8 @@
 // producer pushing its items numbered 0, 1, 2, ..., each consumer popping.
 // What the steps add to the skeleton is only the push and the pop themselves,
 // as --wait asks (try_* or the queue's blocking call), and, with --latency
-// ops, the sampled timing of one call in op_sample_period.
+// ops, the sampled timing of about one call in op_sample_period, at random
+// gaps (measure/op_sample.hpp) so that it never beats in step with the queue.
 //
 // An item is one push and its pop: throughput = items moved inside the
 // window / window length.
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "harness/measure/clock.hpp"
+#include "harness/measure/op_sample.hpp"
 #include "harness/run/make_queue.hpp"
 #include "harness/run/timeline.hpp"
 #include "queues/queue.hpp"
@@ -70,13 +72,13 @@ class ThroughputSteps {
   Sent produce(ProducerCtx<Item>& ctx, const detail::Worker& w) {
     Item item = ProducerCtx<Item>::make(static_cast<std::uint32_t>(ctx.index), w.total);
     ctx.note_send(item.tag);
-    const bool pushed = call(ctx.ops, ctx.counting, countdown_[0][static_cast<std::size_t>(ctx.index)],
+    const bool pushed = call(ctx.ops, ctx.counting, samplers_[0][static_cast<std::size_t>(ctx.index)],
                              [&] { return detail::push_once(*queue_, std::move(item), ctx.block); });
     return pushed ? Sent::pushed : Sent::full;
   }
 
   int consume(ConsumerCtx& ctx, Item& out) {
-    const bool popped = call(ctx.ops, ctx.counting, countdown_[1][static_cast<std::size_t>(ctx.index)],
+    const bool popped = call(ctx.ops, ctx.counting, samplers_[1][static_cast<std::size_t>(ctx.index)],
                              [&] { return detail::pop_once(*queue_, out, ctx.block); });
     return popped ? 0 : -1;
   }
@@ -102,17 +104,12 @@ class ThroughputSteps {
   void finish(RepResult&, const TimelineRecord&) {}
 
  private:
-  struct alignas(kFalseSharingRange) Countdown {
-    std::uint32_t value;
-  };
-
-  // Makes one push or pop; with --latency ops (`ops` set), one call in
-  // period_ is timed, successes and failures apart. One countdown per
+  // Makes one push or pop; with --latency ops (`ops` set), about one call
+  // in period_ is timed, successes and failures apart. One sampler per
   // thread, each on its own line (threads index disjoint entries).
   template <class Op>
-  bool call(ThreadLatency* ops, bool counting, Countdown& slot, Op op) {
-    if (ops == nullptr || --slot.value != 0) return op();
-    slot.value = period_;
+  bool call(ThreadLatency* ops, bool counting, OpSampler& sampler, Op op) {
+    if (ops == nullptr || !sampler.next()) return op();
     const auto t0 = clock_.now();
     const bool ok = op();
     const auto dt = clock_.to_ns(clock_.now() - t0);
@@ -124,9 +121,14 @@ class ThroughputSteps {
   const Clock& clock_;
   const std::uint32_t period_;
   std::optional<Q> queue_;
-  std::vector<Countdown> countdown_[2] = {
-      std::vector<Countdown>(static_cast<std::size_t>(params_.producers), Countdown{period_}),
-      std::vector<Countdown>(static_cast<std::size_t>(params_.consumers), Countdown{period_})};
+  std::vector<OpSampler> samplers_[2] = {samplers(0, params_.producers), samplers(1, params_.consumers)};
+
+  std::vector<OpSampler> samplers(std::uint64_t role, int threads) const {
+    std::vector<OpSampler> out;
+    out.reserve(static_cast<std::size_t>(threads));
+    for (int i = 0; i < threads; ++i) out.emplace_back(period_, params_.seed * 4099 + role * 1031 + static_cast<std::uint64_t>(i));
+    return out;
+  }
 };
 
 // Runs one repetition. `cpus` has one entry per thread (producers first), -1
