@@ -36,10 +36,14 @@ std::string reason_head(const std::string& reason) {
   return reason.substr(0, reason.find(": "));
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 std::string figure(const EventSeen& e) {
-  const auto [lo, hi] = std::minmax_element(e.per_item.begin(), e.per_item.end());
-  std::string text = per_item_text(*lo);
-  if (per_item_text(*hi) != text) text += ".." + per_item_text(*hi);
+  std::string text = per_item_text(median(e.per_item));
   // task-clock counts nanoseconds; every other event counts occurrences.
   text += e.name == event_name(CounterEvent::task_clock, {}) ? " ns/item" : "/item";
   if (static_cast<int>(e.per_item.size()) < e.points) {
@@ -101,7 +105,11 @@ std::string counter_line(const std::vector<PointResult>& points) {
       at->first += ", " + e.name;
     }
   }
-  std::string line = fmt::format("counted: {}", counted.empty() ? "none" : fmt::format("{}", fmt::join(counted, ", ")));
+  // Several points: each figure is their median (the per-point figures are in the results file).
+  std::size_t points_counted = 0;
+  for (const EventSeen& e : seen) points_counted = std::max(points_counted, e.per_item.size());
+  std::string line = fmt::format("counted{}: {}", points_counted > 1 ? fmt::format(" (median of {} points)", points_counted) : "",
+                                 counted.empty() ? "none" : fmt::format("{}", fmt::join(counted, ", ")));
   if (!by_reason.empty()) {
     line += "; not counted:";
     for (const auto& [events, reason] : by_reason) line += fmt::format(" {} ({});", events, reason);

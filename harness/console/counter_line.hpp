@@ -12,9 +12,9 @@ namespace qb {
 
 // "counted: task-clock 41.2 ns/item, context-switches 0.0012/item; not
 // counted: cycles, MEM_LOAD_RETIRED.L3_MISS (no hardware PMU)", from the
-// points whose every repetition was ok (the others have no counters). A
-// figure that differs between points is their range ("38.0..95.1
-// ns/item"); an event counted at some points only says at how many. Events
+// points whose every repetition was ok (the others have no counters). With
+// several points each figure is their median ("counted (median of 12
+// points): ..."); an event counted at some points only says at how many. Events
 // with the same reason are named together, in the selection's order. ""
 // when nothing was asked for or no point has counters. One logical line:
 // the caller wraps it.
