@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/counters/counters.hpp"
+#include "harness/counters/native_names.hpp"
 #include "harness/counters/totals.hpp"
 #include "tests/perf_fake.hpp"
 
@@ -256,16 +257,16 @@ TEST(CountersSelection, malformed_lists_are_rejected_naming_the_value) {
 }
 
 // Names beyond the generic ones are native events: libpfm4 encodes them once,
-// when the list is parsed, and one it cannot encode here is a status with its
-// reason, not an error.
+// when the list is parsed, and one it knows but cannot encode here is a
+// status with its reason, not an error.
 TEST(CountersSelection, other_names_are_native_events_encoded_by_libpfm4) {
   std::string error;
-  const auto sel = parse_counter_selection("r003c,cycles,MEM_LOAD_RETIRED.L3_MISS,bogus-event,r003c", &error);
+  const auto sel = parse_counter_selection("r003c,cycles,MEM_LOAD_RETIRED.L3_MISS,r003c", &error);
   ASSERT_TRUE(sel) << error;
   EXPECT_EQ(sel->events, (std::vector<Ev>{Ev::cycles}));
-  ASSERT_EQ(sel->native.size(), 3u) << "r003c twice is one event";
-  EXPECT_EQ(sel->spec, "cycles,r003c,MEM_LOAD_RETIRED.L3_MISS,bogus-event");
-  EXPECT_EQ(sel->size(), 4u);
+  ASSERT_EQ(sel->native.size(), 2u) << "r003c twice is one event";
+  EXPECT_EQ(sel->spec, "cycles,r003c,MEM_LOAD_RETIRED.L3_MISS");
+  EXPECT_EQ(sel->size(), 3u);
   // A raw code is the same on every x86 machine: PERF_TYPE_RAW, config 0x3c.
   const NativeEvent& raw = sel->native[0];
   EXPECT_EQ(raw.name, "r003c");
@@ -277,12 +278,26 @@ TEST(CountersSelection, other_names_are_native_events_encoded_by_libpfm4) {
   const NativeEvent& intel = sel->native[1];
   EXPECT_NE(intel.encoded_as.empty(), intel.problem.empty()) << intel.encoded_as << " / " << intel.problem;
   if (!intel.problem.empty()) {
-    EXPECT_NE(intel.problem.find("libpfm4"), std::string::npos) << intel.problem;
+    EXPECT_NE(intel.problem.find("libpfm4 cannot encode MEM_LOAD_RETIRED.L3_MISS"), std::string::npos) << intel.problem;
+    EXPECT_NE(intel.problem.find("event not found"), std::string::npos) << intel.problem;  // libpfm4's words
   }
-  const NativeEvent& bogus = sel->native[2];
-  EXPECT_TRUE(bogus.encoded_as.empty());
-  EXPECT_NE(bogus.problem.find("libpfm4 cannot encode bogus-event"), std::string::npos) << bogus.problem;
-  EXPECT_NE(bogus.problem.find("event not found"), std::string::npos) << bogus.problem;  // libpfm4's words
+}
+
+// A name in no table of libpfm4's, for any CPU, is a mistake, not an event
+// this machine lacks: refused, naming the value and the closest names.
+TEST(CountersSelection, a_name_libpfm4_knows_in_no_table_is_refused_with_the_closest_names) {
+  std::string error;
+  EXPECT_FALSE(parse_counter_selection("task-clock,bogus-event", &error));
+  EXPECT_EQ(error.rfind("--counters bogus-event: libpfm4 knows no such event; closest: ", 0), 0u) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  // An event libpfm4 knows, with an attribute it does not: that event's attributes.
+  EXPECT_FALSE(parse_counter_selection("MEM_LOAD_RETIRED.L3_MIS", &error));
+  EXPECT_NE(error.find("closest: MEM_LOAD_RETIRED.L3_MISS"), std::string::npos) << error;
+  EXPECT_TRUE(libpfm4_knows("MEM_LOAD_RETIRED.L3_MISS"));
+  EXPECT_TRUE(libpfm4_knows("mem_load_retired:l3_miss"));
+  EXPECT_TRUE(libpfm4_knows("perf::cycles"));
+  EXPECT_FALSE(libpfm4_knows("bogus-event"));
+  EXPECT_FALSE(libpfm4_knows("MEM_LOAD_RETIRED.L3_MISZ"));
 }
 
 NativeEvent encoded(const char* name, std::uint64_t config, std::uint64_t config1 = 0) {

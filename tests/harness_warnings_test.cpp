@@ -34,7 +34,7 @@ std::vector<std::pair<Warning, std::string>> every_kind() {
        "reference ceiling (fetch-add): nothing is moved, so nothing is validated"},
       {Warning::noisy_repetitions(100 * 0.0723), "noisy: coefficient of variation 7.2% > 5%"},
       {Warning::oversubscribed_cpus(), "oversubscribed: more worker threads than usable CPUs"},
-      {Warning::saturated_rate(), "saturated: achieved rate under 99% of the target in some repetition"},
+      {Warning::saturated_rate(), "saturated: achieved rate (the repetitions' median) under 99% of the target"},
   };
 }
 
@@ -105,7 +105,7 @@ TEST(WarningsJson, a_points_lifted_warnings_keep_their_repetition_in_the_details
   p.warnings = {Warning::sequence_limit_hit(ThreadRole::producer, 0).of_repetition(2), Warning::saturated_rate()};
   const json run = json::parse(json(p).dump());
   EXPECT_EQ(run.at("warnings"), (json{"rep 3: producer 0 reached the sequence limit and stopped early",
-                                      "saturated: achieved rate under 99% of the target in some repetition"}));
+                                      "saturated: achieved rate (the repetitions' median) under 99% of the target"}));
   EXPECT_EQ(run.at("warning_details")[0],
             (json{{"kind", "sequence_limit"}, {"repetition", 2}, {"role", "producer"}, {"thread", 0}}));
   const auto back = warnings_from_details(run.at("warning_details"));

@@ -18,6 +18,7 @@
 #include "harness/console/table.hpp"
 #include "harness/counters/totals.hpp"
 #include "harness/machine/machine_state.hpp"
+#include "harness/machine/terminal.hpp"
 #include "harness/model/result_json.hpp"
 #include "harness/plugins/plugin_loader.hpp"
 #include "harness/results/context.hpp"
@@ -81,7 +82,7 @@ int run_command(const qb::Command& command, const std::vector<std::string>& argv
   summary.usable_cpus = topology.cpu_count();
   if (command.out) summary.results = command.out->string();
   fmt::print("{}", qb::render_console(command.format, outcome.points, marks, summary,
-                                      qb::TableOptions{.wide = command.wide}));
+                                      qb::TableOptions{.wide = command.wide, .width = qb::terminal_columns()}));
   if (outcome.interrupted) {
     fmt::print(stderr, "qbench: interrupted by {}; finished repetitions were kept{}\n", qb::interrupt_signal_name(),
                command.out ? " and written" : "");

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <limits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,8 @@
 namespace qb {
 
 namespace {
+
+constexpr std::size_t kUnwrapped = std::numeric_limits<std::size_t>::max() / 2;
 
 bool no_value(const std::string& cell) { return cell == "-" || cell == "n/a" || cell.empty(); }
 
@@ -120,7 +123,8 @@ std::string render_console(ConsoleFormat format, const std::vector<PointResult>&
   const auto cells = table_cells(points, marks, format == ConsoleFormat::markdown ? NumberStyle::grouped : NumberStyle::plain);
   if (format == ConsoleFormat::csv) return render_csv(cells, points);
   // The summary of the wide table, whose columns these formats carry.
-  const auto wide = summary_table(points, marks, TableOptions{.wide = true});
+  // Each summary line whole: a list item or a JSON string is not a terminal's line.
+  const auto wide = summary_table(points, marks, TableOptions{.wide = true, .width = kUnwrapped});
   const auto summary = summary_lines(points, marks, wide, context);
   return format == ConsoleFormat::markdown ? render_markdown(cells, summary) : render_json(cells, points, summary);
 }

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/console/counter_line.hpp"
+#include "harness/console/workload_lines.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/model/warnings.hpp"
 
@@ -20,11 +22,30 @@ std::string times(double x) {
   return x < 10 ? fmt::format("{:.1f}x", x) : grouped(x) + "x";
 }
 
+// Statuses shortened in the table that are given whole under it (each with its points).
+constexpr std::size_t kShortenedLines = 3;
+constexpr std::size_t kShortenedIds = 3;  // named a status; the rest counted
+
 std::string plural(int n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
 
-std::string fit(std::string line) {
-  if (line.size() > kTableWidth) line = line.substr(0, kTableWidth - 3) + "...";
-  return line;
+// A line longer than `width` goes on under itself, indented two, broken at
+// spaces: never cut mid-sentence. A word longer than a line stays whole.
+void wrap_into(std::vector<std::string>& out, const std::string& line, std::size_t width) {
+  std::string current;
+  std::size_t at = 0;
+  while (at < line.size()) {
+    std::size_t end = line.find(' ', at);
+    if (end == std::string::npos) end = line.size();
+    const std::string word = line.substr(at, end - at);
+    if (!current.empty() && current.size() + 1 + word.size() > width) {
+      out.push_back(std::move(current));
+      current = "  " + word;
+    } else {
+      current += (current.empty() ? "" : " ") + word;
+    }
+    at = end + 1;
+  }
+  if (!current.empty()) out.push_back(std::move(current));
 }
 
 // The point with a mark of `kind` that `worse` ranks first, and how many have one.
@@ -68,6 +89,15 @@ std::string points_line(const std::vector<PointResult>& points, const SummaryTab
   if (not_run > 0) line += fmt::format(", {} not run (interrupted)", not_run);
   if (reps.size() == 1 && *reps.begin() > 0) line += fmt::format("; {} each", plural(static_cast<int>(*reps.begin()), "repetition"));
   return line;
+}
+
+// A saturated point's figures: what it achieved against its target.
+std::string saturated_text(const PointResult& p) {
+  const auto& m = p.workload_metrics;
+  const double target = m.value("target_rate_per_s", 0.0), achieved = m.value("achieved_rate_per_s", 0.0);
+  if (target <= 0) return "saturated";
+  return fmt::format("saturated: achieved {} of the {} items/s target ({:.1f}%)", grouped(achieved), grouped(target),
+                     100 * achieved / target);
 }
 
 void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>& points,
@@ -128,7 +158,8 @@ void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>
     ++others;
     for (const auto& w : points[i].warnings) {
       if (first.empty() && (w.kind == WarningKind::sequence_limit || w.kind == WarningKind::saturated)) {
-        first = fmt::format("{}: {}", points[i].id, warning_text(w));
+        first = fmt::format("{}: {}", points[i].id, w.kind == WarningKind::saturated ? saturated_text(points[i])
+                                                                                     : warning_text(w));
       }
     }
   }
@@ -143,10 +174,36 @@ std::string latency_line(const std::vector<PointResult>& points) {
         return "latency: end to end, from each item's intended send time to its pop (open loop: no coordinated "
                "omission)";
       }
-      return "latency: end to end, push to pop, closed loop (includes time queued behind other items)";
+      return "latency: end to end, push to pop, closed loop (includes time queued)";
     }
   }
   return "";
+}
+
+// The columns the table left out: to fit the width (--wide shows them), and
+// those no row has a value for, with why (columns with the same reason
+// together). cache-misses/item is left to the counters line when there is one.
+std::string not_shown_line(const SummaryTable& table, bool counters_said) {
+  std::vector<std::pair<std::string, std::string>> by_reason;  // (columns, reason)
+  const auto add = [&](const std::string& column, const std::string& reason) {
+    auto at = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& r) { return r.second == reason; });
+    if (at == by_reason.end()) {
+      by_reason.emplace_back(column, reason);
+    } else {
+      at->first += ", " + column;
+    }
+  };
+  for (const auto& column : table.narrowed) add(column, fmt::format("to fit {} columns; --wide shows them", table.width));
+  for (const auto& [column, why] : table.dropped) {
+    if (counters_said && column == "cache-misses/item") continue;
+    // The reason's head ("no hardware PMU"), its details being in the file.
+    add(column, why.substr(0, why.find(": ")));
+  }
+  if (by_reason.empty()) return "";
+  std::string line = "not shown:";
+  for (const auto& [columns, reason] : by_reason) line += fmt::format(" {} ({});", columns, reason);
+  line.pop_back();
+  return line;
 }
 
 }  // namespace
@@ -161,29 +218,34 @@ std::vector<std::string> summary_lines(const std::vector<PointResult>& points, c
                   [](const PointResult& p) { return p.params.workload.kind == WorkloadKind::pingpong; })) {
     out.push_back("pingpong rows: the p50/p99/p99.9 columns are round trips between the pair's two CPUs");
   }
-  if (!table.dropped.empty()) {
-    // Columns with the same reason are named together.
-    std::vector<std::pair<std::string, std::string>> by_reason;
-    for (const auto& [column, why] : table.dropped) {
-      // The reason's head ("no hardware PMU"), its details being in the file.
-      const std::string reason = why.substr(0, why.find(": "));
-      auto at = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& r) { return r.second == reason; });
-      if (at == by_reason.end()) {
-        by_reason.emplace_back(column, reason);
-      } else {
-        at->first += ", " + column;
-      }
-    }
-    std::string line = "not shown, no row has a value:";
-    for (const auto& [columns, reason] : by_reason) line += fmt::format(" {} ({});", columns, reason);
-    line.pop_back();
-    out.push_back(std::move(line));
+  // Points with the same status, together: "failed: ...: a, b, c".
+  std::vector<std::pair<std::string, std::vector<std::string>>> shortened;  // (status, ids)
+  for (const auto& point : table.shortened) {  // (id, status); clang 14 captures no structured binding
+    auto at = std::find_if(shortened.begin(), shortened.end(), [&](const auto& s) { return s.first == point.second; });
+    if (at == shortened.end()) at = shortened.insert(shortened.end(), {point.second, {}});
+    at->second.push_back(point.first);
   }
+  for (std::size_t i = 0; i < shortened.size() && i < kShortenedLines; ++i) {
+    const auto& ids = shortened[i].second;
+    const std::size_t named = std::min(ids.size(), kShortenedIds);
+    out.push_back(fmt::format("{}: {}{}", shortened[i].first,
+                              fmt::join(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(named), ", "),
+                              ids.size() > named ? fmt::format(" and {} more", ids.size() - named) : ""));
+  }
+  if (shortened.size() > kShortenedLines) {
+    out.push_back(fmt::format("... {} more statuses shortened to fit: --wide prints them whole",
+                              shortened.size() - kShortenedLines));
+  }
+  for (auto& line : workload_lines(points)) out.push_back(std::move(line));
+  const std::string counters = counter_line(points);
+  if (!counters.empty()) out.push_back(counters);
+  if (auto line = not_shown_line(table, !counters.empty()); !line.empty()) out.push_back(std::move(line));
   if (context.results) {
     out.push_back(fmt::format("results: {} (every warning, point by point: runs[].warnings)", *context.results));
   }
-  for (auto& line : out) line = fit(std::move(line));
-  return out;
+  std::vector<std::string> wrapped;
+  for (const auto& line : out) wrap_into(wrapped, line, table.width);
+  return wrapped;
 }
 
 }  // namespace qb

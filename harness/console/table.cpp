@@ -143,10 +143,56 @@ void append_row(std::string& out, const std::array<std::string, kColumns>& row,
   out += '\n';
 }
 
-// A cell cut to `width` characters, its end replaced by "...".
-std::string cut(const std::string& cell, std::size_t width) {
-  if (cell.size() <= width) return cell;
-  return width <= 3 ? cell.substr(0, width) : cell.substr(0, width - 3) + "...";
+// Each column's width plus its two spaces; the status column, last, none.
+std::size_t line_width(const std::vector<std::size_t>& shown, const std::array<std::size_t, kColumns>& width) {
+  std::size_t total = 0;
+  for (const std::size_t col : shown) total += width[col] + (col == kStatus ? 0 : 2);
+  return total;
+}
+
+// Not wide: the table to `table.width`. First the long headers give way to
+// short ones; then the columns that refine what the others say go, least
+// telling first (the summary names them); last, a status that still does
+// not fit is shortened to its first word ("failed"), the whole of it going
+// under the table, never cut mid-sentence.
+template <class Measure>
+void fit_width(std::vector<std::size_t>& shown, std::array<std::string_view, kColumns>& header,
+               std::array<std::size_t, kColumns>& width, std::vector<std::array<std::string, kColumns>>& rows,
+               const std::vector<const PointResult*>& of_row, SummaryTable& table, const Measure& measure) {
+  const std::size_t limit = table.width;
+  if (line_width(shown, width) <= limit) return;
+  header[kMedian] = "med items/s";
+  header[kMisses] = "misses/item";
+  header[kP999] = "p99.9";
+  measure();
+  // "ok" and the like: the room a status needs before columns are given up for it.
+  constexpr std::size_t kStatusRoom = 8;
+  const auto needed = [&] {
+    const std::size_t status = width[kStatus];
+    width[kStatus] = std::min(status, std::max(kStatusRoom, header[kStatus].size()));
+    const std::size_t total = line_width(shown, width);
+    width[kStatus] = status;
+    return total;
+  };
+  for (const std::size_t col : {kP999, kCv, kMisses, kP99, kP50, kFlags}) {
+    if (needed() <= limit) break;
+    const auto at = std::find(shown.begin(), shown.end(), col);
+    if (at == shown.end()) continue;
+    shown.erase(at);
+    table.narrowed.emplace_back(kHeader[col]);
+  }
+  width[kStatus] = 0;
+  const std::size_t room = std::max(limit > line_width(shown, width) ? limit - line_width(shown, width) : 0,
+                                    header[kStatus].size());
+  width[kStatus] = header[kStatus].size();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto& status = rows[i][kStatus];
+    if (status.size() > room) {
+      table.shortened.emplace_back(of_row[i]->id, status);
+      status = status.substr(0, std::min(status.find_first_of(" :"), room));
+    }
+    width[kStatus] = std::max(width[kStatus], status.size());
+  }
 }
 
 }  // namespace
@@ -167,7 +213,9 @@ std::string grouped(double x) {
 SummaryTable summary_table(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
                            TableOptions options) {
   SummaryTable table;
+  table.width = options.width;
   std::vector<std::array<std::string, kColumns>> rows;
+  std::vector<const PointResult*> of_row;
   rows.reserve(points.size());
   for (std::size_t i = 0; i < points.size(); ++i) {
     if (!options.wide && points[i].status == PointStatus::skipped) {
@@ -175,6 +223,7 @@ SummaryTable summary_table(const std::vector<PointResult>& points, const std::ve
       continue;
     }
     rows.push_back(row_of(points[i], marks.at(i)));
+    of_row.push_back(&points[i]);
   }
 
   std::vector<std::size_t> shown;
@@ -188,28 +237,23 @@ SummaryTable summary_table(const std::vector<PointResult>& points, const std::ve
     shown.push_back(col);
   }
 
+  std::array<std::string_view, kColumns> header = kHeader;
   std::array<std::size_t, kColumns> width{};
-  for (const std::size_t col : shown) {
-    width[col] = kHeader[col].size();
-    for (const auto& row : rows) width[col] = std::max(width[col], row[col].size());
-  }
-  if (!options.wide) {  // the status column gets what is left of kTableWidth
-    std::size_t others = 0;
-    for (const std::size_t col : shown) others += col == kStatus ? 0 : width[col] + 2;
-    const std::size_t room = std::max<std::size_t>(kHeader[kStatus].size(), kTableWidth > others ? kTableWidth - others : 0);
-    width[kStatus] = kHeader[kStatus].size();
-    for (auto& row : rows) {
-      row[kStatus] = cut(row[kStatus], room);
-      width[kStatus] = std::max(width[kStatus], row[kStatus].size());
+  const auto measure = [&] {
+    for (const std::size_t col : shown) {
+      width[col] = header[col].size();
+      for (const auto& row : rows) width[col] = std::max(width[col], row[col].size());
     }
-  }
+  };
+  measure();
+  if (!options.wide) fit_width(shown, header, width, rows, of_row, table, measure);
 
-  std::array<std::string, kColumns> header, rule;
+  std::array<std::string, kColumns> head, rule;
   for (const std::size_t col : shown) {
-    header[col] = kHeader[col];
+    head[col] = header[col];
     rule[col] = std::string(width[col], '-');
   }
-  append_row(table.text, header, width, shown);
+  append_row(table.text, head, width, shown);
   append_row(table.text, rule, width, shown);
   for (const auto& row : rows) append_row(table.text, row, width, shown);
   return table;

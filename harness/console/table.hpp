@@ -11,25 +11,35 @@
 
 namespace qb {
 
-// The table fits kTableWidth columns unless it is wide.
-constexpr std::size_t kTableWidth = 120;
+// The width the table and the lines under it fit when no other is given:
+// terminal_columns()'s when stdout is no terminal.
+constexpr std::size_t kTableWidth = 80;
 
 struct TableOptions {
   // Every column (ns/item, min and max items/s, p99.9, cache-misses/item,
-  // reps) and the skipped points' rows; and no status cut to fit.
+  // reps) and the skipped points' rows, whatever the width; no status
+  // shortened.
   bool wide = false;
+  // The columns a line may take (terminal_columns()); not wide, the table
+  // abbreviates headers, then leaves out its least telling columns, then
+  // shortens statuses to their first word, to fit.
+  std::size_t width = kTableWidth;
 };
 
 struct SummaryTable {
   std::string text;                  // header, rule and rows; every line ends with '\n'
   // The columns left out because no row had a value: (header, why).
   std::vector<std::pair<std::string, std::string>> dropped;
+  std::vector<std::string> narrowed;  // columns left out to fit the width, least telling first
+  // Statuses shortened to fit, whole: (point id, status), for the lines under the table.
+  std::vector<std::pair<std::string, std::string>> shortened;
   int hidden_skipped = 0;            // skipped points' rows left out (not wide)
+  std::size_t width = kTableWidth;   // what the table, and the lines under it, fit
 };
 
 // Columns: queue, P, C, items/s (median), CV %, p50/p99/p99.9 ns, flags
-// (flag_letters), status; wide adds ns/item, min and max items/s,
-// cache-misses/item and reps. A point that is not "ok" shows "-" in every
+// (flag_letters), status, and cache-misses/item where counted; wide adds
+// ns/item, min and max items/s and reps. A point that is not "ok" shows "-" in every
 // number column but P and C, and says why in the status column ("invalid
 // (lost 3, dup 0, misordered 0)", "failed: timeout after 5s"): an invalid or
 // failed point has no throughput to print. A column that no row has a value

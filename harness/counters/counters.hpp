@@ -56,10 +56,11 @@ CounterSelection none_counter_selection();     // "none": no event
 // "default", "none" or a comma-separated list of events: the generic names
 // above (case-insensitive), and any other name is a native event, which
 // libpfm4 encodes there and then (NativeEvent::problem says why one cannot
-// be counted here; that is a status, not an error). nullopt only for a
-// malformed list (an empty entry, a character no event name has, "all", a
-// near miss of a generic name such as "cyclez"); `error`, when given, then
-// says which value is wrong and lists the valid names.
+// be counted here; that is a status, not an error). nullopt for a malformed
+// list (an empty entry, a character no event name has, "all", a near miss of
+// a generic name such as "cyclez") and for a name no table of libpfm4's has
+// (bogus-event; native_names.hpp); `error`, when given, then says which
+// value is wrong and lists the valid names, or the closest ones.
 std::optional<CounterSelection> parse_counter_selection(std::string_view text, std::string* error = nullptr);
 
 // One event of one thread over its window.

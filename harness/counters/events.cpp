@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/counters/counters.hpp"
+#include "harness/counters/native_names.hpp"
 
 namespace qb {
 namespace {
@@ -177,6 +178,11 @@ std::optional<CounterSelection> parse_counter_selection(std::string_view text, s
           if (const auto meant = near_miss(name))
             return fail(fmt::format("--counters: unknown event '{}' (did you mean {}?); {}", name, *meant,
                                     valid_values()));
+          // Known to libpfm4 but not countable here is a status; known to
+          // no table of libpfm4's is a mistake.
+          if (!libpfm4_knows(name))
+            return fail(fmt::format("--counters {}: libpfm4 knows no such event; closest: {}", name,
+                                    fmt::join(libpfm4_closest(name), ", ")));
         }
         native.push_back(std::move(encoded));
       }

@@ -72,7 +72,10 @@ NativeEvent encode_native_event(std::string_view name) {
     if (encode(also, attr, full) == PFM_SUCCESS) rc = PFM_SUCCESS;
   }
   if (rc != PFM_SUCCESS) {
-    n.problem = fmt::format("libpfm4 cannot encode {}{} for this machine: {} (the PMUs it found here: {})", n.name,
+    // The head, before ": ", is what the console says of it.
+    n.problem = fmt::format("not an event of this machine's PMUs: libpfm4 cannot encode {}{} for them: {} (the PMUs "
+                            "it found here: {})",
+                            n.name,
                             also.empty() ? "" : fmt::format(" (nor {})", also), pfm_strerror(rc),
                             pfm.pmus.empty() ? "none" : pfm.pmus);
     return n;

@@ -84,7 +84,10 @@
 //                             pairs
 //   workload_metrics object   absent for throughput: the medians over valid repetitions of
 //                             the repetitions' numbers (below), flags true if true in any,
-//                             lanes' latency merged; series only in repetitions
+//                             lanes' latency merged; series only in repetitions; but saturated
+//                             is the median achieved rate under 99% of the target (a point that
+//                             reached it is not saturated for one short repetition), and
+//                             saturated_repetitions int counts the repetitions that were
 //   pingpong        object    pingpong points: pair, cpus, round_trips, warmup_round_trips,
 //                             status, failure, round_trip (histogram, ns), one_way_estimate_ns,
 //                             mismatches, valid
@@ -114,8 +117,12 @@
 //   counters        object    counters_json() over valid repetitions (counters_totals.hpp):
 //                             selection, events {name: {status, reason, value, ...}}, per_item;
 //                             per_item_native {name: number | null} when native events were named;
-//                             an event that fared as context.counters says keeps only
-//                             status, threads and threads_counted
+//                             summed_over {repetitions, items int}: an event's value, raw,
+//                             time_enabled_ns, time_running_ns, by_role and its counts threads
+//                             and threads_counted are SUMS over those repetitions' worker threads
+//                             ("threads": 12 at p2c2 over 3 repetitions), and per_item is that
+//                             sum over the items summed; an event that fared as context.counters
+//                             says keeps only status, threads and threads_counted
 //   repetitions     [rep]     in the order they ran; [] when skipped or not run, and
 //                             fewer than asked for when the sweep was interrupted
 //
@@ -146,7 +153,7 @@
 // rep.workload_metrics (workloads/engine_support.cpp), by kind:
 //   paced (and admission or lanes with a rate): target_rate_per_s, offered_rate_per_s,
 //     achieved_rate_per_s number (items/s, each side over its own window); max_lag_ns
-//     number (ns); saturated bool (achieved < 99% of target); rate_series {t_s [s],
+//     number (ns); saturated bool (achieved < 99% of target: model/saturation.hpp); rate_series {t_s [s],
 //     target_per_s, achieved_per_s [items/s]}
 //   admission: soft_capacity, rejections, attempted, max_depth int (items);
 //     backpressure_threshold, backpressure_fraction number (fractions); depth_series

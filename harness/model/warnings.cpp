@@ -89,7 +89,7 @@ std::string warning_text(const Warning& w) {
       break;
     case WarningKind::noisy: body = fmt::format("noisy: coefficient of variation {:.1f}% > 5%", w.cv_percent); break;
     case WarningKind::oversubscribed: body = "oversubscribed: more worker threads than usable CPUs"; break;
-    case WarningKind::saturated: body = "saturated: achieved rate under 99% of the target in some repetition"; break;
+    case WarningKind::saturated: body = "saturated: achieved rate (the repetitions' median) under 99% of the target"; break;
   }
   return w.repetition ? fmt::format("rep {}: {}", *w.repetition + 1, body) : body;
 }

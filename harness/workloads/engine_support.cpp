@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/model/saturation.hpp"
 #include "queues/backoff.hpp"
 
 namespace qb::workload {
@@ -112,7 +113,7 @@ nlohmann::json workload_metrics(const WorkloadParams& w, const Tallies& t) {
     m["offered_rate_per_s"] = static_cast<double>(t.pushed_in_window) / (t.producer_span_s > 0 ? t.producer_span_s : secs);
     m["achieved_rate_per_s"] = achieved;
     m["max_lag_ns"] = static_cast<double>(max_lag_ticks) * t.ns_per_tick;
-    m["saturated"] = achieved < 0.99 * w.rate_per_s;
+    m["saturated"] = short_of_target(achieved, w.rate_per_s);
     m["rate_series"] = {{"t_s", s.t_s}, {"target_per_s", std::vector<double>(s.t_s.size(), w.rate_per_s)},
                         {"achieved_per_s", s.achieved_per_s}};
   }
