@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import qblayout
+import qbrender
 import qbresults
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     plt.rcParams.update(_STYLE)
+    qbrender.share()  # the same pixels, sooner
     return plt
 
 
