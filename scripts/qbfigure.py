@@ -1,6 +1,6 @@
 """What every figure script shares: the Agg backend, the one colour map keyed
-by queue name, titles from the results' context, saving PNG + SVG, and the
-command line (RESULTS... -o DIR).
+by queue name, titles from the results' context, saving PNG (and SVG when
+asked: writing_svg), and the command line (RESULTS... -o DIR [--svg]).
 
 Input: none of its own. Output: none of its own; the plot_*.py scripts call it.
 """
@@ -8,6 +8,7 @@ Input: none of its own. Output: none of its own; the plot_*.py scripts call it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import math
 import sys
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import qblayout
+import qbrender
 import qbresults
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,7 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     plt.rcParams.update(_STYLE)
+    qbrender.share()  # the same pixels, sooner
     return plt
 
 
@@ -79,6 +82,25 @@ QUEUE_STYLE = {
 _SPARE = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#5254a3", "#8ca252", "#bd9e39", "#a55194")
 _SPARE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _RIGHT: weakref.WeakSet = weakref.WeakSet()  # figure legends right of the canvas (legend_outside)
+# Whether save() writes an SVG beside each PNG (writing_svg). Off by default:
+# the SVG is a second full draw of the figure (it was a quarter of a report's
+# drawing time) and nothing a report shows needs it (report.html embeds the
+# PNGs). report_figures' workers are forked within writing_svg, so they see it.
+_SVG = [False]
+
+
+@contextlib.contextmanager
+def writing_svg(on: bool = True):
+    """Within it, save() writes each figure's SVG beside its PNG (--svg) when `on`."""
+    was, _SVG[0] = _SVG[0], on
+    try:
+        yield
+    finally:
+        _SVG[0] = was
+
+
+def svg_on() -> bool:
+    return _SVG[0]
 
 
 def queue_colour(queue: str) -> str:
@@ -95,7 +117,7 @@ def queue_marker(queue: str) -> str:
 
 @dataclass
 class Made:
-    """One figure of one group: written (png, svg) or not applicable (why)."""
+    """One figure of one group: written (png; svg too when asked) or not applicable (why)."""
 
     kind: str
     group: qbresults.Group
@@ -184,7 +206,11 @@ def save(fig, kind: str, group: qbresults.Group, title: str, outdir: Path, note:
         ax.apply_aspect()  # with an aspect (a colour bar's is 20:1) would be drawn at its full slot, labels cut off
     fig.savefig(png, dpi=90, bbox_inches=region)
     layout = qblayout.check(fig, drawn=True)  # the PNG's draw laid every artist out as saved
-    fig.savefig(svg, bbox_inches=region)
+    if _SVG[0]:
+        fig.savefig(svg, bbox_inches=region)
+    else:
+        svg.unlink(missing_ok=True)  # an earlier --svg run's would show other data beside this PNG
+        svg = None
     pyplot().close(fig)
     return Made(kind=kind, group=group, title=title, png=png, svg=svg, note=note, layout=layout)
 
@@ -378,6 +404,7 @@ def parser(doc: str) -> argparse.ArgumentParser:
     p.add_argument("results", nargs="+", metavar="RESULTS", help="qbench results JSON file(s)")
     p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
                    help="where the figures go (default: plots/<stem of the first RESULTS>)")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG beside its PNG")
     return p
 
 
@@ -394,13 +421,14 @@ def run(prog: str, args, make, **options) -> int:
     outdir = args.out_dir or default_out_dir(args.results)
     for group in qbresults.groups(all_results):
         try:
-            figures = make(group, outdir, **options)
+            with writing_svg(args.svg):
+                figures = make(group, outdir, **options)
         except qbresults.ResultsError as e:  # a histogram's hdr, decoded only when a figure needs it
             print(f"{prog}: {e}", file=sys.stderr)
             return qbresults.EXIT_USAGE
         for made in figures:
             if made.png:
-                print(f"{made.png}\n{made.svg}")
+                print("\n".join(str(p) for p in (made.png, made.svg) if p))
             else:
                 print(f"{prog}: {made.kind} for scenario '{group.scenario}' not applicable: {made.why_not}")
     return 0

@@ -49,7 +49,6 @@ import statistics
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import least_squares
 
 import qbformat
 
@@ -130,6 +129,9 @@ def side(axis: str, n: int) -> str:
 
 
 def _solve(ns: np.ndarray, logx: np.ndarray):
+    # scipy where a sweep is fitted: importing it takes a report without one 0.2 s.
+    from scipy.optimize import least_squares
+
     def residuals(p):
         return p[0] + np.log(ns) - np.log1p(p[1] * (ns - 1) + p[2] * ns * (ns - 1)) - logx
 

@@ -4,7 +4,7 @@
 Input: one or more qbench results JSON files (RESULTS...), or the journal a
 killed sweep left beside its --out (RESULTS.journal), and scripts/claims.json.
 Output, in DIR (default plots/<stem of the first RESULTS>): every figure that
-the plot_*.py scripts can draw from the results (PNG and SVG), report.md
+the plot_*.py scripts can draw from the results (PNG; SVG too with --svg), report.md
 (figures linked) and report.html (one self-contained page, figures embedded as
 data: URIs). Both open with the answer: the machine in one line, then per
 scenario the verdict (the fastest queue of each class at each shape, its
@@ -173,8 +173,9 @@ def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     for same_machine in machines:
         blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)
         blocks += [rr.Heading(3, "Counter availability")] + tables.counters_table(same_machine)
-    blocks.append(rr.Para(f"Results: {', '.join(str(r.path) for r in all_results)}. {count} figures (PNG, and SVG "
-                          "beside them in this folder)."))
+    svg = ", and SVG beside them" if qbfigure.svg_on() else ""
+    blocks.append(rr.Para(f"Results: {', '.join(str(r.path) for r in all_results)}. {count} figures (PNG{svg} "
+                          "in this folder)."))
     return blocks
 
 
@@ -201,6 +202,9 @@ def main(argv=None) -> int:
     p.add_argument("--claims", type=Path, default=claims.DEFAULT_CLAIMS, metavar="FILE",
                    help="the seed articles' claims, set beside the measured figures (default: scripts/claims.json)")
     p.add_argument("--log-y", action="store_true", help="throughput figures on a log scale")
+    p.add_argument("--svg", action="store_true",
+                   help="also write each figure as SVG beside its PNG, text kept as text (a second draw of "
+                        "every figure)")
     args = p.parse_args(argv)
     all_results = qbresults.load_all_or_exit(args.results, "report.py")
     try:
@@ -211,7 +215,8 @@ def main(argv=None) -> int:
     outdir = args.out_dir or qbfigure.default_out_dir(args.results)
     outdir.mkdir(parents=True, exist_ok=True)
     try:
-        blocks = build(all_results, claims_doc, outdir, log_y=args.log_y)
+        with qbfigure.writing_svg(args.svg):
+            blocks = build(all_results, claims_doc, outdir, log_y=args.log_y)
     except qbresults.ResultsError as e:  # a histogram's hdr, decoded only when a figure needs it
         print(f"report.py: {e}", file=sys.stderr)
         return qbresults.EXIT_USAGE

@@ -9,8 +9,10 @@ Why workers: drawing is nearly all of a report's time, one figure script
 does not depend on another, and a process draws on one core. The workers
 are forked, so they start with the results already read and checked here;
 only they import matplotlib (qbfigure.pyplot), which keeps this process
-small. A worker sends back what it wrote, never the group: the records get
-this process's group again.
+small. Each task is drawn in a process the worker forks for it (_draw), so
+every figure starts from the same warm worker and its garbage goes when that
+process exits. A worker sends back what it wrote, never the group: the
+records get this process's group again.
 """
 
 from __future__ import annotations
@@ -20,29 +22,72 @@ import gc
 import inspect
 import multiprocessing
 import os
+import pickle
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+import qbfigure
+import qbrender
 
 # What the workers draw, set just before they are forked: they inherit it
 # rather than receive it pickled (groups hold whole results documents).
 _work: tuple = ()
 
 
-def _draw(task: tuple[int, int, str | None]) -> tuple[int, int, str | None, list]:
+def _draw_here(task: tuple[int, int, str | None]) -> tuple[int, int, str | None, list]:
     group_at, script_at, kind = task
     groups, scripts, outdir, options = _work
     script = scripts[script_at]
     only = {} if kind is None else {"kinds": (kind,)}
     made = script.make(groups[group_at], outdir, **options.get(script, {}), **only)
-    # The collector is off in a worker (the initializer): a figure is a graph
-    # of cycles (artists, transforms, callbacks), and collecting while one is
-    # built walks every live object again and again, 12-20% of the drawing
-    # time here. A script's figures are closed now: their cycles go at once,
-    # and what survives (matplotlib, its caches, the results) is frozen out
-    # of every later collection.
-    gc.collect()
-    gc.freeze()
     return group_at, script_at, kind, [dataclasses.replace(m, group=None) for m in made]
+
+
+def _draw(task: tuple[int, int, str | None]) -> tuple[int, int, str | None, list]:
+    """Draws a task in a process forked for it, which sends back what it
+    wrote and exits. A figure is a graph of cycles (artists, transforms,
+    callbacks) that only the collector frees: collecting after each figure
+    cost a tenth of the drawing time, and not collecting grew a worker by
+    every figure it drew. A process of its own frees the figure at once, by
+    exiting (os._exit: no teardown), and starts from the worker as it stood,
+    matplotlib imported."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            reply = pickle.dumps((True, _draw_here(task)))
+        except BaseException as e:  # noqa: BLE001 (sent to the worker, raised there)
+            try:
+                reply = pickle.dumps((False, e))
+            except Exception:  # noqa: BLE001 (an exception that does not pickle: its words)
+                reply = pickle.dumps((False, RuntimeError(f"{type(e).__name__}: {e}")))
+        with os.fdopen(write, "wb") as out:
+            out.write(reply)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as got:
+        reply = got.read()
+    _, status = os.waitpid(pid, 0)
+    if not reply:
+        name = _work[1][task[1]].__name__
+        raise RuntimeError(f"the process drawing {name}'s figures ended without a reply (wait status {status})")
+    ok, value = pickle.loads(reply)
+    if not ok:
+        raise value
+    return value
+
+
+def _start_worker() -> None:
+    """A worker imports matplotlib once and builds what its first figure
+    would (qbrender.warm): every task's process forks from it. It never
+    collects: nothing it keeps is garbage."""
+    gc.disable()
+    qbfigure.pyplot()
+    qbrender.warm()
 
 
 def _tasks(groups: list, scripts) -> list[tuple[int, int, str | None]]:
@@ -77,7 +122,7 @@ def draw_all(groups: list, scripts, outdir: Path, options: dict) -> dict[int, li
     _work = (groups, scripts, outdir, options)
     try:
         with ProcessPoolExecutor(_workers(len(tasks)), mp_context=multiprocessing.get_context("fork"),
-                                 initializer=gc.disable) as pool:
+                                 initializer=_start_worker) as pool:
             found: dict[tuple[int, int], dict] = {}
             for g, s, kind, made in pool.map(_draw, tasks):
                 found.setdefault((g, s), {})[kind] = made

@@ -96,7 +96,8 @@ def markdown(blocks) -> str:
         elif isinstance(b, Figure):
             out.append(f"![{_md_cell(b.caption)}]({b.png.name})")
             out.append("")
-            out.append(f"*{b.caption}* ([SVG]({b.png.with_suffix('.svg').name}))")
+            svg = b.png.with_suffix(".svg")  # written beside the PNG with --svg
+            out.append(f"*{b.caption}*" + (f" ([SVG]({svg.name}))" if svg.exists() else ""))
             if b.note:
                 out += ["", f"> {b.note}"]
             out.append("")

@@ -28,5 +28,6 @@ def report_dir(tmp_path_factory) -> Path:
     import report
 
     out = tmp_path_factory.mktemp("report")
-    assert report.main([str(FIXTURES / n) for n in REPORT_INPUTS] + ["-o", str(out)]) == 0
+    # --svg: the figure tests read a figure's words and colours from its SVG's text.
+    assert report.main([str(FIXTURES / n) for n in REPORT_INPUTS] + ["-o", str(out), "--svg"]) == 0
     return out

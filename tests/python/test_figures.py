@@ -1,5 +1,6 @@
-"""Every figure the fixtures call for is drawn, as a real PNG and SVG, in the
-colour of its queue; a figure without data is reported, not drawn."""
+"""Every figure the fixtures call for is drawn, as a real PNG (and SVG with
+--svg), in the colour of its queue; a figure without data is reported, not
+drawn."""
 
 from __future__ import annotations
 
@@ -128,9 +129,14 @@ def test_titles_name_the_scenario_and_the_machine(report_dir):
 def test_a_figure_script_runs_on_its_own(tmp_path, capsys):
     assert plot_scaling.main([str(FIXTURES / "throughput.json"), "-o", str(tmp_path), "--log-y"]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["run-throughput_vs_consumers.png", "run-throughput_vs_producers.png"]
+    assert capsys.readouterr().out.count("\n") == 2
+    assert plot_scaling.main([str(FIXTURES / "throughput.json"), "-o", str(tmp_path), "--log-y", "--svg"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["run-throughput_vs_consumers.png", "run-throughput_vs_consumers.svg",
                        "run-throughput_vs_producers.png", "run-throughput_vs_producers.svg"]
     assert capsys.readouterr().out.count("\n") == 4
+    assert not qbfigure.svg_on()  # the option holds for that run alone
 
 
 def test_a_figure_script_says_when_its_figure_does_not_apply(tmp_path, capsys):
@@ -150,10 +156,16 @@ def test_the_report_process_leaves_matplotlib_to_its_workers(tmp_path):
     code = ("import sys; import report; "
             f"assert report.main([{str(FIXTURES / 'throughput.json')!r}, '-o', {str(tmp_path)!r}]) == 0; "
             "assert 'matplotlib' not in sys.modules, 'imported matplotlib'")
+    stale = tmp_path / "run-heatmap_items_per_s.svg"  # as an earlier run with --svg left it
+    stale.write_text("<svg/>")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "scripts", capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "run-heatmap_items_per_s.png").exists()
+    # Without --svg: PNGs alone, no SVG link, and none left from before beside a newer PNG.
+    assert not list(tmp_path.glob("*.svg"))
+    md = (tmp_path / "report.md").read_text()
+    assert "[SVG]" not in md and "figures (PNG in this folder)" in md
 
 
 def test_a_worker_draws_the_figure_its_script_draws_alone(report_dir, tmp_path):
