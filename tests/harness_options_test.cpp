@@ -28,17 +28,24 @@ namespace {
 
 using nlohmann::json;
 
-// The flags on one line of CLI11's help ("  -q,--queue TEXT=all  ...",
-// "  --no-fork{false}  ..."): the first word, split at commas, without a
-// flag's default.
+// The flags on one line of --help ("  -q,--queue LIST  ...", "  --no-fork
+// ..."): the first word, split at commas.
 std::vector<std::string> flags_of(const std::string& line) {
   std::istringstream words(line);
   std::string first;
   words >> first;
   std::vector<std::string> flags;
   std::istringstream parts(first);
-  for (std::string part; std::getline(parts, part, ',');) flags.push_back(part.substr(0, part.find('{')));
+  for (std::string part; std::getline(parts, part, ',');) flags.push_back(part);
   return flags;
+}
+
+// Words separated by single spaces: help wrapped at any width reads the same.
+std::string words_of(const std::string& text) {
+  std::istringstream in(text);
+  std::string out;
+  for (std::string word; in >> word;) out += (out.empty() ? "" : " ") + word;
+  return out;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -64,35 +71,42 @@ TEST(Options, the_table_has_one_row_per_option_in_order_with_distinct_names) {
   }
 }
 
-TEST(Options, every_option_is_in_run_help_with_its_one_default_and_no_other_is) {
+TEST(Options, every_option_is_in_run_help_with_its_value_name_help_and_one_default_and_no_other_is) {
   const auto r = run_qbench({"run", "--help"});
   ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = lines_of(r.out);
   std::set<std::string> listed;
-  for (const auto& line : lines_of(r.out)) {
+  for (const auto& line : lines) {
     for (const auto& flag : flags_of(line)) {
       if (flag.starts_with("--")) listed.insert(flag);
     }
   }
   for (const Option& o : options()) {
     SCOPED_TRACE(std::string(o.flag));
-    const auto lines = lines_of(r.out);
     const auto line = std::find_if(lines.begin(), lines.end(), [&](const std::string& l) {
       const auto flags = flags_of(l);
       return std::find(flags.begin(), flags.end(), o.flag) != flags.end();
     });
     ASSERT_NE(line, lines.end()) << r.out;
     if (!o.alias.empty()) { EXPECT_NE(line->find(std::string(o.alias) + ","), std::string::npos) << *line; }
-    const auto shown = line->find("TEXT=");
-    if (o.default_text) {
-      const std::string want = "TEXT=" + *o.default_text;
-      const auto at = line->find(want);
-      ASSERT_NE(at, std::string::npos) << *line;
-      const auto end = at + want.size();
-      EXPECT_TRUE(end == line->size() || (*line)[end] == ' ') << "another default: " << *line;
-    } else {
-      EXPECT_EQ(shown, std::string::npos) << "no default, yet one is shown: " << *line;
+    const std::string named = std::string(o.flag) + " " + value_name(o);
+    const auto at = line->find(named);
+    ASSERT_NE(at, std::string::npos) << *line;
+    EXPECT_TRUE(at + named.size() == line->size() || (*line)[at + named.size()] == ' ') << *line;
+    // The option's entry: its line and the wrapped lines under it.
+    std::string entry = *line;
+    for (auto next = line + 1; next != lines.end() && next->starts_with("    "); ++next) {
+      entry += " " + *next;
     }
-    EXPECT_NE(r.out.find(o.help.substr(0, 40)), std::string::npos) << "help line missing";
+    entry = words_of(entry);
+    EXPECT_NE(entry.find(words_of(o.help)), std::string::npos) << "help line missing: " << entry;
+    const auto shown = entry.find("(default: ");
+    if (o.default_text) {
+      ASSERT_NE(shown, std::string::npos) << entry;
+      EXPECT_EQ(entry.substr(shown), "(default: " + *o.default_text + ")") << "another default: " << entry;
+    } else {
+      EXPECT_EQ(shown, std::string::npos) << "no default, yet one is shown: " << entry;
+    }
     listed.erase(std::string(o.flag));
   }
   // What is left are the command's own flags, which no scenario sets.
@@ -136,7 +150,7 @@ TEST(Options, every_option_is_a_scenario_key_that_the_command_line_then_takes) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     ASSERT_NO_THROW({
-      cli.app.parse(static_cast<int>(argv.size()), argv.data());
+      cli.parse(static_cast<int>(argv.size()), argv.data());
       cli.finish();
     });
     // A point option's value reaches the point, and its params.
@@ -178,7 +192,7 @@ TEST(Options, a_points_params_are_the_tables_keys_with_the_command_lines_default
   std::vector<std::string> args{"qbench", "run", "-q", "sequence_ring"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
-  cli.app.parse(static_cast<int>(argv.size()), argv.data());
+  cli.parse(static_cast<int>(argv.size()), argv.data());
   cli.finish();
   const auto points = plan_sweep(cli.command.sweep).points;
   ASSERT_EQ(points.size(), 1u);

@@ -76,13 +76,13 @@ std::string_view expected_in_message(const peers::PeerInfo& peer) {
 
 TEST(PeerCatalog, a_peer_left_out_of_the_build_is_one_line_naming_its_package) {
   for (const auto& peer : kCatalog) {
-    const std::string message = missing_queue_message("--queue", peer.queue, "mutex_deque");
+    const std::string message = missing_queue_message("--queue", peer.queue, {"mutex_deque"});
     EXPECT_TRUE(message.starts_with("--queue: ")) << message;
     EXPECT_NE(message.find(peer.queue), std::string::npos) << message;
     EXPECT_NE(message.find(expected_in_message(peer)), std::string::npos) << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
-  const std::string unknown = missing_queue_message("--queue", "no_such_queue", "mutex_deque, segmented");
+  const std::string unknown = missing_queue_message("--queue", "no_such_queue", {"mutex_deque", "segmented"});
   EXPECT_NE(unknown.find("unknown queue 'no_such_queue'"), std::string::npos) << unknown;
   EXPECT_NE(unknown.find("mutex_deque, segmented"), std::string::npos) << unknown;
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/app/help_format.hpp"
 #include "harness/counters/counters.hpp"
 #include "harness/machine/version.hpp"
 #include "harness/measure/latency.hpp"
@@ -35,9 +36,9 @@ std::optional<long long> to_int(std::string_view s) {
   return v;
 }
 
-std::string known_queues() {
-  std::string names;
-  for (const auto& e : queue_table()) names += (names.empty() ? "" : ", ") + std::string(e.traits.name);
+std::vector<std::string> known_queues() {
+  std::vector<std::string> names;
+  for (const auto& e : queue_table()) names.emplace_back(e.traits.name);
   return names;
 }
 
@@ -89,6 +90,8 @@ std::vector<std::string> parse_queue_names(std::string_view text) {
 }
 
 CommandLine::CommandLine() {
+  // First: a subcommand takes its parent's formatter when it is added.
+  app.formatter(std::make_shared<HelpFormatter>());
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every command");
   // A flag's callback runs before CLI11 checks for the required subcommand,
@@ -97,23 +100,28 @@ CommandLine::CommandLine() {
 
   const char* plugin_help =
       "Load the queues of a plugin, a shared library implementing include/qbench/queue_plugin.h (repeatable)";
-  auto* list = app.add_subcommand("list", "List every queue with its traits and origin, and the scenario files found");
+  auto* list = app.add_subcommand(
+      "list", "List every queue with its traits and origin, and the scenarios by name with their files");
   list->add_flag("--json", command.json, "Print the list as JSON");
-  list->add_option("--plugin", plugins, plugin_help);
+  list->add_option("--plugin", plugins, plugin_help)->type_name("PATH");
   list->callback([this] { command.kind = Command::Kind::list; });
 
   auto* run = app.add_subcommand("run", "Run queues through a producer/consumer sweep and write validated results");
   run_ = run;
   run->add_option("--scenario,-s", scenario,
-                  "A scenario file (scenarios/*.json); the options below override its fields");
-  run->add_option("--plugin", plugins, std::string(plugin_help) + "; a scenario's \"plugins\" load too");
+                  "A scenario: a name 'qbench list' shows (quick), or a file (scenarios/*.json); the options below "
+                  "override its fields")
+      ->type_name("NAME|PATH");
+  run->add_option("--plugin", plugins, std::string(plugin_help) + "; a scenario's \"plugins\" load too")
+      ->type_name("PATH");
   // The option table's, in its order: the flag, its help and its default.
   for (const Option& o : options()) {
     const std::string names = o.alias.empty() ? std::string(o.flag) : fmt::format("{},{}", o.flag, o.alias);
-    auto* added = run->add_option(names, run_options[option_index(o.id)], o.help);
+    auto* added = run->add_option(names, run_options[option_index(o.id)], o.help)->type_name(value_name(o));
     if (o.default_text) added->default_str(*o.default_text);
   }
-  run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)");
+  run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)")
+      ->type_name("PATH");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
   run->add_flag("--wide", command.wide, "Print every column of the table (ns/item, min and max items/s, reps) and the skipped points, uncut");
   // Parsed here, where the text comes in, so that nothing downstream sees it.
@@ -127,6 +135,7 @@ CommandLine::CommandLine() {
          "What stdout gets when the sweep ends: table (the table and its summary), csv (one line a point, every "
          "column, units in the header), markdown (the --wide table and the summary as a list) or json "
          "({\"points\": [...], \"summary\": [...]}); progress stays on stderr, --out stays JSON")
+      ->type_name("table|csv|markdown|json")
       ->default_str("table");
   run->add_flag("--plan", command.plan, "Print the points, repetitions, estimated time and results-file size, then every point id; exit without running or writing anything");
   run->add_flag("!--no-fork", command.sweep.isolate, "Run repetitions in this process (debugging; a crash ends the sweep)");
@@ -134,14 +143,25 @@ CommandLine::CommandLine() {
 
   auto* pp = app.add_subcommand("pingpong", "Bounce one item between two pinned threads over two queues; time each round trip");
   pingpong_ = pp;
-  pp->add_option("--queue,-q", pp_queue, "The queue to bounce through (one name)")->capture_default_str();
-  pp->add_option("--cpus", pp_cpus, "Two CPUs 'a,b': the sender (which times) and the echo (default: the first two of the compact placement)");
-  pp->add_option("--plugin", plugins, plugin_help);
-  pp->add_option("--round-trips,-n", pp_round_trips, "Round trips recorded (1 to 2^40)")->capture_default_str();
-  pp->add_option("--warmup-trips", pp_warmup_trips, "Round trips before recording starts")->capture_default_str();
-  pp->add_option("--capacity", capacity_text, "Queue capacity (default as for run)");
-  pp->add_option("--timeout", pp_timeout, "Limit before the child is killed")->capture_default_str();
-  pp->add_option("--out,-o", out, "Write the result JSON here (atomically; never overwrites without --force)");
+  pp->add_option("--queue,-q", pp_queue, "The queue to bounce through (one name)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  pp->add_option("--cpus", pp_cpus, "Two CPUs: the sender (which times) and the echo (unset: the first two of the "
+                                    "compact placement)")
+      ->type_name("A,B");
+  pp->add_option("--plugin", plugins, plugin_help)->type_name("PATH");
+  pp->add_option("--round-trips,-n", pp_round_trips, "Round trips recorded (1 to 2^40)")
+      ->type_name("N")
+      ->capture_default_str();
+  pp->add_option("--warmup-trips", pp_warmup_trips, "Round trips before recording starts")
+      ->type_name("N")
+      ->capture_default_str();
+  pp->add_option("--capacity", capacity_text, "Queue capacity in slots (unset: as for run)")->type_name("N");
+  pp->add_option("--timeout", pp_timeout, "Limit before the child is killed")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  pp->add_option("--out,-o", out, "Write the result JSON here (atomically; never overwrites without --force)")
+      ->type_name("PATH");
   pp->add_flag("--force", command.force, "Overwrite an existing --out file");
   pp->callback([this] { command.kind = Command::Kind::pingpong; });
 

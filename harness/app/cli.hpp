@@ -47,8 +47,7 @@ struct Command {
 };
 
 // Builds the parser into `app` and returns the Command it fills. Call
-// app.parse(argc, argv) (CLI11 errors are CLI::ParseError), then
-// finish_command() to validate what CLI11 cannot.
+// parse(argc, argv), then finish() to validate what CLI11 cannot.
 struct CommandLine {
   CLI::App app{"qbench: run concurrent queues through producer/consumer sweeps and validate every run"};
   Command command;
@@ -66,6 +65,11 @@ struct CommandLine {
   std::string check_items = "20000", check_timeout = "5s", check_threads = "4";
 
   CommandLine();
+  // app.parse(), with every CLI11 error put in qbench's words, one line, as a
+  // UsageError (cli_errors.cpp): an unknown option with the closest one, an
+  // option given twice, a value missing. --help and --version come through
+  // as CLI11's CallForHelp, CallForAllHelp and CallForVersion.
+  void parse(int argc, const char* const* argv);
   void finish();  // throws UsageError
 
  private:

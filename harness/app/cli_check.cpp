@@ -14,14 +14,20 @@ void CommandLine::add_check_command(const char* plugin_help) {
                "shape their traits allow up to 4x4; exit 0 when all pass, 1 when one fails");
   check_ = check;
   check->add_option("queues", check_queues, "Queues to check: names, globs and exclusions as for run --queue")
+      ->type_name("QUEUES...")
       ->required();
-  check->add_option("--plugin", plugins, plugin_help);
-  check->add_option("--items", check_items, "Items per delivery run (1000 to 2^30)")->capture_default_str();
-  check->add_option("--timeout", check_timeout, "A run not done in this long has hung, and fails (ms/s)")
+  check->add_option("--plugin", plugins, plugin_help)->type_name("PATH");
+  check->add_option("--items", check_items, "Items per delivery run (1000 to 2^30)")
+      ->type_name("N")
+      ->capture_default_str();
+  check->add_option("--timeout", check_timeout, "A run not done in this long has hung, and fails")
+      ->type_name("DURATION")
       ->capture_default_str();
   check->add_option("--max-threads", check_threads, "Largest producer and consumer count of a shape (1 to 64)")
+      ->type_name("N")
       ->capture_default_str();
-  check->add_option("--out,-o", out, "Write the verdicts as JSON here (atomically; never overwrites without --force)");
+  check->add_option("--out,-o", out, "Write the verdicts as JSON here (atomically; never overwrites without --force)")
+      ->type_name("PATH");
   check->add_flag("--force", command.force, "Overwrite an existing --out file");
   check->callback([this] { command.kind = Command::Kind::check; });
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/app/cli.hpp"
+#include "harness/app/scenario_catalog.hpp"
 #include "harness/counters/counters.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/plugins/plugin_loader.hpp"
@@ -109,6 +110,8 @@ void CommandLine::finish_run() {
 }
 
 void CommandLine::apply_scenario() {
+  // A file, or a name `qbench list` shows; errors name the file it read.
+  scenario = find_scenario(scenario).string();
   const Scenario sc = load_scenario(scenario);
   for (const auto& path : sc.plugins) load_plugin(path, fmt::format("{}: plugins", scenario));
   // The file's value of an option stands unless the command line gave the

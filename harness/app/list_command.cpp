@@ -2,35 +2,19 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <string>
 #include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/app/scenario_catalog.hpp"
 #include "harness/model/result_json.hpp"
 #include "harness/plugins/plugin_loader.hpp"
 #include "harness/registry/queue_table.hpp"
 #include "harness/run/payload.hpp"
 
 namespace qb {
-
-namespace {
-
-std::vector<std::filesystem::path> scenario_files() {
-  std::set<std::filesystem::path> found;
-  for (const auto& dir : {std::filesystem::path("scenarios"),
-                                          std::filesystem::path(QB_SOURCE_DIR) / "scenarios"}) {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-      if (entry.path().extension() == ".json") found.insert(std::filesystem::weakly_canonical(entry.path()));
-    }
-  }
-  return {found.begin(), found.end()};
-}
-
-}  // namespace
 
 int list_command(bool json) {
   const auto scenarios = scenario_files();
@@ -47,7 +31,7 @@ int list_command(bool json) {
       queue["item_bytes"] = sizes;
       doc["queues"].push_back(std::move(queue));
     }
-    for (const auto& s : scenarios) doc["scenarios"].push_back(s.string());
+    for (const auto& s : scenarios) doc["scenarios"].push_back(s.path.string());
     fmt::print("{}\n", doc.dump(2));
     return 0;
   }
@@ -81,8 +65,11 @@ int list_command(bool json) {
     fmt::print("  {}  {}\n     {}, ABI {}{}\n", i + 1, p.path, p.version, p.abi_version,
                p.bundled ? ", bundled (loaded without --plugin)" : "");
   }
-  fmt::print("\nscenarios:{}\n", scenarios.empty() ? " none found" : "");
-  for (const auto& s : scenarios) fmt::print("  {}\n", s.string());
+  // Each once, by the name `qbench run -s NAME` takes, and the file it reads.
+  fmt::print("\nscenarios{}\n", scenarios.empty() ? ": none found" : " (qbench run -s NAME):");
+  std::size_t scenario_width = 0;
+  for (const auto& s : scenarios) scenario_width = std::max(scenario_width, s.name.size());
+  for (const auto& s : scenarios) fmt::print("  {:<{}}  {}\n", s.name, scenario_width, s.path.string());
   return 0;
 }
 

@@ -1,5 +1,5 @@
-// `qbench list`: every registered queue with its traits, and the scenario
-// files found under ./scenarios and the source tree's scenarios/.
+// `qbench list`: every registered queue with its traits, and the scenarios
+// by name, each once (scenario_catalog.hpp).
 #pragma once
 
 namespace qb {

@@ -32,11 +32,14 @@ namespace {
 int run_command(const qb::Command& command, const std::vector<std::string>& argv) {
   // The one plan: described, journaled, run and printed as it is here.
   auto plan = qb::plan_sweep(command.sweep);
+  // What the run refuses, --plan refuses too: a sweep that runs nothing, and
+  // an --out it could not write.
+  if (const auto why = qb::nothing_to_run(plan); !why.empty()) throw qb::UsageError(why);
+  if (command.out) qb::check_output_path(*command.out, command.force);
   if (command.plan) {
     fmt::print("{}", qb::describe_plan(command.sweep, plan));
     return 0;
   }
-  if (command.out) qb::check_output_path(*command.out, command.force);
   if (const auto warning = qb::build_warning(); !warning.empty()) fmt::print(stderr, "{}\n", warning);
 
   const auto topology = qb::Topology::detect();
@@ -106,7 +109,7 @@ int main(int argc, char** argv) {
   qb::load_bundled_plugins();
   qb::CommandLine cli;
   try {
-    cli.app.parse(argc, argv);
+    cli.parse(argc, argv);
     cli.finish();
   } catch (const CLI::CallForHelp& e) {
     return cli.app.exit(e);
@@ -114,8 +117,8 @@ int main(int argc, char** argv) {
     return cli.app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return cli.app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "qbench: {}\n", e.what());
+  } catch (const CLI::ParseError& e) {  // parse() words every other one as a UsageError
+    fmt::print(stderr, "qbench: cannot read this command line ({})\n", e.get_name());
     return 2;
   } catch (const qb::UsageError& e) {
     fmt::print(stderr, "qbench: {}\n", e.what());

@@ -56,8 +56,14 @@ std::chrono::nanoseconds parse_duration(std::string_view where, std::string_view
     throw UsageError(fmt::format("{}: '{}' is not a duration (e.g. 2s, 200ms, 500us)", where, text));
   }
   if (value < 0) throw UsageError(fmt::format("{}: '{}' is negative", where, text));
+  // A bare number is a guess at the unit ("--warmup 200": 200 ms or 200 s?):
+  // refused, but for zero, which is zero in every unit.
+  if (unit.empty() && value != 0) {
+    throw UsageError(fmt::format("{}: '{}' has no unit; did you mean {}ms or {}s?", where, text, text, text));
+  }
   double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1e9;
+  if (unit.empty()) scale = 1;  // zero
+  else if (unit == "s") scale = 1e9;
   else if (unit == "ms") scale = 1e6;
   else if (unit == "us") scale = 1e3;
   else if (unit == "ns") scale = 1;

@@ -35,9 +35,11 @@ constexpr std::uint64_t kMaxSmallCount = std::uint64_t{1} << 20;  // thread coun
 // no exponent, no spaces.
 std::uint64_t parse_count(std::string_view where, std::string_view text, std::uint64_t min, std::uint64_t max);
 
-// "2s", "200ms", "1.5s", "500us", "100ns", "1m"; a bare number is seconds.
+// "2s", "200ms", "1.5s", "500us", "100ns", "1m". A number needs its unit
+// ("200" is refused, suggesting 200ms or 200s), but for zero ("0").
 // At most kMaxDuration; zero is allowed (the caller refuses it where zero
-// means nothing).
+// means nothing). A scenario file's JSON number is seconds: its reader
+// writes the unit (sweep/scenario.cpp).
 std::chrono::nanoseconds parse_duration(std::string_view where, std::string_view text);
 
 // 1536 -> "1.5 KB", 1.5e6 -> "1.5 MB" (powers of 1000, as `ls -lh --si`).

@@ -10,6 +10,7 @@
 #include "harness/machine/placement.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/measure/latency_sample.hpp"
+#include "harness/model/closest_name.hpp"
 #include "harness/model/numbers.hpp"
 #include "harness/model/run_types.hpp"
 #include "harness/model/usage_error.hpp"
@@ -70,8 +71,8 @@ std::vector<Option> make_table() {
        .help = "Repetitions per point (1 to 1000), interleaved across points"},
       {.id = Opt::capacity, .flag = "--capacity", .key = "capacity", .kind = K::count, .scope = S::sweep,
        .unit = "slots", .min = 0, .max = kMaxCapacity, .param = "capacity", .field = &P::capacity,
-       .help = "Queue capacity (default: 1024, or what 'qbench list' shows, where a queue needs one; else the "
-               "queue's own)"},
+       .help = "Queue capacity in slots (unset: 1024, or what 'qbench list' shows, where a queue needs one; else "
+               "the queue's own)"},
       {.id = Opt::placement, .flag = "--placement", .key = "placement", .kind = K::choice, .scope = S::point,
        .default_text = "compact", .choices = names(kPlacements), .param = "placement", .field = &P::placement,
        .help = "Thread pinning: compact, scatter or none"},
@@ -83,7 +84,7 @@ std::vector<Option> make_table() {
        .help = "Seed, recorded with the results for workloads that draw random numbers"},
       {.id = Opt::timeout, .flag = "--timeout", .key = "timeout", .kind = K::duration, .scope = S::point,
        .default_text = "auto", .unit = "ns", .auto_ok = true, .param = "timeout_ns", .field = &P::timeout,
-       .help = "Per-repetition limit before the child is killed (default: 5 x (warmup + duration) + 30s)"},
+       .help = "Per-repetition limit before the child is killed; auto is 5 x (warmup + duration) + 30s"},
       {.id = Opt::latency, .flag = "--latency", .key = "latency", .kind = K::choice, .scope = S::point,
        .default_text = "e2e", .choices = names(kLatencyModes), .param = "latency", .field = &P::latency,
        .help = "Latency recording: off, e2e (push-to-pop time of a sample of items, joined after the run), "
@@ -146,7 +147,9 @@ T parse_value(const Option& o, std::string_view where, std::string_view text) {
     return std::string(text);
   } else if constexpr (kIsEnum<T>) {
     const auto value = parse_enum<T>(text);
-    if (!value) throw UsageError(fmt::format("{}: '{}' is not one of {}", where, text, choices_text(o)));
+    if (!value) {
+      throw UsageError(fmt::format("{}: '{}' is not one of {}{}", where, text, choices_text(o), did_you_mean(text, o.choices)));
+    }
     return *value;
   } else {
     static_assert(std::is_same_v<T, CounterSelection>);
@@ -170,6 +173,23 @@ std::string choices_text(const Option& o) {
   std::string text;
   for (const auto& name : o.choices) text += (text.empty() ? "" : ", ") + name;
   return text;
+}
+
+std::string value_name(const Option& o) {
+  switch (o.kind) {
+    case OptionKind::queue_list: return "LIST";
+    case OptionKind::count_list: return "COUNTS";
+    case OptionKind::shape_list: return "SHAPES";
+    case OptionKind::count: return "N";
+    case OptionKind::duration: return o.auto_ok ? "DURATION|auto" : "DURATION";
+    case OptionKind::choice: {
+      std::string names;
+      for (const auto& name : o.choices) names += (names.empty() ? "" : "|") + name;
+      return names;
+    }
+    case OptionKind::counter_list: return "LIST";
+  }
+  return "VALUE";
 }
 
 std::uint64_t parse_option_count(const Option& o, std::string_view where, std::string_view text) {

@@ -83,6 +83,10 @@ const Option& option(Opt id);
 // "compact, scatter, none": a choice's names for messages.
 std::string choices_text(const Option& o);
 
+// What --help calls the option's value, from its kind: N, DURATION, LIST,
+// COUNTS, SHAPES, or a choice's names ("compact|scatter|none").
+std::string value_name(const Option& o);
+
 // A count option's value, in its bounds; `where` names it in the error
 // (the flag, or "FILE: key").
 std::uint64_t parse_option_count(const Option& o, std::string_view where, std::string_view text);

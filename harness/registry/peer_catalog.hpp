@@ -6,11 +6,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace qb {
 
-// One line, starting with `option` (e.g. "--queue"); `known` lists the names
-// this build has, for a name that is not a peer at all.
-std::string missing_queue_message(std::string_view option, std::string_view name, std::string_view known);
+// One line, starting with `option` (e.g. "--queue"); `known` is the names
+// this build has: for a name that is not a peer at all, the closest of them
+// (closest_name.hpp), or all of them where none is close.
+std::string missing_queue_message(std::string_view option, std::string_view name,
+                                  const std::vector<std::string>& known);
 
 }  // namespace qb

@@ -54,7 +54,7 @@ std::vector<std::string> select_queues(std::string_view option, std::string_view
             fmt::format("{}: '{}' has '{}', which matches no queue of this build (known: {})", option, text, item, known));
       }
       if (exclude && peers::find_peer(pattern) != nullptr) continue;
-      throw UsageError(missing_queue_message(option, pattern, known));
+      throw UsageError(missing_queue_message(option, pattern, registry));
     }
     if (exclude) {
       std::erase_if(selected, [&](const std::string& name) { return contains(hits, name); });

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -99,6 +101,26 @@ std::string describe_plan(const SweepRequest& request, const SweepPlan& plan) {
                                              : fmt::format("  {}\n", p.id);
   }
   return text;
+}
+
+std::string nothing_to_run(const SweepPlan& plan) {
+  const auto& points = plan.points;
+  if (points.empty()) return "nothing to run: the sweep has no points";
+  // Each reason once, with its first point and how many more it skipped.
+  std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
+  for (const auto& p : points) {
+    if (p.status != PointStatus::skipped) return {};
+    auto at = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == p.skip_reason; });
+    if (at == reasons.end()) at = reasons.insert(reasons.end(), {p.skip_reason, {}});
+    at->second.push_back(p.id);
+  }
+  std::string why;
+  for (const auto& [reason, ids] : reasons) {
+    why += fmt::format("{}{}: {}{}", why.empty() ? "" : "; ", reason, ids.front(),
+                       ids.size() > 1 ? fmt::format(" and {} more", ids.size() - 1) : "");
+  }
+  return points.size() == 1 ? fmt::format("nothing to run: its one point was skipped ({})", why)
+                            : fmt::format("nothing to run: all {} points were skipped ({})", points.size(), why);
 }
 
 }  // namespace qb

@@ -6,10 +6,13 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/model/closest_name.hpp"
 #include "harness/model/numbers.hpp"
 #include "harness/model/usage_error.hpp"
 #include "queues/elastic_config.hpp"
@@ -43,8 +46,16 @@ class Reader {
   void only_keys(const json& obj, std::string_view path, const Keys& allowed, std::string_view where) const {
     for (const auto& [key, value] : obj.items()) {
       bool known = false;
-      for (auto a : allowed) known = known || a == key;
-      if (!known) fail(join(path, key), fmt::format("unknown key {}", where));
+      std::vector<std::string> names;
+      for (auto a : allowed) {
+        known = known || a == key;
+        names.emplace_back(a);
+      }
+      if (known) continue;
+      // The closest key, else every key the place takes.
+      const auto meant = closest_name(key, names);
+      fail(join(path, key), meant ? fmt::format("unknown key {}; did you mean {}?", where, *meant)
+                                  : fmt::format("unknown key {} (keys: {})", where, fmt::join(names, ", ")));
     }
   }
 
@@ -164,8 +175,13 @@ WorkloadParams parse_workload(const Reader& r, const json& v, const std::string&
   const std::string kind = r.string(v["kind"], path + ".kind");
   const auto k = parse_workload_kind(kind);
   if (!k) {
-    r.fail(path + ".kind",
-           fmt::format("'{}' is not a workload (throughput, paced, admission, priority_lanes, give_up, burst, pingpong)", kind));
+    std::vector<std::string> kinds;
+    for (int i = 0; i <= static_cast<int>(WorkloadKind::pingpong); ++i) {
+      kinds.emplace_back(to_string(static_cast<WorkloadKind>(i)));
+    }
+    const auto meant = closest_name(kind, kinds);
+    r.fail(path + ".kind", meant ? fmt::format("'{}' is not a workload; did you mean {}?", kind, *meant)
+                                 : fmt::format("'{}' is not a workload ({})", kind, fmt::join(kinds, ", ")));
   }
   w.kind = *k;
   const std::string where = fmt::format("for a {} workload", kind);
