@@ -1,11 +1,6 @@
 #include "harness/app/help_format.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <charconv>
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -13,6 +8,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "harness/machine/terminal.hpp"
 
 namespace qb {
 
@@ -126,18 +123,8 @@ std::string command_help(const CLI::App* app, int width) {
 }  // namespace
 
 int help_width() {
-  int width = 80;
-  const char* columns = std::getenv("COLUMNS");
-  const std::string_view text = columns == nullptr ? "" : columns;
-  int from_env = 0;
-  winsize ws{};
-  if (const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), from_env);
-      ec == std::errc() && ptr == text.data() + text.size() && from_env > 0) {
-    width = from_env;
-  } else if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    width = ws.ws_col;
-  }
-  return std::clamp(width, 40, 120);
+  // The terminal's width (machine/terminal.hpp), at most 120: help wider than that reads worse, not better.
+  return static_cast<int>(std::min<std::size_t>(terminal_columns(), 120));
 }
 
 std::string wrap(const std::string& text, int width, int indent) {
