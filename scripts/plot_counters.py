@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Hardware and software counters per item: cycles, instructions, cache misses,
-context switches.
+context switches, and every other event a run counted (task-clock,
+page-faults, cpu-migrations, ...).
 
 Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-counters_per_item,
 .png and .svg: one panel per event, configurations (P x C) across, one bar per
 queue; values are the run's totals over its valid repetitions divided by the
-items moved (counters.per_item). Only the events some run counted get a
-panel; those the machine could not count (status not_supported,
+items moved (counters.per_item; for an event it has no key for, the event's
+value over counters.summed_over.items). Every event some run counted gets a
+panel, the four above first; those the machine could not count (status not_supported,
 permission_denied, not_counted, error) are named once, in a line below the
 panels, and with the harness's reasons in the figure's note; with none
 counted the figure does not apply. With more than eight queues, a row of
@@ -22,6 +24,7 @@ import qbfigure
 
 KINDS = ("counters_per_item",)
 DRAW_WEIGHT = 0.6  # one figure's drawing time against the others' (report_figures draws the heaviest first)
+MAX_WIDTH = 22.0  # inches: a figure of one panel per counted event and queue class fits a wide screen
 # per_item key -> (perf event name in counters.events, axis label)
 EVENTS = {
     "cycles": ("cycles", "cycles per item"),
@@ -29,6 +32,29 @@ EVENTS = {
     "cache_misses": ("cache-misses", "cache misses per item"),
     "context_switches": ("context-switches", "context switches per item"),
 }
+
+
+def _extra_events(rows) -> list[tuple[str, str, str]]:
+    """(key, event, label) for each event some run counted that EVENTS does
+    not draw, by name; its key is the event's own name (see _per_item)."""
+    drawn = {event for event, _ in EVENTS.values()}
+    found = sorted({name for r in rows for name, info in ((r.block("counters") or {}).get("events") or {}).items()
+                    if isinstance(info, dict) and info.get("status") == "ok" and name not in drawn})
+    return [(name, name, f"{name} per item" + (" (ns)" if name == "task-clock" else "")) for name in found]
+
+
+def _per_item(run, key: str):
+    """A run's count per item of `key`: an EVENTS key from counters.per_item,
+    else an event's total over the items it was counted for."""
+    counters = run.block("counters") or {}
+    if key in EVENTS:
+        v = (counters.get("per_item") or {}).get(key)
+        return v if isinstance(v, (int, float)) else None
+    info = (counters.get("events") or {}).get(key)
+    items = (counters.get("summed_over") or {}).get("items")
+    if not isinstance(info, dict) or info.get("status") != "ok" or not isinstance(info.get("value"), (int, float)):
+        return None
+    return info["value"] / items if isinstance(items, (int, float)) and items > 0 else None
 
 
 def _status(row, event: str) -> tuple[str, str]:
@@ -62,8 +88,7 @@ def _panel(ax, rows, queues, configs, key, label, title) -> None:
     from matplotlib.ticker import FuncFormatter  # matplotlib only where a figure is drawn (qbfigure.pyplot)
 
     def value(run):
-        v = ((run.block("counters") or {}).get("per_item") or {}).get(key)
-        return v if isinstance(v, (int, float)) else None
+        return _per_item(run, key)
 
     # "not counted": this run could not count it; else the point did not run
     qbfigure.bars_by_config(ax, rows, queues, configs, value,
@@ -81,18 +106,17 @@ def make(group, outdir):
         return [qbfigure.not_applicable(kind, group, what, "no counters recorded (--counters none, or no valid run)")]
     missing = uncounted(rows)
     counted = [(key, event, label) for key, (event, label) in EVENTS.items() if event not in missing]
+    counted += [e for e in _extra_events(rows) if any(_per_item(r, e[0]) is not None for r in rows)]
     reasons = "; ".join(f"{e} ({why})" for e, why in missing.items())
     if not counted:
-        # Only this figure's events: task-clock and the others it does not draw may well have counted.
-        drawn = ", ".join(event for event, _ in EVENTS.values())
-        return [qbfigure.not_applicable(kind, group, what,
-                                        f"none of the events this figure draws ({drawn}) was counted: {reasons}")]
+        return [qbfigure.not_applicable(kind, group, what, f"no event was counted: {reasons}")]
     note = f"Not counted on this machine: {reasons}" if missing else ""
     configs = sorted({(r.producers, r.consumers) for r in rows})
     groups = qbclass.panel_groups(rows)
     most = max(len({r.queue for r in members}) for _, members in groups)
     wide = min(7.0, max(4.0, 0.12 * len(configs) * most))
     ncols = len(counted) if len(groups) > 1 else min(2, len(counted))
+    wide = max(3.2, min(wide, MAX_WIDTH / ncols))  # every counted event a column: the row stays readable
     nrows = len(groups) if len(groups) > 1 else (len(counted) + ncols - 1) // ncols
     fig, grid = qbfigure.pyplot().subplots(nrows, ncols, figsize=(wide * ncols + 0.6, 2.6 * nrows + 1.0),
                                            squeeze=False)

@@ -90,12 +90,26 @@ def test_the_counter_figure_does_not_apply_when_nothing_was_counted(tmp_path):
     group = qbresults.groups([qbresults.load(FIXTURES / "throughput.json")])[0]
     for row in group.rows:
         if row.block("counters"):
-            row.raw["counters"] = dict(row.raw["counters"], per_item={})
+            events = {name: dict(info, status="not_supported") for name, info in row.raw["counters"]["events"].items()}
+            row.raw["counters"] = dict(row.raw["counters"], per_item={}, events=events)
     made, = plot_counters.make(group, tmp_path)
-    # Named as what it is: none of the figure's events, not "no event" (task-clock counts on every machine).
-    assert made.png is None and made.why_not.startswith(
-        "none of the events this figure draws (cycles, instructions, cache-misses, context-switches) was counted: "
-        "cycles")
+    assert made.png is None and made.why_not.startswith("no event was counted: cycles")
+
+
+def test_the_counter_figure_draws_every_event_counted_not_only_its_four(tmp_path):
+    import plot_counters
+    import qbresults
+
+    group = qbresults.groups([qbresults.load(FIXTURES / "throughput.json")])[0]
+    for row in group.rows:
+        if row.block("counters"):  # as a run counts it on any machine, a VM's included
+            counters = row.raw["counters"]
+            counters["events"]["task-clock"] = {"status": "ok", "value": 2.5e6}
+            counters["summed_over"] = {"repetitions": 3, "items": 10_000}
+    with qbfigure.writing_svg():
+        made, = plot_counters.make(group, tmp_path)
+    assert "task-clock per item (ns)" in made.svg.read_text()
+    assert plot_counters._per_item(next(r for r in group.rows if r.block("counters")), "task-clock") == 250.0
 
 
 def test_every_registered_queue_has_its_own_colour_and_marker():
