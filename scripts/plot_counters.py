@@ -8,7 +8,9 @@ Input: qbench results JSON (RESULTS...). Output: DIR/<scenario>-counters_per_ite
 queue; values are the run's totals over its valid repetitions divided by the
 items moved (counters.per_item; for an event it has no key for, the event's
 value over counters.summed_over.items). Every event some run counted gets a
-panel, the four above first; those the machine could not count (status not_supported,
+panel, the four above first, but one that counted 0 in every run (named in a
+line below the panels instead), and a queue class without any value (the
+reference ceilings) is left out and named there; those the machine could not count (status not_supported,
 permission_denied, not_counted, error) are named once, in a line below the
 panels, and with the harness's reasons in the figure's note; with none
 counted the figure does not apply. With more than eight queues, a row of
@@ -23,7 +25,7 @@ import qbclass
 import qbfigure
 
 KINDS = ("counters_per_item",)
-DRAW_WEIGHT = 0.6  # one figure's drawing time against the others' (report_figures draws the heaviest first)
+DRAW_WEIGHT = 0.9  # one figure's drawing time against the others' (report_figures draws the heaviest first)
 MAX_WIDTH = 22.0  # inches: a figure of one panel per counted event and queue class fits a wide screen
 # per_item key -> (perf event name in counters.events, axis label)
 EVENTS = {
@@ -110,9 +112,22 @@ def make(group, outdir):
     reasons = "; ".join(f"{e} ({why})" for e, why in missing.items())
     if not counted:
         return [qbfigure.not_applicable(kind, group, what, f"no event was counted: {reasons}")]
-    note = f"Not counted on this machine: {reasons}" if missing else ""
+    # An event that counted 0 in every run is one line, not a column of empty panels; a queue class with no
+    # value at all (the reference ceilings, which count nothing) is left out the same way.
+    zeros = [e for e in counted if all(_per_item(r, e[0]) in (None, 0) for r in rows)]
+    if len(zeros) < len(counted):
+        counted = [e for e in counted if e not in zeros]
+    else:
+        zeros = []
+    words = [_words(missing)] if missing else []
+    words += [f"Counted, 0 in every run: {', '.join(event for _, event, _ in zeros)}"] if zeros else []
+    groups = [(name, members) for name, members in qbclass.panel_groups(rows)
+              if any(_per_item(r, key) is not None for r in members for key, _, _ in counted)]
+    left_out = sorted({r.queue for r in rows} - {r.queue for _, members in groups for r in members})
+    words += [f"No value: {', '.join(left_out)}"] if left_out else []
+    rows = [r for _, members in groups for r in members]
+    note = ". ".join([f"Not counted on this machine: {reasons}"] * bool(missing) + words[bool(missing):])
     configs = sorted({(r.producers, r.consumers) for r in rows})
-    groups = qbclass.panel_groups(rows)
     most = max(len({r.queue for r in members}) for _, members in groups)
     wide = min(7.0, max(4.0, 0.12 * len(configs) * most))
     ncols = len(counted) if len(groups) > 1 else min(2, len(counted))
@@ -135,8 +150,8 @@ def make(group, outdir):
             for ax, (key, _, label) in zip(row_axes, counted):
                 _panel(ax, group.rows, queues, mine, key, label, f"{qbclass.wrapped(name, 60)}: {label}")
             qbfigure.legend_outside(row_axes[-1], queues)
-    if missing:
-        fig.text(0.5, 0.0, _words(missing), ha="center", va="top", fontsize=8)
+    if words:
+        fig.text(0.5, 0.0, "\n".join(words), ha="center", va="top", fontsize=8)
     return [qbfigure.finish(fig, kind, what, group, outdir, note=note)]
 
 
