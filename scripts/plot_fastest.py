@@ -30,6 +30,7 @@ LABEL = "items/s (median)"
 # for the figures that name it in a legend).
 CLASS_STYLE = {qbclass.PANEL_CLASSES[0]: ("#1f77b4", "o"), qbclass.PANEL_CLASSES[1]: ("#d62728", "s"),
                qbclass.PANEL_CLASSES[2]: ("#2ca02c", "D"), qbclass.PANEL_CLASSES[3]: ("#9467bd", "^")}
+NAME_ROOM = 0.14  # of the data's height, above the highest point: room for the winners' names
 ROTATE_NAMES_PAST = 10  # configurations: more than this and the winners' names stand upright
 
 
@@ -65,8 +66,8 @@ def make(group, outdir):
     ax.set_xticks(range(len(configs)), [f"p{p}c{c}" for p, c in configs])
     ax.set_xlim(-0.5, len(configs) - 0.5)
     ax.set_xlabel("configuration (producers, consumers)")
+    ax.set_ymargin(NAME_ROOM)  # before the axis is set: its check that the classes use half the height counts it
     qbfigure.throughput_axis(ax, LABEL)
-    ax.set_ylim(top=ax.get_ylim()[1] * (1.25 if ax.get_yscale() == "log" else 1.12))  # room for the names
     ax.legend(fontsize=7, title="queue class (number of queues)", title_fontsize=7, loc="upper left",
               bbox_to_anchor=(1.005, 1.0), frameon=False).set_in_layout(False)
     return [qbfigure.finish(fig, kind, WHAT, group, outdir, note=note)]
