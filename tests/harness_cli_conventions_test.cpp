@@ -23,12 +23,7 @@ namespace fs = std::filesystem;
 using qb::test::run_qbench;
 using qb::test::scratch_dir;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using qb::test::lines_of;
 
 // One CSV record as RFC 4180 reads it (quoted cells, doubled quotes); the
 // records here have no line breaks inside a cell.

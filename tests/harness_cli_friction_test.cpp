@@ -29,12 +29,7 @@ using qb::test::Outcome;
 using qb::test::run_qbench;
 using qb::test::scratch_dir;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using qb::test::lines_of;
 
 // CLI11's phrases, none of which a user should meet.
 const std::vector<std::string> kParserWords = {"The following argument", "At Most", "At least", "is required",

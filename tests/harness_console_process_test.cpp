@@ -53,12 +53,7 @@ bool has_figure(const std::string& text, const std::string& before, const std::s
   return false;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using qb::test::lines_of;
 
 // stdout is a file here, not a terminal: COLUMNS, when set, is the width.
 class Columns : public ::testing::Test {

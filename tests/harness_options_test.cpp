@@ -48,12 +48,7 @@ std::string words_of(const std::string& text) {
   return out;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using qb::test::lines_of;
 
 TEST(Options, the_table_has_one_row_per_option_in_order_with_distinct_names) {
   ASSERT_EQ(options().size(), kOptionCount);

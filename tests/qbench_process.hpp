@@ -23,6 +23,14 @@ struct Outcome {
   std::string out;
 };
 
+// The lines of a process's output, without their newlines.
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 inline std::filesystem::path scratch_dir() {
   auto dir = std::filesystem::temp_directory_path() / ("qbench-cli-test-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

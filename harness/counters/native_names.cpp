@@ -7,6 +7,7 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "harness/counters/edit_distance.hpp"
 #include "harness/counters/event_kinds.hpp"
 
 namespace qb {
@@ -58,23 +59,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
     return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
   });
-}
-
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 // "pmu::EVENT:A:b=1" -> pmu "pmu", parts {"EVENT", "A", "b"}; `dots` splits at '.' too.
@@ -139,7 +123,7 @@ std::vector<std::string> libpfm4_closest(std::string_view name, std::size_t coun
   const auto consider = [&](std::string candidate) {
     std::string key = candidate;
     for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (seen.insert(std::move(key)).second) ranked.emplace_back(distance(name, candidate), std::move(candidate));
+    if (seen.insert(std::move(key)).second) ranked.emplace_back(edit_distance(name, candidate), std::move(candidate));
   };
   for (const CounterEventInfo& info : counter_events()) consider(std::string(info.name));
   for (const bool dots : {false, true}) {
