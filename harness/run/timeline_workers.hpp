@@ -8,7 +8,10 @@
 // GCC left sequence_ring's try_push (then its try_pop) out of line behind
 // this larger loop, a call per item that cost ~7-10% of 1P1C throughput
 // against the runner before this skeleton (perf record -e cpu-clock;
-// alternating runs).
+// alternating runs). Builds that measure nothing leave it out (QB_NO_FLATTEN,
+// from CMake's QB_FLATTEN, off under a sanitizer): flattening every queue's
+// loops doubles the compile of a runners unit under ASan (runners_8.cpp: 72 s
+// against 36 s at -O1, 2026-12-07, the 2-core VM).
 #pragma once
 
 #include <algorithm>
@@ -24,6 +27,12 @@
 #include "harness/run/timeline_steps.hpp"
 #include "harness/run/wait.hpp"
 #include "harness/run/worker.hpp"
+
+#if defined(QB_NO_FLATTEN)
+#define QB_FLATTEN_WORKER
+#else
+#define QB_FLATTEN_WORKER [[gnu::flatten]]
+#endif
 
 namespace qb::detail {
 
@@ -68,7 +77,7 @@ void producer_enters(TimelineState<Item, Steps>& s, int p, Worker& w, Phase ph, 
 }
 
 template <class Item, class Steps>
-[[gnu::flatten]] void producer_thread(TimelineState<Item, Steps>& s, int p) {
+QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
   Worker& w = s.producers[static_cast<std::size_t>(p)];
   // Local references: the loop reads them every item, and through `s` the
   // compiler reloads them after each atomic operation (one load more per item).
@@ -152,7 +161,7 @@ void consumer_finish(TimelineState<Item, Steps>& s, Worker& w, RunTracker& runs,
 }
 
 template <class Item, class Steps>
-[[gnu::flatten]] void consumer_thread(TimelineState<Item, Steps>& s, int c) {
+QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
   const auto ci = static_cast<std::size_t>(c);
   Worker& w = s.consumers[ci];
   Steps& steps = s.steps;  // local references, as in producer_thread
