@@ -40,7 +40,7 @@ usage: ./scripts/qb fuzz [SECONDS]
 Check the Debian packages (clang among them), build the fuzz preset
 (build/fuzz: qb_harness and the fuzz targets, compiled by clang with
 libFuzzer, ASan and UBSan), then run each target for SECONDS (default
-$QB_FUZZ_SECONDS, else 60):
+$QB_FUZZ_SECONDS, else 60), side by side, one process a core:
 
   fuzz_scenario  bytes as a scenario file: JSON, then the scenario parser
   fuzz_cli       bytes split at NUL into argv: the command-line parser only
