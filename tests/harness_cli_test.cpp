@@ -164,9 +164,11 @@ TEST(Qbench, run_writes_results_with_schema_context_and_skips) {
 TEST(Qbench, sigint_stops_the_sweep_and_keeps_finished_points) {
   const auto out = scratch_dir() / "interrupted.json";
   fs::remove(out);
-  const auto r = run_qbench({"run", "--queue", "mutex_deque", "--producers", "1", "--consumers", "1",
-                             "--duration", "200ms", "--warmup", "0s", "--repetitions", "100", "--out", out.string()},
-                            std::chrono::milliseconds(1500));
+  fs::remove(qb::journal_path(out));
+  const auto r = run_qbench_until_a_repetition({"run", "--queue", "mutex_deque", "--producers", "1", "--consumers", "1",
+                                               "--duration", "200ms", "--warmup", "0s", "--repetitions", "100",
+                                               "--out", out.string()},
+                                              qb::journal_path(out), SIGINT);
   EXPECT_EQ(r.status, 130) << r.err;
   std::ifstream in(out);
   ASSERT_TRUE(in.good());
@@ -183,9 +185,11 @@ TEST(Qbench, sigterm_and_sighup_stop_the_sweep_and_keep_finished_points) {
   for (const auto& [signo, status] : {std::pair{SIGTERM, 143}, std::pair{SIGHUP, 129}}) {
     const auto out = scratch_dir() / "terminated.json";
     fs::remove(out);
-    const auto r = run_qbench({"run", "--queue", "mutex_deque", "--producers", "1", "--consumers", "1", "--duration",
-                               "200ms", "--warmup", "0s", "--repetitions", "100", "--out", out.string()},
-                              std::chrono::milliseconds(1500), signo);
+    fs::remove(qb::journal_path(out));
+    const auto r = run_qbench_until_a_repetition({"run", "--queue", "mutex_deque", "--producers", "1", "--consumers",
+                                                 "1", "--duration", "200ms", "--warmup", "0s", "--repetitions", "100",
+                                                 "--out", out.string()},
+                                                qb::journal_path(out), signo);
     EXPECT_EQ(r.status, status) << r.err;
     EXPECT_NE(r.err.find(signo == SIGTERM ? "SIGTERM" : "SIGHUP"), std::string::npos) << r.err;
     std::ifstream in(out);
@@ -208,9 +212,10 @@ TEST(Qbench, sigkill_mid_sweep_leaves_a_journal_that_report_reads) {
   fs::remove(out);
   fs::remove(journal);
   fs::remove_all(report_dir);
-  const auto r = run_qbench({"run", "--queue", "mutex_deque,sequence_ring", "--producers", "1", "--consumers", "1",
-                             "--duration", "100ms", "--warmup", "0s", "--repetitions", "100", "--out", out.string()},
-                            std::chrono::milliseconds(1500), SIGKILL);
+  const auto r = run_qbench_until_a_repetition({"run", "--queue", "mutex_deque,sequence_ring", "--producers", "1",
+                                               "--consumers", "1", "--duration", "100ms", "--warmup", "0s",
+                                               "--repetitions", "100", "--out", out.string()},
+                                              journal, SIGKILL);
   EXPECT_EQ(r.status, 128 + SIGKILL) << r.err;
   EXPECT_FALSE(fs::exists(out));
   ASSERT_TRUE(fs::exists(journal));

@@ -37,35 +37,67 @@ inline std::filesystem::path scratch_dir() {
   return dir;
 }
 
-// Runs qbench with `args`; stderr and stdout are captured through files.
-// `interrupt_after` > 0 sends `signo` (SIGINT) after that long.
-inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {},
-                          int signo = SIGINT) {
-  const auto err_path = scratch_dir() / "stderr.txt";
-  const auto out_path = scratch_dir() / "stdout.txt";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    freopen(out_path.c_str(), "w", stdout);
-    freopen(err_path.c_str(), "w", stderr);
+struct Spawned {
+  pid_t pid;
+  std::filesystem::path out_path, err_path;
+};
+
+// Starts qbench with `args`; stderr and stdout are captured through files.
+inline Spawned spawn_qbench(const std::vector<std::string>& args) {
+  Spawned s{-1, scratch_dir() / "stdout.txt", scratch_dir() / "stderr.txt"};
+  s.pid = fork();
+  if (s.pid == 0) {
+    freopen(s.out_path.c_str(), "w", stdout);
+    freopen(s.err_path.c_str(), "w", stderr);
     std::vector<char*> argv{const_cast<char*>(QB_QBENCH_PATH)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     execv(QB_QBENCH_PATH, argv.data());
     _exit(127);
   }
+  return s;
+}
+
+inline std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline Outcome wait_for(const Spawned& s) {
+  int status = 0;
+  waitpid(s.pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(s.err_path), slurp(s.out_path)};
+}
+
+// Runs qbench with `args`. `interrupt_after` > 0 sends `signo` (SIGINT)
+// after that long.
+inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {},
+                          int signo = SIGINT) {
+  const Spawned s = spawn_qbench(args);
   if (interrupt_after.count() > 0) {
     std::this_thread::sleep_for(interrupt_after);
-    kill(pid, signo);
+    kill(s.pid, signo);
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const auto slurp = [](const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(err_path), slurp(out_path)};
+  return wait_for(s);
+}
+
+// Runs qbench with `args` and sends it `signo` once `journal` holds a
+// finished repetition, so that a slow build (a sanitizer's) or a loaded
+// machine is interrupted after the same progress as a fast one, not after a
+// fixed time that may end before the first repetition does. After 120 s
+// without one it signals anyway, and the test's own checks fail.
+inline Outcome run_qbench_until_a_repetition(const std::vector<std::string>& args,
+                                             const std::filesystem::path& journal, int signo) {
+  const Spawned s = spawn_qbench(args);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < give_up &&
+         slurp(journal).find("\"repetition\"") == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(s.pid, signo);
+  return wait_for(s);
 }
 
 }  // namespace qb::test
