@@ -32,6 +32,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using qb::test::run_qbench;
+using qb::test::run_qbench_until_a_repetition;
 using qb::test::scratch_dir;
 
 class BadInput : public ::testing::TestWithParam<std::vector<std::string>> {};
