@@ -5,6 +5,7 @@
 # construction and the 10k-pair warm-up, so the number does not depend on the
 # machine's load, unlike a timing. Needs the release build's ir_per_pair
 # (./scripts/qb build) and valgrind; without valgrind it says so and exits 0.
+# `./scripts/qb ir` builds release first and then runs this.
 #
 #   scripts/ir_per_pair.sh [QUEUE...]     table: queue  class  Ir/pair
 #   IR_TOOL=path/to/ir_per_pair scripts/ir_per_pair.sh   another build's tool
