@@ -2,8 +2,11 @@
 // any capacity, and a seal that stops new claims for good.
 //
 // Positions are stamps {lap, index} (crossbeam's ArrayQueue scheme): index is
-// the low bits, below one_lap (the smallest power of two above capacity), and
-// lap counts up in steps of one_lap, so no division is needed for any capacity.
+// the low bits, below one_lap, and lap counts up in steps of one_lap, so no
+// division is needed for any capacity. one_lap is the capacity itself when
+// that is a power of two (at least 2), else the smallest power of two above
+// it: then the stamp after index capacity - 1 is simply the next integer and
+// the stamps are Vyukov's tickets (sequence_ring), with advance a plain +1.
 //
 // Invariants:
 // - tail_ holds the stamp of the next slot a producer will claim, plus at most
@@ -17,6 +20,9 @@
 //   that producer's published value, next read by the consumer at head s; the
 //   consumer then stores s + one_lap, the next lap's "empty".
 // - The slot holds a live T exactly while its stamp is "published".
+// - Stamps stay below 2^62 (it would take 2^62 claims to reach it), so a slot
+//   stamp never equals a tail word that carries a seal bit: a producer's
+//   "stamp == tail" test also rejects a sealed ring.
 #pragma once
 
 #include <atomic>
@@ -47,9 +53,34 @@ class ElasticRing {
 
   enum class PushResult { pushed, full, sealed };
 
+  // A slot: its stamp and room for one T. Opaque outside the ring.
+  class Slot {
+    friend class ElasticRing;
+    std::atomic<std::uint64_t> stamp{0};
+    alignas(T) unsigned char storage[sizeof(T)];
+  };
+
+  // A claimed slot, or the reason there is none: `slot` is null when the
+  // claim failed, and `stamp` is then the PushResult (full or sealed). A
+  // claim made must be completed by publish(). Two words, so it travels in
+  // registers and the caller's value never has to be stored to memory for a
+  // call on the slow path.
+  struct Claim {
+    Slot* slot;
+    std::uint64_t stamp;
+    PushResult result() const noexcept {
+      return slot != nullptr ? PushResult::pushed : static_cast<PushResult>(stamp);
+    }
+  };
+
   ElasticRing(std::size_t capacity, std::uint64_t generation)
       : capacity_(capacity),
-        one_lap_(std::bit_ceil(std::uint64_t{capacity} + 1)),
+        one_lap_(capacity >= 2 && std::has_single_bit(std::uint64_t{capacity})
+                     ? std::uint64_t{capacity}
+                     : std::bit_ceil(std::uint64_t{capacity} + 1)),
+        mask_(one_lap_ - 1),
+        last_index_(capacity - 1),
+        lap_skip_(one_lap_ - capacity),
         generation_(generation),
         slots_(new Slot[capacity]) {
     for (std::size_t i = 0; i < capacity; ++i) {
@@ -72,38 +103,64 @@ class ElasticRing {
   std::size_t capacity() const noexcept { return capacity_; }
   std::uint64_t generation() const noexcept { return generation_; }
 
-  // Producers. Moves from `value` only when it returns pushed.
-  // Progress: slot_blocking; waits only for a producer of the previous lap
-  // that claimed this slot and has not yet published it.
-  PushResult try_push(T& value) {
-    Backoff backoff;
+  // Producers: one attempt to claim the next slot and publish `value` in
+  // it; false (value untouched) if the slot was not free or the claim lost.
+  // The caller's fast path; claim() decides what a false means.
+  // Progress: wait-free.
+  bool try_push_once(T& value) {
     // (1) relaxed: a guess; the slot stamp (2) and the CAS decide.
     auto tail = tail_.load(std::memory_order_relaxed);
+    const auto index = index_of(tail);  // drops any seal bit
+    const auto next = advance(tail, index);  // read before (2), which orders later loads
+    Slot& slot = slots_[index];
+    // (2) acquire: pairs with the consumer's release (5) that emptied the
+    // slot on the previous lap, so our write cannot race its read.
+    // relaxed CAS on both paths: the claim publishes nothing (the value is
+    // published by (3)); a seal bit set meanwhile makes it fail. Unequal
+    // stamps include a sealed tail (see the invariants).
+    if (slot.stamp.load(std::memory_order_acquire) == tail &&
+        tail_.compare_exchange_weak(tail, next, std::memory_order_relaxed,
+                                    std::memory_order_relaxed)) [[likely]] {
+      publish({&slot, tail}, value);
+      return true;
+    }
+    return false;
+  }
+
+  // Producers: claims the next slot for a push, to be completed by publish(),
+  // or says why there is none (full or sealed).
+  // Progress: slot_blocking; waits only for a producer of the previous lap
+  // that claimed this slot and has not yet published it.
+  Claim claim() {
+    Backoff backoff;
+    auto tail = tail_.load(std::memory_order_relaxed);  // relaxed: as (1)
     for (;;) {
-      if (tail & kSealMask) return PushResult::sealed;
+      if (tail & kSealMask) return {nullptr, static_cast<std::uint64_t>(PushResult::sealed)};
       Slot& slot = slots_[index_of(tail)];
-      // (2) acquire: pairs with the consumer's release (5) that emptied the
-      // slot on the previous lap, so our write cannot race its read.
-      const auto stamp = slot.stamp.load(std::memory_order_acquire);
+      const auto stamp = slot.stamp.load(std::memory_order_acquire);  // (2) acquire
       if (stamp == tail) {
-        // relaxed on both paths: the claim publishes nothing (the value is
-        // published by (3)); a seal bit set meanwhile makes this CAS fail.
+        // relaxed: as in try_push_once.
         if (tail_.compare_exchange_weak(tail, advance(tail), std::memory_order_relaxed,
                                         std::memory_order_relaxed)) {
-          ::new (static_cast<void*>(slot.storage)) T(std::move(value));
-          // (3) release: publishes the value; pairs with the acquire (4).
-          slot.stamp.store(tail + 1, std::memory_order_release);
-          return PushResult::pushed;
+          return {&slot, tail};
         }
         backoff.spin();
       } else if (stamp + one_lap_ == tail + 1) {
-        return PushResult::full;  // holds the previous lap's published item
+        // holds the previous lap's published item
+        return {nullptr, static_cast<std::uint64_t>(PushResult::full)};
       } else {
         // Stale tail, or the previous lap's producer has not published yet.
         backoff.snooze();
         tail = tail_.load(std::memory_order_relaxed);  // relaxed: as (1)
       }
     }
+  }
+
+  // Completes a claim: moves `value` into the slot and publishes it.
+  static void publish(Claim claim, T& value) noexcept {
+    ::new (static_cast<void*>(claim.slot->storage)) T(std::move(value));
+    // (3) release: publishes the value; pairs with the acquire (4).
+    claim.slot->stamp.store(claim.stamp + 1, std::memory_order_release);
   }
 
   // Sets `seal_bit` unless the ring is already sealed. relaxed is enough for
@@ -125,18 +182,32 @@ class ElasticRing {
   // to read the seal bits, both settled by coherence on this one atomic.
   std::uint64_t tail_word() const noexcept { return tail_.load(std::memory_order_relaxed); }
 
-  // Consumer only. Progress: wait-free.
-  bool try_pop(T& out) {
-    Slot& slot = slots_[index_of(head_)];
+  enum class PopResult { empty, popped, popped_lap_end };
+
+  // Consumer only. popped_lap_end: this pop completed a lap (the consumer's
+  // cue to consider shrinking). Progress: wait-free.
+  PopResult try_pop(T& out) noexcept {
+    const auto head = head_;
+    const auto index = index_of(head);
+    const auto next = advance(head, index);  // read before (4), which orders later loads
+    const auto lap_on = head + one_lap_;
+    Slot& slot = slots_[index];
     // (4) acquire: pairs with (3), so the value is visible.
-    if (slot.stamp.load(std::memory_order_acquire) != head_ + 1) return false;
+    if (slot.stamp.load(std::memory_order_acquire) != head + 1) return PopResult::empty;
     T* p = item(slot);
     out = std::move(*p);
     p->~T();
     // (5) release: our read happens before the next lap's write; pairs with (2).
-    slot.stamp.store(head_ + one_lap_, std::memory_order_release);
-    head_ = advance(head_);
-    return true;
+    slot.stamp.store(lap_on, std::memory_order_release);
+    head_ = next;
+    return index == last_index_ ? PopResult::popped_lap_end : PopResult::popped;
+  }
+
+  // Consumer only: true when the head slot's item is published, so the next
+  // try_pop succeeds.
+  bool ready() const noexcept {
+    // acquire: as (4); try_pop's own load orders the read in any case.
+    return slots_[index_of(head_)].stamp.load(std::memory_order_acquire) == head_ + 1;
   }
 
   // Consumer only: true when the ring is sealed and every item claimed before
@@ -146,32 +217,33 @@ class ElasticRing {
     return (tail & kSealMask) != 0 && (tail & ~kSealMask) == head_;
   }
 
-  // Consumer only: true when the last pop completed a lap.
-  bool at_lap_start() const noexcept { return index_of(head_) == 0; }
-
   // Consumer only: items claimed but not yet popped (seal bits ignored).
   std::size_t occupancy() const noexcept { return count(tail_word() & ~kSealMask) - count(head_); }
 
   std::atomic<ElasticRing*> next{nullptr};  // set once, by the CAS that links the successor
 
  private:
-  struct Slot {
-    std::atomic<std::uint64_t> stamp{0};
-    alignas(T) unsigned char storage[sizeof(T)];
-  };
-
-  std::uint64_t index_of(std::uint64_t stamp) const noexcept { return stamp & (one_lap_ - 1); }
-  std::uint64_t lap_of(std::uint64_t stamp) const noexcept { return stamp & ~(one_lap_ - 1); }
-  std::uint64_t advance(std::uint64_t stamp) const noexcept {
-    return index_of(stamp) + 1 < capacity_ ? stamp + 1 : lap_of(stamp) + one_lap_;
+  std::uint64_t index_of(std::uint64_t stamp) const noexcept { return stamp & mask_; }
+  std::uint64_t lap_of(std::uint64_t stamp) const noexcept { return stamp & ~mask_; }
+  // The next stamp: index + 1 within the lap, else the next lap's index 0,
+  // which is stamp + 1 + lap_skip_ (lap_skip_ is 0 when one_lap_ == capacity).
+  std::uint64_t advance(std::uint64_t stamp, std::uint64_t index) const noexcept {
+    if (index == last_index_) [[unlikely]] return stamp + 1 + lap_skip_;
+    return stamp + 1;
   }
+  std::uint64_t advance(std::uint64_t stamp) const noexcept { return advance(stamp, index_of(stamp)); }
   std::size_t count(std::uint64_t stamp) const noexcept {
     return static_cast<std::size_t>(lap_of(stamp) / one_lap_ * capacity_ + index_of(stamp));
   }
   static T* item(Slot& slot) noexcept { return std::launder(reinterpret_cast<T*>(slot.storage)); }
 
+  // Read-only after construction, on the line the pointer to the ring leads
+  // to; the positions below each have a line of their own.
   const std::size_t capacity_;
   const std::uint64_t one_lap_;
+  const std::uint64_t mask_;        // one_lap_ - 1
+  const std::uint64_t last_index_;  // capacity_ - 1
+  const std::uint64_t lap_skip_;    // one_lap_ - capacity_: stamps a lap never uses
   const std::uint64_t generation_;  // 0 for the first ring, +1 per successor
   const std::unique_ptr<Slot[]> slots_;
   alignas(kFalseSharingRange) std::atomic<std::uint64_t> tail_{0};
