@@ -13,6 +13,9 @@
 // slot: a design that publishes the claim and the write with one index lets
 // a consumer that sees the index read the slot before its producer wrote it.
 // Retired rings are freed once no producer's hazard pointer names them.
+// Fast paths, inlined into the caller: a push is one TLS compare (is the
+// hazard already on current_?), one claim CAS and the publish; a pop one
+// stamp check. Resizes, lap ends, a new hazard and emptiness are out of line.
 //
 // Invariants:
 // - head_ring_ (consumer only) is at or before current_ in the chain; every
@@ -110,10 +113,8 @@ class MpscElastic {
     // (6) seq_cst: a plain load on x86; the re-check half of the hazard
     // pairing with the consumer's unlink (8) and scan (see protect_current).
     Ring* ring = current_.load(std::memory_order_seq_cst);
-    // Equal means this thread's record names `ring`, stored there by a
-    // seq_cst store (7) sequenced before (6), so it protects it (see
-    // protect_current). The comparison reads this thread's own copy of its
-    // hazard, so the shared record is not touched.
+    // Equal: this thread's hazard names `ring` (its TLS copy is compared, not
+    // the shared record), stored by a (7) sequenced before (6): protected.
     if (detail::my_pointer_hazard() == ring && ring->try_push_once(value)) [[likely]] return true;
     const auto claim = claim_slow();
     if (claim.slot == nullptr) return false;
@@ -123,17 +124,9 @@ class MpscElastic {
 
   // The single consumer only.
   bool try_pop(T& out) {
-    Ring* ring = head_ring_;
-    auto popped = ring->try_pop(out);
-    if (popped == Ring::PopResult::popped) [[likely]] return true;
-    if (popped == Ring::PopResult::empty) {
-      ring = ready_slow();
-      if (ring == nullptr) return false;
-      popped = ring->try_pop(out);  // cannot fail: its head is published
-      if (popped == Ring::PopResult::popped) return true;
-    }
-    maybe_shrink(ring);  // popped_lap_end
-    return true;
+    if (head_ring_->try_pop(out)) [[likely]] return true;
+    Ring* ring = ready_slow();
+    return ring != nullptr && ring->try_pop(out);  // cannot fail: its head is published
   }
 
   // Capacity of the ring producers currently fill; within [min, max]. Stale as
@@ -159,12 +152,15 @@ class MpscElastic {
     return c;
   }
 
-  // try_pop's path when the head ring has nothing ready: shrink if it is
-  // emptier than the threshold, or follow the chain past a drained ring.
-  // Returns the ring whose head slot is ready, or null when the queue is empty.
+  // try_pop's path when the head ring's try_pop failed: start the next lap
+  // (the moment to consider shrinking), shrink if the ring is emptier than
+  // the threshold, or follow the chain past a drained ring. Returns the ring
+  // whose head is ready, or null when the queue is empty. Takes no item, so
+  // the caller's `out` never has to be in memory for the call.
   [[gnu::noinline]] Ring* ready_slow() {
     for (;;) {
       Ring* ring = head_ring_;
+      if (ring->next_lap()) maybe_shrink(ring);
       if (ring->ready()) return ring;
       if (!ring->drained()) {
         maybe_shrink(ring);
