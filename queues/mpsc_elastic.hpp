@@ -152,11 +152,10 @@ class MpscElastic {
     return c;
   }
 
-  // try_pop's path when the head ring's try_pop failed: start the next lap
-  // (the moment to consider shrinking), shrink if the ring is emptier than
-  // the threshold, or follow the chain past a drained ring. Returns the ring
-  // whose head is ready, or null when the queue is empty. Takes no item, so
-  // the caller's `out` never has to be in memory for the call.
+  // try_pop's path: start the next lap (and consider shrinking), shrink if
+  // emptier than the threshold, or follow the chain past a drained ring.
+  // Returns the ring whose head is ready, or null when the queue is empty;
+  // takes no item, so the caller's `out` need not be in memory for the call.
   [[gnu::noinline]] Ring* ready_slow() {
     for (;;) {
       Ring* ring = head_ring_;
@@ -172,9 +171,8 @@ class MpscElastic {
     }
   }
 
-  // try_push's path when this thread's hazard does not name current_ or the
-  // ring gave no slot: protect, grow or follow the chain, and claim a slot.
-  // Returns the claim, or one with a null slot when full at max_capacity.
+  // try_push's path: protect current_, grow or follow the chain, claim a
+  // slot. Returns the claim, or one with a null slot when full at max_capacity.
   [[gnu::noinline]] typename Ring::Claim claim_slow() {
     detail::HazardRecord& hazard = detail::my_hazard_record();
     for (;;) {
@@ -194,18 +192,14 @@ class MpscElastic {
     }
   }
 
-  // Returns current_, protected by this thread's hazard record.
-  //
-  // Why a hazard that already names the ring loaded by (6) protects it with
-  // no fence, on this path and on try_push's fast path: the record was set to
-  // it by this thread's seq_cst store (7), sequenced before (6). The consumer
-  // frees a ring only after an unlink (8) (its own seq_cst CAS of current_
-  // off the ring, or a failed one, a seq_cst read, that saw a producer's)
-  // and then a seq_cst scan. (6) read the ring, so (6) precedes (8) in the
-  // single total order, hence (7) < (6) < (8) < scan, and the scan sees (7)
-  // or a later store of this thread, which it makes only once it is done
-  // with the ring. This holds however long ago (7) was, even if the address
-  // was a freed ring's when (7) stored it: only the order matters.
+  // Returns current_, protected by this thread's hazard record. A hazard
+  // that already names the ring (6) loaded protects it with no fence (here
+  // and on try_push's fast path): it was set by this thread's seq_cst store
+  // (7), sequenced before (6). The consumer frees a ring only after an unlink
+  // (8) (its seq_cst CAS of current_, or a failed one that read a producer's)
+  // and a seq_cst scan; (6) read the ring, so (7) < (6) < (8) < scan in the
+  // total order and the scan sees (7), or a later store of this thread, made
+  // once done with the ring. However old (7) is, even for a reused address.
   Ring* protect_current(detail::HazardRecord& hazard) {
     // (6) seq_cst: a plain load on x86; pairs with (8) as described above.
     Ring* ring = current_.load(std::memory_order_seq_cst);
