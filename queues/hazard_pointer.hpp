@@ -16,7 +16,8 @@
 //
 // A thread keeps its `pointer` hazard set between operations on purpose: a
 // producer that finds its hazard already equal to the ring it loads needs no
-// fence on its fast path (see MpscElastic::protect_current). The cost is that
+// fence on its fast path (see MpscElastic::protect_current), and reads its
+// own copy of it in thread-local storage, not the shared record. The cost is that
 // an idle thread pins one retired ring until it next operates or exits.
 //
 // Protocol, for every slot: a reader stores the pointer (seq_cst), then
@@ -119,13 +120,50 @@ class HazardDomain {
   std::atomic<HazardRecord*> head_{nullptr};
 };
 
+// This thread's record, null until its first use. A pointer of trivial type
+// with constant initialisation, so reading it is one TLS load: no
+// initialisation guard.
+constinit inline thread_local HazardRecord* tls_record = nullptr;
+
+// A copy, private to this thread, of its record's `pointer` (null while it
+// has no record). Only the owner writes `pointer`, always through
+// set_pointer_hazard, which updates both: so a fast path can ask "does my
+// hazard name p?" with one TLS load and no look at the shared record.
+constinit inline thread_local const void* tls_pointer_hazard = nullptr;
+
+// Takes a record for this thread and arranges its release at thread exit.
+// Out of line: it runs once per thread.
+[[gnu::noinline]] inline HazardRecord* claim_hazard_record() {
+  thread_local struct Owner {
+    Owner() { tls_record = HazardDomain::instance().acquire(); }
+    ~Owner() {
+      HazardDomain::instance().release(tls_record);  // clears `pointer`
+      tls_record = nullptr;
+      tls_pointer_hazard = nullptr;
+    }
+  } owner;
+  // A use after this thread's Owner was destroyed (from another
+  // thread_local's destructor) takes a record that it never gives back: a
+  // record lost, never a hazard dropped early.
+  if (tls_record == nullptr) tls_record = HazardDomain::instance().acquire();
+  return tls_record;
+}
+
 // This thread's record, taken on first use and given back when the thread exits.
 inline HazardRecord& my_hazard_record() {
-  thread_local struct Owner {
-    HazardRecord* record = HazardDomain::instance().acquire();
-    ~Owner() { HazardDomain::instance().release(record); }
-  } owner;
-  return *owner.record;
+  HazardRecord* r = tls_record;
+  if (r == nullptr) [[unlikely]] r = claim_hazard_record();
+  return *r;
+}
+
+// What this thread's `pointer` hazard names (null if it has no record).
+inline const void* my_pointer_hazard() noexcept { return tls_pointer_hazard; }
+
+// Sets this thread's `pointer` hazard to p: the seq_cst store of the hazard
+// protocol above, and the thread's private copy.
+inline void set_pointer_hazard(HazardRecord& mine, const void* p) {
+  mine.pointer.store(p, std::memory_order_seq_cst);
+  tls_pointer_hazard = p;
 }
 
 }  // namespace qb::detail

@@ -13,6 +13,9 @@
 // slot: a design that publishes the claim and the write with one index lets
 // a consumer that sees the index read the slot before its producer wrote it.
 // Retired rings are freed once no producer's hazard pointer names them.
+// Fast paths, inlined into the caller: a push is one TLS compare (is the
+// hazard already on current_?), one claim CAS and the publish; a pop one
+// stamp check. Resizes, lap ends, a new hazard and emptiness are out of line.
 //
 // Invariants:
 // - head_ring_ (consumer only) is at or before current_ in the chain; every
@@ -107,39 +110,23 @@ class MpscElastic {
 
   // Any thread. Fails only when the current ring is full at max_capacity.
   bool try_push(T&& value) {
-    detail::HazardRecord& hazard = detail::my_hazard_record();
-    for (;;) {
-      Ring* ring = protect_current(hazard);
-      switch (ring->try_push(value)) {
-        case Ring::PushResult::pushed:
-          return true;
-        case Ring::PushResult::full:
-          if (ring->capacity() >= config_.max_capacity) return false;
-          if (ring->seal(Ring::kSealGrow)) grow_count_.fetch_add(1, std::memory_order_relaxed);
-          break;  // relaxed above: a statistic, ordered with nothing
-        case Ring::PushResult::sealed:
-          break;
-      }
-      move_past(ring);
-    }
+    // (6) seq_cst: a plain load on x86; the re-check half of the hazard
+    // pairing with the consumer's unlink (8) and scan (see protect_current).
+    Ring* ring = current_.load(std::memory_order_seq_cst);
+    // Equal: this thread's hazard names `ring` (its TLS copy is compared, not
+    // the shared record), stored by a (7) sequenced before (6): protected.
+    if (detail::my_pointer_hazard() == ring && ring->try_push_once(value)) [[likely]] return true;
+    const auto claim = claim_slow();
+    if (claim.slot == nullptr) return false;
+    Ring::publish(claim, value);
+    return true;
   }
 
   // The single consumer only.
   bool try_pop(T& out) {
-    for (;;) {
-      Ring* ring = head_ring_;
-      if (ring->try_pop(out)) {
-        if (ring->at_lap_start()) maybe_shrink(ring);
-        return true;
-      }
-      if (!ring->drained()) {
-        maybe_shrink(ring);
-        return false;
-      }
-      // Nothing can ever appear in this ring again: follow the chain.
-      head_ring_ = move_past(ring);
-      retire(ring);
-    }
+    if (head_ring_->try_pop(out)) [[likely]] return true;
+    Ring* ring = ready_slow();
+    return ring != nullptr && ring->try_pop(out);  // cannot fail: its head is published
   }
 
   // Capacity of the ring producers currently fill; within [min, max]. Stale as
@@ -165,19 +152,62 @@ class MpscElastic {
     return c;
   }
 
-  // Returns current_, protected by this thread's hazard record. If the record
-  // already names the ring we load, it has named it continuously since it was
-  // validated, so the ring cannot have been freed: no fence on the fast path.
+  // try_pop's path: start the next lap (and consider shrinking), shrink if
+  // emptier than the threshold, or follow the chain past a drained ring.
+  // Returns the ring whose head is ready, or null when the queue is empty;
+  // takes no item, so the caller's `out` need not be in memory for the call.
+  [[gnu::noinline]] Ring* ready_slow() {
+    for (;;) {
+      Ring* ring = head_ring_;
+      if (ring->next_lap()) maybe_shrink(ring);
+      if (ring->ready()) return ring;
+      if (!ring->drained()) {
+        maybe_shrink(ring);
+        return nullptr;
+      }
+      // Nothing can ever appear in this ring again: follow the chain.
+      head_ring_ = move_past(ring);
+      retire(ring);
+    }
+  }
+
+  // try_push's path: protect current_, grow or follow the chain, claim a
+  // slot. Returns the claim, or one with a null slot when full at max_capacity.
+  [[gnu::noinline]] typename Ring::Claim claim_slow() {
+    detail::HazardRecord& hazard = detail::my_hazard_record();
+    for (;;) {
+      Ring* ring = protect_current(hazard);
+      const auto claim = ring->claim();
+      switch (claim.result()) {
+        case Ring::PushResult::pushed:
+          return claim;
+        case Ring::PushResult::full:
+          if (ring->capacity() >= config_.max_capacity) return claim;
+          if (ring->seal(Ring::kSealGrow)) grow_count_.fetch_add(1, std::memory_order_relaxed);
+          break;  // relaxed above: a statistic, ordered with nothing
+        case Ring::PushResult::sealed:
+          break;
+      }
+      move_past(ring);
+    }
+  }
+
+  // Returns current_, protected by this thread's hazard record. A hazard
+  // that already names the ring (6) loaded protects it with no fence (here
+  // and on try_push's fast path): it was set by this thread's seq_cst store
+  // (7), sequenced before (6). The consumer frees a ring only after an unlink
+  // (8) (its seq_cst CAS of current_, or a failed one that read a producer's)
+  // and a seq_cst scan; (6) read the ring, so (7) < (6) < (8) < scan in the
+  // total order and the scan sees (7), or a later store of this thread, made
+  // once done with the ring. However old (7) is, even for a reused address.
   Ring* protect_current(detail::HazardRecord& hazard) {
-    // (6) seq_cst: a plain load on x86; pairs with the consumer's seq_cst
-    // unlink (8) and scan, as the re-check in a hazard-pointer protocol.
+    // (6) seq_cst: a plain load on x86; pairs with (8) as described above.
     Ring* ring = current_.load(std::memory_order_seq_cst);
-    // relaxed: only this thread writes its own record.
-    if (hazard.pointer.load(std::memory_order_relaxed) == ring) return ring;
+    if (detail::my_pointer_hazard() == ring) return ring;
     for (;;) {
       // (7) seq_cst store then seq_cst re-load of current_: either the
       // consumer's scan sees this hazard, or we see current_ moved on (Dekker).
-      hazard.pointer.store(ring, std::memory_order_seq_cst);
+      detail::set_pointer_hazard(hazard, ring);
       Ring* again = current_.load(std::memory_order_seq_cst);
       if (again == ring) return ring;
       ring = again;
@@ -234,7 +264,7 @@ class MpscElastic {
 
   // Consumer only, on the ring it reads: seal it for shrinking when it is the
   // producers' ring, larger than min, and emptier than the threshold.
-  void maybe_shrink(Ring* ring) {
+  [[gnu::noinline]] void maybe_shrink(Ring* ring) {
     if (ring->capacity() <= config_.min_capacity) return;
     if (std::max(std::size_t{1}, static_cast<std::size_t>(std::floor(
                      static_cast<double>(ring->capacity()) / config_.growth_factor))) >= ring->capacity()) {
