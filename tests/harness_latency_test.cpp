@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 #include "harness/counters/counters.hpp"
@@ -16,20 +17,22 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <class T>
-class StallEvery1000thPop {
+// sequence_ring, with a 100 us sleep on every Nth pop: a queue whose cost
+// recurs with a period (a lap, a block, a resize).
+template <class T, std::uint64_t N = 1000>
+class StallEveryNthPop {
  public:
   using value_type = T;
   static constexpr qb::QueueTraits traits = [] {
     auto t = qb::SequenceRing<T>::traits;
-    t.name = "stall_every_1000th_pop";
+    t.name = "stall_every_nth_pop";
     return t;
   }();
-  explicit StallEvery1000thPop(std::size_t capacity) : ring_(capacity) {}
+  explicit StallEveryNthPop(std::size_t capacity) : ring_(capacity) {}
   bool try_push(T&& v) { return ring_.try_push(std::move(v)); }
   bool try_pop(T& out) {
     if (!ring_.try_pop(out)) return false;
-    if (++pops_ % 1000 == 0) std::this_thread::sleep_for(100us);
+    if (++pops_ % N == 0) std::this_thread::sleep_for(100us);
     return true;
   }
 
@@ -57,7 +60,7 @@ std::uint64_t ns(const nlohmann::json& block, const char* key) { return block.at
 TEST(Latency, a_periodic_stall_shows_in_the_e2e_tail_and_not_the_median) {
   const auto clock = qb::Clock::calibrate();
   const auto params = stalled_point(qb::LatencyMode::e2e);
-  const auto rep = qb::run_repetition<StallEvery1000thPop<qb::Payload<8>>>(params, {-1, -1}, clock);
+  const auto rep = qb::run_repetition<StallEveryNthPop<qb::Payload<8>>>(params, {-1, -1}, clock);
   ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   const auto& e2e = rep.latency.at("e2e");
   // About 100,000 / 64 items are in the sample, and every one was paired.
@@ -73,7 +76,7 @@ TEST(Latency, a_periodic_stall_shows_in_the_e2e_tail_and_not_the_median) {
 TEST(Latency, a_periodic_stall_shows_in_the_pop_cost_max_and_not_its_median) {
   const auto clock = qb::Clock::calibrate();
   const auto params = stalled_point(qb::LatencyMode::ops);
-  const auto rep = qb::run_repetition<StallEvery1000thPop<qb::Payload<8>>>(params, {-1, -1}, clock);
+  const auto rep = qb::run_repetition<StallEveryNthPop<qb::Payload<8>>>(params, {-1, -1}, clock);
   ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
   const auto& pop = rep.latency.at("pop");
   EXPECT_GE(ns(pop, "max_ns"), 100'000u);
@@ -81,6 +84,44 @@ TEST(Latency, a_periodic_stall_shows_in_the_pop_cost_max_and_not_its_median) {
   // Every 1000th pop stalls: at least 0.1% of the samples are >= 100 us, so
   // the top 0.1% (p99.9's bucket and above) reaches them.
   EXPECT_GE(ns(pop, "max_ns"), ns(pop, "p99_9_ns"));
+}
+
+// At the default period (about one call in 64 timed, at random gaps) a stall
+// every 1,000th or 1,024th pop shows in the pop cost's tail in every run: a
+// fixed one-in-64 countdown never timed the stalled pop of a 1,024 cycle.
+// 1M items hold 1,000 stalls (or 976), of which about 15 are timed: the
+// chance that a run times none is about e^-15.
+template <std::uint64_t N>
+void expect_the_stall_in_every_run() {
+  const auto clock = qb::Clock::calibrate();
+#if defined(QB_UNDER_SANITIZER)
+  const std::uint64_t seeds[] = {1};  // a million items are slow under a sanitizer; release runs three
+#else
+  const std::uint64_t seeds[] = {1, 2, 3};
+#endif
+  for (const std::uint64_t seed : seeds) {
+    auto params = stalled_point(qb::LatencyMode::ops);
+    params.op_sample_period = 64;
+    params.items = 1'000'000;
+    params.seed = seed;
+    // A roomier ring and backoff (which yields): on a loaded machine the two
+    // threads, spinning on a full or empty 64-slot ring, took up to 50 s.
+    params.capacity = 4096;
+    params.wait = qb::WaitMode::backoff;
+    const auto rep = qb::run_repetition<StallEveryNthPop<qb::Payload<8>, N>>(params, {-1, -1}, clock);
+    ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
+    const auto& pop = rep.latency.at("pop");
+    EXPECT_GE(ns(pop, "max_ns"), 100'000u) << "N " << N << ", seed " << seed;
+    EXPECT_LT(ns(pop, "p50_ns"), 50'000u) << "N " << N << ", seed " << seed;
+  }
+}
+
+TEST(Latency, a_stall_every_1000th_pop_shows_in_the_sampled_pop_tail_in_every_run) {
+  expect_the_stall_in_every_run<1000>();
+}
+
+TEST(Latency, a_stall_every_1024th_pop_shows_in_the_sampled_pop_tail_in_every_run) {
+  expect_the_stall_in_every_run<1024>();
 }
 
 TEST(Latency, off_records_no_histograms_and_every_run_has_latency_and_counters_blocks) {
