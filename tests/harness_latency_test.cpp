@@ -110,6 +110,7 @@ void expect_the_stall_in_every_run() {
     params.wait = qb::WaitMode::backoff;
     const auto rep = qb::run_repetition<StallEveryNthPop<qb::Payload<8>, N>>(params, {-1, -1}, clock);
     ASSERT_EQ(rep.status, qb::RepStatus::ok) << rep.failure;
+    EXPECT_EQ(rep.latency.at("op_sample").at("gaps"), "uniform on [1, 2 * op_sample_period - 1], mean op_sample_period");
     const auto& pop = rep.latency.at("pop");
     EXPECT_GE(ns(pop, "max_ns"), 100'000u) << "N " << N << ", seed " << seed;
     EXPECT_LT(ns(pop, "p50_ns"), 50'000u) << "N " << N << ", seed " << seed;

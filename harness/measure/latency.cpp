@@ -55,6 +55,10 @@ nlohmann::json latency_json(LatencyMode mode, std::uint32_t sample_period, const
       pop_failed.merge(t.op_failed);
     }
     j["op_sample_period"] = sample_period;
+    // How the timed calls were chosen (op_sample.hpp), so a reader knows the
+    // sample cannot beat in step with a queue's periodic behaviour.
+    j["op_sample"] = {{"gaps", "uniform on [1, 2 * op_sample_period - 1], mean op_sample_period"},
+                      {"generator", "xorshift64*, one per thread, seeded from params.seed"}};
     j["push"] = block(push);
     j["push_failed"] = block(push_failed);
     j["pop"] = block(pop);

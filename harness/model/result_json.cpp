@@ -109,6 +109,8 @@
 //   latency         object    merged over valid repetitions (latency.cpp): mode string;
 //                             e2e / push / push_failed / pop / pop_failed histogram
 //                             summaries (ns); e2e.negative_clamped int; note string;
+//                             op_sample_period int and op_sample {gaps, generator}
+//                             strings (ops and all: how the timed calls were drawn);
 //                             repetitions_merged int;
 //                             e2e.sample {period, effective_period (after thinning),
 //                             thinned (halvings), sampled (items in the sample),
