@@ -71,17 +71,8 @@ inline Outcome wait_for(const Spawned& s) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(s.err_path), slurp(s.out_path)};
 }
 
-// Runs qbench with `args`. `interrupt_after` > 0 sends `signo` (SIGINT)
-// after that long.
-inline Outcome run_qbench(const std::vector<std::string>& args, std::chrono::milliseconds interrupt_after = {},
-                          int signo = SIGINT) {
-  const Spawned s = spawn_qbench(args);
-  if (interrupt_after.count() > 0) {
-    std::this_thread::sleep_for(interrupt_after);
-    kill(s.pid, signo);
-  }
-  return wait_for(s);
-}
+// Runs qbench with `args` to its end.
+inline Outcome run_qbench(const std::vector<std::string>& args) { return wait_for(spawn_qbench(args)); }
 
 // Runs qbench with `args` and sends it `signo` once `journal` holds a
 // finished repetition, so that a slow build (a sanitizer's) or a loaded
