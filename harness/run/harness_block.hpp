@@ -1,0 +1,91 @@
+// --wait block for a queue without blocking calls of its own: the harness's
+// blocking push and pop, built on the queue's try_push / try_pop and two
+// event counts (event_count.hpp), one that consumers sleep on (not empty)
+// and one that producers of a bounded queue sleep on (not full).
+//
+// Each call first tries up to `spin` times more with one PAUSE between tries
+// (0: it sleeps after the first failed try), then sleeps until notified or
+// until its timeout passes, so that the run's thread can look at the phase
+// again (point_runner.hpp's kBlockSlice). Every successful push notifies the
+// consumers' count and, for a bounded queue, every successful pop notifies
+// the producers': with nobody asleep that is a fence and a load per call.
+// The JSON marks such points `harness` and points that used a queue's own
+// blocking calls `native`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <utility>
+
+#include "harness/run/event_count.hpp"
+#include "queues/backoff.hpp"
+
+namespace qb {
+
+template <class Hooks = NoEventHooks>
+struct BasicBlockingWaits {
+  BasicEventCount<Hooks> not_empty;  // consumers sleep here
+  BasicEventCount<Hooks> not_full;   // producers sleep here, bounded queues only
+  std::uint32_t spin = 0;            // failed tries before a thread sleeps
+  bool bounded = true;               // whether a push can fail for want of room
+};
+
+using BlockingWaits = BasicBlockingWaits<>;
+
+// True with the item pushed; false (the item untouched) if `timeout` passed.
+template <class Q, class Waits>
+bool harness_push(Q& q, typename Q::value_type&& item, Waits& w, std::chrono::nanoseconds timeout) {
+  for (std::uint32_t tries = 0;; ++tries) {
+    if (q.try_push(std::move(item))) {
+      w.not_empty.notify_one();
+      return true;
+    }
+    if (tries >= w.spin) break;
+    cpu_relax();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const std::uint32_t key = w.not_full.prepare_wait();
+    if (q.try_push(std::move(item))) {
+      w.not_full.cancel_wait();
+      w.not_empty.notify_one();
+      return true;
+    }
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds::zero()) {
+      w.not_full.cancel_wait();
+      return false;
+    }
+    if (!w.not_full.wait(key, left)) return false;
+  }
+}
+
+// True with an item in `out`; false (`out` untouched) if `timeout` passed.
+template <class Q, class Waits>
+bool harness_pop(Q& q, typename Q::value_type& out, Waits& w, std::chrono::nanoseconds timeout) {
+  for (std::uint32_t tries = 0;; ++tries) {
+    if (q.try_pop(out)) {
+      if (w.bounded) w.not_full.notify_one();
+      return true;
+    }
+    if (tries >= w.spin) break;
+    cpu_relax();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const std::uint32_t key = w.not_empty.prepare_wait();
+    if (q.try_pop(out)) {
+      w.not_empty.cancel_wait();
+      if (w.bounded) w.not_full.notify_one();
+      return true;
+    }
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds::zero()) {
+      w.not_empty.cancel_wait();
+      return false;
+    }
+    if (!w.not_empty.wait(key, left)) return false;
+  }
+}
+
+}  // namespace qb
