@@ -184,8 +184,9 @@ TEST(Burst, samples_the_elastic_capacity_as_it_grows) {
   EXPECT_GT(high, 64) << "the capacity never grew";
 }
 
-// --wait block: threads wait inside the queue's own push/pop; the run is
-// as valid as a spinning one, and a queue without them is not run that way.
+// --wait block: threads wait inside the queue's own push/pop where it has
+// them, else inside the harness's (harness/run/harness_block.hpp); either
+// run is as valid as a spinning one, and says whose calls it made.
 TEST(WaitBlock, runs_a_blocking_queue_through_its_own_push_and_pop) {
   PointParams p = base(2, 2, 300ms);
   p.capacity = 4;
@@ -194,8 +195,35 @@ TEST(WaitBlock, runs_a_blocking_queue_through_its_own_push_and_pop) {
   EXPECT_EQ(rep.status, RepStatus::ok) << rep.failure;
   EXPECT_TRUE(rep.validation.valid());
   EXPECT_GT(rep.items, 0u);
+  EXPECT_EQ(rep.block_kind, BlockKind::native);
   static_assert(detail::kHasBlockingOps<LockedRing<Payload<8>>>);
   static_assert(!detail::kHasBlockingOps<SequenceRing<Payload<8>>>);
+}
+
+// A ring of 4 between 2 producers and 2 consumers: both sides sleep often,
+// on a full ring and on an empty one, and a lost wake-up would show as an
+// invalid run or one that stalls.
+TEST(WaitBlock, runs_a_queue_without_blocking_calls_through_the_harness_layer) {
+  for (const std::uint32_t spin : {0u, 100u}) {
+    PointParams p = base(2, 2, 300ms);
+    p.capacity = 4;
+    p.wait = WaitMode::block;
+    p.block_spin = spin;
+    const RepResult rep = run_repetition<SequenceRing<Payload<8>>>(p, unpinned(p));
+    EXPECT_EQ(rep.status, RepStatus::ok) << rep.failure;
+    EXPECT_TRUE(rep.validation.valid());
+    EXPECT_GT(rep.items, 0u);
+    EXPECT_EQ(rep.wait_policy, WaitPolicy::block);
+    EXPECT_EQ(rep.block_kind, BlockKind::harness) << "spin " << spin;
+  }
+}
+
+TEST(WaitBlock, a_spinning_run_makes_no_blocking_calls) {
+  PointParams p = base(1, 1, 100ms);
+  p.capacity = 64;
+  const RepResult rep = run_repetition<SequenceRing<Payload<8>>>(p, unpinned(p));
+  EXPECT_EQ(rep.status, RepStatus::ok) << rep.failure;
+  EXPECT_EQ(rep.block_kind, BlockKind::none);
 }
 
 // Workloads run through the same skeleton, so --wait block works for them too.

@@ -115,8 +115,13 @@ std::vector<Option> make_table() {
        .field = &P::wait,
        .help = "How threads wait on a full or empty queue: spin (try_*; one PAUSE a try when each thread has a "
                "CPU, else backing off to yields), pause or backoff (that policy whatever the placement, to "
-               "measure what waiting costs), or block (the queue's own push/pop with a timeout; queues without "
-               "one are skipped)"},
+               "measure what waiting costs), or block (the queue's own blocking push/pop where it has them, else the "
+               "harness's: try_* and an event count, see --block-spin)"},
+      {.id = Opt::block_spin, .flag = "--block-spin", .key = "block_spin", .kind = K::count, .scope = S::point,
+       .default_text = "0", .unit = "tries", .min = 0, .max = 1u << 20, .param = "block_spin",
+       .param_optional = true, .field = &P::block_spin,
+       .help = "--wait block on a queue without blocking calls: failed tries (one PAUSE apart) before a thread "
+               "sleeps; 0 sleeps at the first (0 to 2^20)"},
   };
 }
 

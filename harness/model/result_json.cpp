@@ -139,6 +139,8 @@
 //   and warning_details [object] (as a run's, never with repetition);
 //   item_bytes int (sizeof the item moved: the payload size); wait_policy "pause" |
 //   "backoff" | "block" (how threads waited after a failed try: harness/run/wait.hpp);
+//   block_kind "native" | "harness" (only with "block": the queue's own blocking calls, or
+//   the harness's over try_*: harness/run/harness_block.hpp);
 //   payload_checked bool (every item's bytes past the tag were checked); backlog null |
 //   {pushed_per_popped number} (producers pushed over 1.1x what consumers popped
 //   inside the window: its closed-loop latency measures queueing); latency object (as above, each
@@ -285,6 +287,7 @@ void to_json(json& j, const RepResult& r) {
            {"wait_policy", to_string(r.wait_policy)},
            {"payload_checked", r.payload_checked}, {"latency", r.latency}, {"counters", r.counters}};
   j["backlog"] = r.backlog_ratio ? json{{"pushed_per_popped", *r.backlog_ratio}} : json(nullptr);
+  if (r.block_kind != BlockKind::none) j["block_kind"] = to_string(r.block_kind);
   if (!r.workload_metrics.is_null()) j["workload_metrics"] = r.workload_metrics;
 }
 
@@ -305,6 +308,10 @@ void from_json(const json& j, RepResult& r) {
   const std::string policy = j.value("wait_policy", std::string("backoff"));
   for (auto p : {WaitPolicy::pause, WaitPolicy::backoff, WaitPolicy::block}) {
     if (policy == to_string(p)) r.wait_policy = p;
+  }
+  const std::string kind = j.value("block_kind", std::string("none"));
+  for (auto k : {BlockKind::none, BlockKind::native, BlockKind::harness}) {
+    if (kind == to_string(k)) r.block_kind = k;
   }
   r.payload_checked = j.value("payload_checked", false);
   if (j.contains("backlog") && j.at("backlog").is_object()) {

@@ -79,7 +79,9 @@ struct PointParams {
   std::uint32_t op_sample_period = option_default<std::uint32_t>(Opt::op_sample_period);  // ops: time one try_push / try_pop in this many
   CounterSelection counters = option_default<CounterSelection>(Opt::counters);  // default, none or a list (harness/counters/counters.hpp)
   WaitMode wait = option_default<WaitMode>(Opt::wait);  // spin: try_*, waiting by placement (harness/run/wait.hpp); pause or
-                                      // backoff: that policy always; block: the queue's push/pop with a timeout
+                                      // backoff: that policy always; block: the queue's push/pop with a timeout,
+                                      // or the harness's (harness/run/harness_block.hpp)
+  std::uint32_t block_spin = option_default<std::uint32_t>(Opt::block_spin);  // harness block: failed tries before sleeping
   ElasticParams elastic;
   WorkloadParams workload;            // throughput unless a scenario says otherwise
 };
@@ -144,6 +146,7 @@ struct RepResult {
   std::vector<Warning> warnings;    // written as sentences at the edge (warning_text)
   int item_bytes = 0;              // sizeof the item moved: the payload size, nothing added
   WaitPolicy wait_policy = WaitPolicy::backoff;  // how the threads waited (harness/model/wait_mode.hpp)
+  BlockKind block_kind = BlockKind::none;        // block: whose blocking calls (native or harness)
   bool payload_checked = false;    // every item's bytes past the tag were checked
   // Producers outran consumers inside the window (pushed > 1.1 x popped): the
   // closed-loop latency then measures queueing. Null when balanced.

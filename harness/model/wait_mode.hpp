@@ -20,6 +20,19 @@ constexpr std::string_view to_string(WaitPolicy p) {
   return "?";
 }
 
+// Whose blocking calls a --wait block repetition made: the queue's own
+// (native) or the harness's over try_* (harness, harness/run/harness_block.hpp).
+enum class BlockKind { none, native, harness };
+
+constexpr std::string_view to_string(BlockKind k) {
+  switch (k) {
+    case BlockKind::none: return "none";
+    case BlockKind::native: return "native";
+    case BlockKind::harness: return "harness";
+  }
+  return "?";
+}
+
 // What --wait asked for: spin chooses pause or backoff by the placement
 // (choose_wait_policy); pause, backoff and block ask for that policy always
 // (block only where the workload's steps can block; else as spin).

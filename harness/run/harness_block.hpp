@@ -19,11 +19,13 @@
 
 #include "harness/run/event_count.hpp"
 #include "queues/backoff.hpp"
+#include "queues/cache_line.hpp"
 
 namespace qb {
 
+// On lines of their own: every push and pop reads the waiter counts.
 template <class Hooks = NoEventHooks>
-struct BasicBlockingWaits {
+struct alignas(kFalseSharingRange) BasicBlockingWaits {
   BasicEventCount<Hooks> not_empty;  // consumers sleep here
   BasicEventCount<Hooks> not_full;   // producers sleep here, bounded queues only
   std::uint32_t spin = 0;            // failed tries before a thread sleeps

@@ -17,6 +17,7 @@
 
 #include "harness/measure/clock.hpp"
 #include "harness/measure/op_sample.hpp"
+#include "harness/run/harness_block.hpp"
 #include "harness/run/make_queue.hpp"
 #include "harness/run/timeline.hpp"
 #include "queues/queue.hpp"
@@ -33,21 +34,38 @@ template <class Q>
 inline constexpr bool kHasBlockingOps = BlockingQueue<Q>;
 
 // One push or pop as --wait asks: try_* (the harness spins, then yields,
-// between attempts), or the queue's own blocking call for at most kBlockSlice.
+// between attempts), or, with --wait block (`block` not null), the queue's own
+// blocking call where it has one, else the harness's (harness_block.hpp), for
+// at most kBlockSlice either way.
 template <class Q>
-bool push_once(Q& q, typename Q::value_type&& item, bool block) {
-  if constexpr (kHasBlockingOps<Q>) {
-    if (block) return q.push(std::move(item), kBlockSlice);
+bool push_once(Q& q, typename Q::value_type&& item, BlockingWaits* block) {
+  if (block != nullptr) {
+    if constexpr (kHasBlockingOps<Q>) {
+      return q.push(std::move(item), kBlockSlice);
+    } else {
+      return harness_push(q, std::move(item), *block, kBlockSlice);
+    }
   }
   return q.try_push(std::move(item));
 }
 
 template <class Q>
-bool pop_once(Q& q, typename Q::value_type& item, bool block) {
-  if constexpr (kHasBlockingOps<Q>) {
-    if (block) return q.pop(item, kBlockSlice);
+bool pop_once(Q& q, typename Q::value_type& item, BlockingWaits* block) {
+  if (block != nullptr) {
+    if constexpr (kHasBlockingOps<Q>) {
+      return q.pop(item, kBlockSlice);
+    } else {
+      return harness_pop(q, item, *block, kBlockSlice);
+    }
   }
   return q.try_pop(item);
+}
+
+// The harness's waits for a queue of type Q under --wait block.
+template <class Q>
+void set_up_waits(BlockingWaits& waits, const PointParams& params) {
+  waits.spin = params.block_spin;
+  if constexpr (requires { Q::traits.bounded; }) waits.bounded = Q::traits.bounded;
 }
 
 }  // namespace detail
@@ -61,25 +79,27 @@ class ThroughputSteps {
   ThroughputSteps(const PointParams& params, const Clock& clock)
       : params_(params), clock_(clock), period_(std::max<std::uint32_t>(1, params.op_sample_period)) {
     construct_queue(queue_, params);
+    detail::set_up_waits<Q>(waits_, params);
   }
 
   int sources() const { return params_.producers; }
   std::uint64_t e2e_sample_period() const { return params_.latency_sample_period; }
   bool keep_pairs() const { return false; }
-  bool blocks() const { return detail::kHasBlockingOps<Q>; }
+  bool blocks() const { return true; }
+  bool blocks_natively() const { return detail::kHasBlockingOps<Q>; }
   void before_start(const Clock&) {}
 
   Sent produce(ProducerCtx<Item>& ctx, const detail::Worker& w) {
     Item item = ProducerCtx<Item>::make(static_cast<std::uint32_t>(ctx.index), w.total);
     ctx.note_send(item.tag);
     const bool pushed = call(ctx.ops, ctx.counting, samplers_[0][static_cast<std::size_t>(ctx.index)],
-                             [&] { return detail::push_once(*queue_, std::move(item), ctx.block); });
+                             [&] { return detail::push_once(*queue_, std::move(item), ctx.block ? &waits_ : nullptr); });
     return pushed ? Sent::pushed : Sent::full;
   }
 
   int consume(ConsumerCtx& ctx, Item& out) {
     const bool popped = call(ctx.ops, ctx.counting, samplers_[1][static_cast<std::size_t>(ctx.index)],
-                             [&] { return detail::pop_once(*queue_, out, ctx.block); });
+                             [&] { return detail::pop_once(*queue_, out, ctx.block ? &waits_ : nullptr); });
     return popped ? 0 : -1;
   }
 
@@ -121,6 +141,7 @@ class ThroughputSteps {
   const Clock& clock_;
   const std::uint32_t period_;
   std::optional<Q> queue_;
+  BlockingWaits waits_;  // --wait block on a queue without blocking calls
   std::vector<OpSampler> samplers_[2] = {samplers(0, params_.producers), samplers(1, params_.consumers)};
 
   std::vector<OpSampler> samplers(std::uint64_t role, int threads) const {

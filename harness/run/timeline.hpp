@@ -168,6 +168,7 @@ RepResult summarize(TimelineState<Item, Steps>& s) {
                                        left_over);
   rep.item_bytes = static_cast<int>(sizeof(Item));
   rep.wait_policy = s.policy;
+  if (s.block) rep.block_kind = s.steps.blocks_natively() ? BlockKind::native : BlockKind::harness;
   rep.payload_checked = s.check_payload;
   std::optional<E2eSample> e2e;
   if (s.period > 0) e2e = join_samples(s.send_logs, s.recv_logs, s.period, s.clock, s.steps.keep_pairs());

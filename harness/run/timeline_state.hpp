@@ -51,8 +51,9 @@ inline constexpr std::uint64_t kSequenceLimit = std::uint64_t{1} << 32;
 
 namespace detail {
 
-// --wait as the steps can honour it: block only for a queue with blocking
-// calls; otherwise the explicit policy, or one chosen from the placement.
+// --wait as the steps can honour it: block where the steps can block (the
+// queue's own calls or the harness's); otherwise the explicit policy, or one
+// chosen from the placement.
 inline WaitPolicy timeline_wait_policy(WaitMode wait, bool block, const std::vector<int>& cpus) {
   if (block) return WaitPolicy::block;
   if (wait == WaitMode::pause) return WaitPolicy::pause;

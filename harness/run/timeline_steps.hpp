@@ -6,7 +6,8 @@
 //   int sources() const;                      // validation sources (producers, or producers x lanes)
 //   std::uint64_t e2e_sample_period() const;  // 1 in N items' latency; 0: none
 //   bool keep_pairs() const;                  // finish() wants every (tag, ns) of the sample
-//   bool blocks() const;                      // --wait block: the queue has blocking push/pop
+//   bool blocks() const;                      // --wait block: the steps can block (every queue now)
+//   bool blocks_natively() const;             // ... through the queue's own blocking calls
 //   void before_start(const Clock&);          // just before the start barrier opens
 //   Sent produce(ProducerCtx<Item>&, const detail::Worker&);  // one try at sending
 //   int consume(ConsumerCtx&, Item&);         // one try at receiving: the lane, or -1

@@ -115,9 +115,9 @@ SweepPlan plan_sweep(const SweepRequest& request) {
         } else if (entry->reference && workload.kind != WorkloadKind::throughput) {
           point.status = PointStatus::skipped;
           point.skip_reason = "a reference ceiling runs throughput points only";
-        } else if (point.params.wait == WaitMode::block && !entry->blocking_ops) {
+        } else if (point.params.wait == WaitMode::block && entry->reference) {
           point.status = PointStatus::skipped;
-          point.skip_reason = "--wait block: the queue has no blocking push/pop";
+          point.skip_reason = "--wait block: a reference ceiling never waits";
         } else if (point.params.wait == WaitMode::block &&
                    (workload.kind == WorkloadKind::priority_lanes || workload.kind == WorkloadKind::give_up)) {
           // Lanes poll three queues in turn, and give_up counts failed

@@ -50,6 +50,7 @@ class WorkloadSteps {
       for (int l = 0; l < kLaneCount; ++l) soft_cap_[lane(l)] = wl_.lanes[lane(l)].soft_capacity;
     }
     for (int l = 0; l < lanes_; ++l) construct_queue(queues_[lane(l)], params);
+    detail::set_up_waits<Q>(waits_, params);
     for (int c = 0; c < params.consumers; ++c) orders_.emplace_back(wl_.policy, wl_.fair_k);
     for (int p = 0; p < params.producers; ++p) {
       producers_[static_cast<std::size_t>(p)].rng = workload::Rng(params.seed + static_cast<std::uint64_t>(p));
@@ -65,7 +66,8 @@ class WorkloadSteps {
     return wl_.paced() || wl_.soft_capacity > 0 || wl_.lanes_on() ? 1 : params_.latency_sample_period;
   }
   bool keep_pairs() const { return wl_.lanes_on(); }
-  bool blocks() const { return detail::kHasBlockingOps<Q>; }
+  bool blocks() const { return true; }
+  bool blocks_natively() const { return detail::kHasBlockingOps<Q>; }
   void before_start(const Clock& clock) { t0_ = clock.now() + clock.from_ns(1'000'000); }  // 1 ms after the barrier
 
   Sent produce(ProducerCtx<Item>& ctx, const detail::Worker&) {
@@ -118,7 +120,7 @@ class WorkloadSteps {
     const auto li = lane(me.lane);
     if (!wl_.paced()) ctx.note_send(me.item.tag);
     Item copy = me.item;  // a failed push leaves the item for the next try
-    if (detail::push_once(*queues_[li], std::move(copy), ctx.block)) {
+    if (detail::push_once(*queues_[li], std::move(copy), ctx.block ? &waits_ : nullptr)) {
       me.pending = false;
       ++t.pushed[li];
       // relaxed: a statistic for admission and sampling; see the load above.
@@ -142,7 +144,7 @@ class WorkloadSteps {
   }
 
   int consume(ConsumerCtx& ctx, Item& out) {
-    if (lanes_ == 1) return detail::pop_once(*queues_[0], out, ctx.block) ? 0 : -1;
+    if (lanes_ == 1) return detail::pop_once(*queues_[0], out, ctx.block ? &waits_ : nullptr) ? 0 : -1;
     workload::LaneOrder& order = orders_[static_cast<std::size_t>(ctx.index)];
     for (int l : order.order()) {
       if (queues_[lane(l)]->try_pop(out)) {
@@ -275,6 +277,7 @@ class WorkloadSteps {
   const double ticks_per_item_;
   std::array<std::uint64_t, kLaneCount> soft_cap_{};
   std::array<std::optional<Q>, kLaneCount> queues_;
+  BlockingWaits waits_;  // --wait block (one lane only: lanes poll with try_pop)
   std::array<Depth, kLaneCount> depth_;
   std::vector<Producer> producers_;
   std::vector<workload::ProducerTally> ptally_;
