@@ -87,7 +87,10 @@ class BasicEventCount {
  private:
   void notify(int count) noexcept {
     std::atomic_thread_fence(std::memory_order_seq_cst);  // (2) seq_cst: pairs with (1)
-    if (waiters_.load(std::memory_order_relaxed) == 0) return;
+    if (waiters_.load(std::memory_order_relaxed) != 0) [[unlikely]] wake(count);
+  }
+
+  [[gnu::noinline]] void wake(int count) noexcept {
     epoch_.fetch_add(1, std::memory_order_release);  // (4) release: pairs with (3) and (3')
     syscall(SYS_futex, word(), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
   }

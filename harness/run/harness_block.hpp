@@ -34,16 +34,20 @@ struct alignas(kFalseSharingRange) BasicBlockingWaits {
 
 using BlockingWaits = BasicBlockingWaits<>;
 
-// True with the item pushed; false (the item untouched) if `timeout` passed.
+namespace detail {
+
+// The slow paths, out of line so that the fast path (one try and one notify)
+// inlines into the caller's loop as small as the try alone plus a fence and
+// a load.
 template <class Q, class Waits>
-bool harness_push(Q& q, typename Q::value_type&& item, Waits& w, std::chrono::nanoseconds timeout) {
-  for (std::uint32_t tries = 0;; ++tries) {
+[[gnu::noinline]] bool harness_push_slow(Q& q, typename Q::value_type&& item, Waits& w,
+                                         std::chrono::nanoseconds timeout) {
+  for (std::uint32_t tries = 0; tries < w.spin; ++tries) {
+    cpu_relax();
     if (q.try_push(std::move(item))) {
       w.not_empty.notify_one();
       return true;
     }
-    if (tries >= w.spin) break;
-    cpu_relax();
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -62,16 +66,15 @@ bool harness_push(Q& q, typename Q::value_type&& item, Waits& w, std::chrono::na
   }
 }
 
-// True with an item in `out`; false (`out` untouched) if `timeout` passed.
 template <class Q, class Waits>
-bool harness_pop(Q& q, typename Q::value_type& out, Waits& w, std::chrono::nanoseconds timeout) {
-  for (std::uint32_t tries = 0;; ++tries) {
+[[gnu::noinline]] bool harness_pop_slow(Q& q, typename Q::value_type& out, Waits& w,
+                                        std::chrono::nanoseconds timeout) {
+  for (std::uint32_t tries = 0; tries < w.spin; ++tries) {
+    cpu_relax();
     if (q.try_pop(out)) {
       if (w.bounded) w.not_full.notify_one();
       return true;
     }
-    if (tries >= w.spin) break;
-    cpu_relax();
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -88,6 +91,28 @@ bool harness_pop(Q& q, typename Q::value_type& out, Waits& w, std::chrono::nanos
     }
     if (!w.not_empty.wait(key, left)) return false;
   }
+}
+
+}  // namespace detail
+
+// True with the item pushed; false (the item untouched) if `timeout` passed.
+template <class Q, class Waits>
+bool harness_push(Q& q, typename Q::value_type&& item, Waits& w, std::chrono::nanoseconds timeout) {
+  if (q.try_push(std::move(item))) [[likely]] {
+    w.not_empty.notify_one();
+    return true;
+  }
+  return detail::harness_push_slow(q, std::move(item), w, timeout);
+}
+
+// True with an item in `out`; false (`out` untouched) if `timeout` passed.
+template <class Q, class Waits>
+bool harness_pop(Q& q, typename Q::value_type& out, Waits& w, std::chrono::nanoseconds timeout) {
+  if (q.try_pop(out)) [[likely]] {
+    if (w.bounded) w.not_full.notify_one();
+    return true;
+  }
+  return detail::harness_pop_slow(q, out, w, timeout);
 }
 
 }  // namespace qb
