@@ -115,16 +115,18 @@ PointResult point_with_cpu(double cpu_ns_per_item) {
 std::string header_of(const SummaryTable& table) { return table.text.substr(0, table.text.find('\n')); }
 
 TEST(CpuColumns, cpu_ns_per_item_is_in_a_120_column_table_and_items_per_cpu_second_only_in_the_wide_one) {
-  const std::vector<PointResult> points{point_with_cpu(1234.5)};
+  const std::vector<PointResult> points{point_with_cpu(45.5), point_with_cpu(1234.5)};
   const auto marks = point_marks(points);
   const SummaryTable table = summary_table(points, marks, TableOptions{.width = 120});
   EXPECT_NE(header_of(table).find("CPU ns/item"), std::string::npos) << table.text;
   EXPECT_EQ(header_of(table).find("items/CPU-s"), std::string::npos) << table.text;
-  EXPECT_NE(table.text.find("1234.5"), std::string::npos) << table.text;
+  EXPECT_NE(table.text.find(" 45.5 "), std::string::npos) << table.text;  // small: a tenth of a ns
+  EXPECT_NE(table.text.find(" 1,235 "), std::string::npos) << table.text;  // large: grouped
 
   const SummaryTable wide = summary_table(points, marks, TableOptions{.wide = true});
   EXPECT_NE(header_of(wide).find("items/CPU-s"), std::string::npos) << wide.text;
-  EXPECT_NE(wide.text.find("810,045"), std::string::npos) << wide.text;  // 1e9 / 1234.5
+  EXPECT_NE(wide.text.find("810,045"), std::string::npos) << wide.text;     // 1e9 / 1234.5
+  EXPECT_NE(wide.text.find("21,978,022"), std::string::npos) << wide.text;  // 1e9 / 45.5
 }
 
 TEST(CpuColumns, a_narrow_table_gives_up_cpu_ns_per_item_first) {
