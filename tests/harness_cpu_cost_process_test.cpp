@@ -35,7 +35,7 @@ json paced_repetition(const std::string& queue, const std::string& wait) {
   const auto scenario_path = dir / ("cpu-" + queue + "-" + wait + ".json");
   const auto out = dir / ("cpu-" + queue + "-" + wait + "-out.json");
   std::ofstream(scenario_path) << scenario.dump();
-  const auto r = run_qbench({"run", "-q", "--scenario", scenario_path.string(), "--out", out.string(), "--force"});
+  const auto r = run_qbench({"run", "--scenario", scenario_path.string(), "--out", out.string(), "--force"});
   EXPECT_EQ(r.status, 0) << r.err << r.out;
   std::ifstream in(out);
   const json doc = json::parse(in);
