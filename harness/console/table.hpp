@@ -45,7 +45,8 @@ struct SummaryTable {
 // number column but P and C, and says why in the status column ("invalid
 // (lost 3, dup 0, misordered 0)", "failed: timeout after 5s"): an invalid or
 // failed point has no throughput to print. A column that no row has a value
-// for is left out and named in `dropped`. `marks` is point_marks(points).
+// for is left out and named in `dropped` (but the CPU columns: only records
+// older than them lack them). `marks` is point_marks(points).
 // 12345678.9 -> "12,345,679"; "?" for a negative or non-finite x.
 std::string grouped(double x);
 

@@ -42,8 +42,10 @@ for which in before after; do
       "$(awk -v a="$b" -v b="$s" -v n=$((big - small)) 'BEGIN { printf "%.1f", (a - b) / n }')"
   done
 done
-# The readings' own instructions, in AFTER's child (the largest file: the one that ran the threads).
+# The readings' own instructions, in AFTER's child: the process with the
+# most instructions, the one that ran the threads (the parent's file is the
+# larger one on disk: it calls more functions).
 total_ir "$after" "$small" >/dev/null
-child=$(ls -S "$tmp"/cg.* | head -1)
+child=$(for f in "$tmp"/cg.*; do echo "$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$f") $f"; done | sort -n | tail -1 | cut -d' ' -f2)
 echo "# inclusive Ir in after's child at $small items:"
 callgrind_annotate --inclusive=yes "$child" 2>/dev/null | grep -E 'read_thread_cpu|cpu_between|add_cpu|PROGRAM TOTALS' || true
