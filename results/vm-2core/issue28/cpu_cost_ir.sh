@@ -48,4 +48,4 @@ done
 total_ir "$after" "$small" >/dev/null
 child=$(for f in "$tmp"/cg.*; do echo "$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$f") $f"; done | sort -n | tail -1 | cut -d' ' -f2)
 echo "# inclusive Ir in after's child at $small items:"
-callgrind_annotate --inclusive=yes "$child" 2>/dev/null | grep -E 'read_thread_cpu|cpu_between|add_cpu|PROGRAM TOTALS' || true
+callgrind_annotate --inclusive=yes --threshold=100 "$child" 2>/dev/null | grep -E 'read_thread_cpu|cpu_between|add_cpu|PROGRAM TOTALS' || true
