@@ -1,6 +1,7 @@
-// What each worker thread of a run records (its window edges, counts and
-// errors), and the rule by which a consumer that finds the queue empty may
-// stop: used by the run skeleton (timeline.hpp) that every runner goes through.
+// What each worker thread of a run records (its window edges, counts, CPU
+// time and errors), and the rule by which a consumer that finds the queue
+// empty may stop: used by the run skeleton (timeline.hpp) that every runner
+// goes through.
 #pragma once
 
 #include <atomic>
@@ -44,8 +45,8 @@ struct alignas(kFalseSharingRange) Worker {
   // (warmup straight to stop marks both edges). Counters run only inside the
   // window: enabled just before its first clock read, disabled just after
   // its last. The CPU readings go outside both, so that neither the wall
-  // window nor the counters include their system calls; the CPU window is
-  // therefore a little wider than the wall one, by four system calls.
+  // window nor the counters include their system calls; the CPU window so
+  // also takes in the counters' start and stop, a few microseconds.
   void observe(Phase phase, Phase& seen) {
     if (phase >= Phase::measure && seen < Phase::measure) {
       cpu_at_start = read_thread_cpu();
