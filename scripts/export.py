@@ -30,7 +30,8 @@ LATENCY_SOURCES = ("e2e", "pop")
 VALIDATION = ("lost", "duplicated", "misordered")
 
 HEADER = (["run id", "queue", "producers", "consumers", "workload", "payload bytes", "repetition", "status",
-           "failure", "items", "elapsed s", "items/s", "ns/item"]
+           "failure", "items", "elapsed s", "items/s", "ns/item", "CPU ns/item", "items/CPU-s", "producers CPU s",
+           "consumers CPU s"]
           + [f"{source} {name} ns" for source in LATENCY_SOURCES for name, _ in PERCENTILES]
           + [f"{key} items" for key in VALIDATION] + ["warnings"])
 
@@ -49,6 +50,20 @@ def _latency(rep: dict) -> list:
     return cells
 
 
+def _cpu(rep: dict) -> list:
+    """The repetition's CPU cost (its "cpu" record: null or absent in files
+    from before qbench measured it): per item, per CPU second, and each
+    role's CPU seconds inside the window."""
+    cpu = rep.get("cpu") if isinstance(rep.get("cpu"), dict) else {}
+
+    def seconds(role):
+        ns = (cpu.get(role) or {}).get("cpu_ns")
+        return ns / 1e9 if isinstance(ns, (int, float)) else ""
+
+    return [_number(cpu.get("cpu_ns_per_item")), _number(cpu.get("items_per_cpu_s")), seconds("producers"),
+            seconds("consumers")]
+
+
 def rows(results: qbresults.Results) -> list[list]:
     """One list of cells per repetition, in HEADER's order."""
     out = []
@@ -60,7 +75,7 @@ def rows(results: qbresults.Results) -> list[list]:
                         _number(rep.get("repetition")), rep.get("status", ""), rep.get("failure") or "",
                         _number(rep.get("items")), _number(rep.get("elapsed_s")), _number(rep.get("items_per_s")),
                         _number(rep.get("ns_per_item"))]
-                       + _latency(rep) + [_number(validation.get(key)) for key in VALIDATION] + [len(warnings)])
+                       + _cpu(rep) + _latency(rep) + [_number(validation.get(key)) for key in VALIDATION] + [len(warnings)])
     return out
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import claims
 import plot_classes
 import plot_counters
+import plot_cpu_cost
 import plot_depth
 import plot_fastest
 import plot_heatmap
@@ -45,7 +46,7 @@ import report_render as rr
 import report_tables as tables
 import report_verdict as verdict
 
-FIGURE_SCRIPTS = (plot_fastest, plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters,
+FIGURE_SCRIPTS = (plot_fastest, plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters, plot_cpu_cost,
                   plot_depth, plot_rate, plot_sweep, plot_lanes)
 
 

@@ -97,6 +97,8 @@ def scenario_table(group) -> Table:
     sources = {h[0] for h in map(headline, group.rows) if h}
     label = "/".join(sorted(sources, key=HEADLINE_SOURCES.index)) or "e2e"
     fractions = ceiling_fractions(group)
+    # Only where some point measured it: files from before qbench did have no column for it.
+    cpu = any(isinstance((r.aggregate or {}).get("median_cpu_ns_per_item"), (int, float)) for r in group.rows)
     rows = []
     for r in group.rows:
         agg = r.aggregate or {}
@@ -106,10 +108,15 @@ def scenario_table(group) -> Table:
         rows.append([r.queue, str(r.producers), str(r.consumers), qbformat.si(r.median),
                      f"{qbformat.si(agg.get('min_items_per_s'))} - {qbformat.si(agg.get('max_items_per_s'))}"
                      if agg else "-", qbformat.pct(agg.get("cv")) if agg else "-", lat, status])
+        if cpu:
+            per_item = agg.get("median_cpu_ns_per_item")
+            rows[-1].insert(6, f"{per_item:,.1f}" if isinstance(per_item, (int, float)) else "-")
         if fractions:
             rows[-1].insert(4, qbformat.pct(fractions.get(r.id), 0))
     head = ["queue", "P", "C", "median items/s", "min - max items/s", "CV",
             f"p50 / p99 / p99.9 {label} latency (ns)", "status"]
+    if cpu:
+        head.insert(6, "CPU ns/item (median)")
     if fractions:
         head.insert(4, f"% of {CEILING} (same P, C)")
     return Table(head, rows, align_right=set(range(1, len(head) - 1)))

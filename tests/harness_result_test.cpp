@@ -46,6 +46,7 @@ RepResult sample_rep() {
   r.cpu_map = {2, -1};
   r.oversubscribed = true;
   r.peak_rss_kib = 123456;
+  r.cpu = {true, {1, 987654321, 3, 4}, {1, std::numeric_limits<std::uint64_t>::max(), 5, 6}, 12.345678901, 81000001.5};
   r.warnings = {Warning::starved_thread(ThreadRole::consumer, 0, 999, 9990.5),
                 Warning::reference_ceiling(CeilingOp::cas)};
   return r;

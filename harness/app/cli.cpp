@@ -123,7 +123,7 @@ CommandLine::CommandLine() {
   run->add_option("--out,-o", out, "Write the results JSON here (atomically; never overwrites without --force)")
       ->type_name("PATH");
   run->add_flag("--force", command.force, "Overwrite an existing --out file");
-  run->add_flag("--wide", command.wide, "Print every column of the table (ns/item, min and max items/s, reps) and the skipped points, uncut");
+  run->add_flag("--wide", command.wide, "Print every column of the table (ns/item, CPU ns/item, items/CPU-s, min and max items/s, reps) and the skipped points, uncut");
   // Parsed here, where the text comes in, so that nothing downstream sees it.
   run->add_option_function<std::string>(
          "--format",

@@ -17,15 +17,17 @@ namespace qb {
 namespace {
 
 enum Col : std::size_t {
-  kQueue, kP, kC, kMedian, kNsPerItem, kMin, kMax, kCv, kP50, kP99, kP999, kMisses, kReps, kFlags, kStatus, kColumns
+  kQueue, kP, kC, kMedian, kNsPerItem, kCpuNs, kPerCpuS, kMin, kMax, kCv, kP50, kP99, kP999, kMisses, kReps, kFlags,
+  kStatus, kColumns
 };
 constexpr std::array<std::string_view, kColumns> kHeader = {
-    "queue", "P", "C", "items/s (median)", "ns/item", "min items/s", "max items/s", "CV %",
+    "queue", "P", "C", "items/s (median)", "ns/item", "CPU ns/item", "items/CPU-s", "min items/s", "max items/s", "CV %",
     "p50 ns", "p99 ns", "p99.9 ns", "cache-misses/item", "reps", "flags", "status"};
 // Left out unless the table is wide: they refine what the others say.
 // (cache-misses/item is shown wherever some point counted them.)
+// CPU ns/item is shown where it fits, items/CPU-s (its inverse) only wide.
 constexpr bool wide_only(std::size_t col) {
-  return col == kNsPerItem || col == kMin || col == kMax || col == kReps;
+  return col == kNsPerItem || col == kPerCpuS || col == kMin || col == kMax || col == kReps;
 }
 // Always shown, even when every row is "-" there.
 constexpr bool always_shown(std::size_t col) { return col == kQueue || col == kP || col == kC || col == kStatus; }
@@ -113,6 +115,12 @@ std::array<std::string, kColumns> row_of(const PointResult& p, const PointMarks&
   const Aggregate& a = *p.aggregate;
   row[kMedian] = grouped(a.median);
   row[kNsPerItem] = fmt::format("{:.2f}", a.median_ns_per_item);
+  if (const auto cpu = a.median_cpu_ns_per_item) {
+    // A tenth of a ns tells where a fast queue's figure is small; a paced
+    // run's millions read better grouped.
+    row[kCpuNs] = *cpu < 100 ? fmt::format("{:.1f}", *cpu) : grouped(*cpu);
+  }
+  if (a.median_items_per_cpu_s) row[kPerCpuS] = grouped(*a.median_items_per_cpu_s);
   row[kMin] = grouped(a.min);
   row[kMax] = grouped(a.max);
   row[kCv] = fmt::format("{:.1f}", a.cv * 100);
@@ -174,7 +182,7 @@ void fit_width(std::vector<std::size_t>& shown, std::array<std::string_view, kCo
     width[kStatus] = status;
     return total;
   };
-  for (const std::size_t col : {kP999, kCv, kMisses, kP99, kP50, kFlags}) {
+  for (const std::size_t col : {kCpuNs, kP999, kCv, kMisses, kP99, kP50, kFlags}) {
     if (needed() <= limit) break;
     const auto at = std::find(shown.begin(), shown.end(), col);
     if (at == shown.end()) continue;
@@ -231,7 +239,9 @@ SummaryTable summary_table(const std::vector<PointResult>& points, const std::ve
     if (!options.wide && wide_only(col)) continue;
     const bool empty = std::all_of(rows.begin(), rows.end(), [&](const auto& row) { return no_value(row[col]); });
     if (empty && !always_shown(col)) {
-      table.dropped.emplace_back(kHeader[col], empty_reason(col, points));
+      // Every run measures its threads' CPU time; only records from before
+      // it lack it, and no flag would bring it back: not worth a line.
+      if (col != kCpuNs && col != kPerCpuS) table.dropped.emplace_back(kHeader[col], empty_reason(col, points));
       continue;
     }
     shown.push_back(col);

@@ -16,8 +16,8 @@ namespace qb {
 constexpr std::size_t kTableWidth = 80;
 
 struct TableOptions {
-  // Every column (ns/item, min and max items/s, p99.9, cache-misses/item,
-  // reps) and the skipped points' rows, whatever the width; no status
+  // Every column (ns/item, items/CPU-s, min and max items/s, p99.9,
+  // cache-misses/item, reps) and the skipped points' rows, whatever the width; no status
   // shortened.
   bool wide = false;
   // The columns a line may take (terminal_columns()); not wide, the table
@@ -37,13 +37,16 @@ struct SummaryTable {
   std::size_t width = kTableWidth;   // what the table, and the lines under it, fit
 };
 
-// Columns: queue, P, C, items/s (median), CV %, p50/p99/p99.9 ns, flags
-// (flag_letters), status, and cache-misses/item where counted; wide adds
-// ns/item, min and max items/s and reps. A point that is not "ok" shows "-" in every
+// Columns: queue, P, C, items/s (median), CPU ns/item (the workers' CPU
+// time per item, both roles; the first column given up to fit the width),
+// CV %, p50/p99/p99.9 ns, flags (flag_letters), status, and
+// cache-misses/item where counted; wide adds ns/item, items/CPU-s, min and
+// max items/s and reps. A point that is not "ok" shows "-" in every
 // number column but P and C, and says why in the status column ("invalid
 // (lost 3, dup 0, misordered 0)", "failed: timeout after 5s"): an invalid or
 // failed point has no throughput to print. A column that no row has a value
-// for is left out and named in `dropped`. `marks` is point_marks(points).
+// for is left out and named in `dropped` (but the CPU columns: only records
+// older than them lack them). `marks` is point_marks(points).
 // 12345678.9 -> "12,345,679"; "?" for a negative or non-finite x.
 std::string grouped(double x);
 

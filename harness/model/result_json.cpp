@@ -95,7 +95,11 @@
 //                             median_items_per_s, min_items_per_s, max_items_per_s,
 //                             mean_items_per_s, stddev_items_per_s number (items/s; the
 //                             sample stddev, n - 1); cv number (stddev / mean: 0.05 is 5%);
-//                             median_ns_per_item number (ns, 1e9 / median)
+//                             median_ns_per_item number (ns, 1e9 / median);
+//                             median_cpu_ns_per_item number | null (CPU ns / item) and
+//                             median_items_per_cpu_s number | null (items per CPU second),
+//                             each the median of the repetitions' cpu figures; null when a
+//                             repetition did not measure its CPU time
 //   warnings        [string]  e.g. "noisy: coefficient of variation 7.2% > 5%"; a repetition's
 //                             warnings come again here, each opening "rep N: " (N from 1)
 //   warning_details [object]  the same warnings, in the same order, as kind and figures
@@ -143,7 +147,16 @@
 //   the harness's over try_*: harness/run/harness_block.hpp);
 //   payload_checked bool (every item's bytes past the tag were checked); backlog null |
 //   {pushed_per_popped number} (producers pushed over 1.1x what consumers popped
-//   inside the window: its closed-loop latency measures queueing); latency object (as above, each
+//   inside the window: its closed-loop latency measures queueing); cpu null (some
+//   thread could not read its clocks) | {producers, consumers: {threads int;
+//   cpu_ns int (ns of CPU, user and system, the role's threads summed, each
+//   from CLOCK_THREAD_CPUTIME_ID read at its own window's edges);
+//   voluntary_switches, involuntary_switches int (getrusage(RUSAGE_THREAD)
+//   ru_nvcsw, ru_nivcsw over the same edges); cpus_busy number | null (cpu_ns
+//   / elapsed_s: the CPUs the role kept busy, 1.0 for one thread that never
+//   waited)}; cpu_ns_per_item number (CPU ns of both roles / items) and
+//   items_per_cpu_s number (items / CPU seconds of both roles), both 0 unless
+//   "ok"}; latency object (as above, each
 //   a histogram with its hdr counts); counters {selection, readings [{role, reading: {events:
 //   [EventReading, counters_events.cpp: keys that follow from the others left out]}}],
 //   per_item, per_item_native} (an event that fared as context.counters says is left out
@@ -277,6 +290,32 @@ void from_json(const json& j, Validation& v) {  // "valid" is derived, so not re
   v.corrupted = j.value("corrupted", std::uint64_t{0});
 }
 
+namespace {
+
+// A role's figures, with its CPU per wall second (derived, not read back).
+json role_cpu_json(const RoleCpu& role, double elapsed_s) {
+  json j{{"threads", role.threads}, {"cpu_ns", role.cpu_ns}, {"voluntary_switches", role.voluntary_switches},
+         {"involuntary_switches", role.involuntary_switches}};
+  j["cpus_busy"] = elapsed_s > 0 ? json(static_cast<double>(role.cpu_ns) / 1e9 / elapsed_s) : json(nullptr);
+  return j;
+}
+
+void read_role_cpu(const json& j, RoleCpu& role) {
+  read_keys(j, "threads", role.threads, "cpu_ns", role.cpu_ns, "voluntary_switches", role.voluntary_switches,
+            "involuntary_switches", role.involuntary_switches);
+}
+
+json cpu_json(const RepResult& r) {
+  if (!r.cpu.measured) return nullptr;
+  return json{{"producers", role_cpu_json(r.cpu.producers, r.elapsed_s)},
+              {"consumers", role_cpu_json(r.cpu.consumers, r.elapsed_s)},
+              {"cpu_ns_per_item", r.cpu.cpu_ns_per_item}, {"items_per_cpu_s", r.cpu.items_per_cpu_s}};
+}
+
+json optional_number(const std::optional<double>& x) { return x ? json(*x) : json(nullptr); }
+
+}  // namespace
+
 void to_json(json& j, const RepResult& r) {
   j = json{{"repetition", r.repetition}, {"status", to_string(r.status)}, {"failure", r.failure},
            {"elapsed_s", r.elapsed_s}, {"items", r.items}, {"items_per_s", r.items_per_s},
@@ -288,6 +327,7 @@ void to_json(json& j, const RepResult& r) {
            {"payload_checked", r.payload_checked}, {"latency", r.latency}, {"counters", r.counters}};
   j["backlog"] = r.backlog_ratio ? json{{"pushed_per_popped", *r.backlog_ratio}} : json(nullptr);
   if (r.block_kind != BlockKind::none) j["block_kind"] = to_string(r.block_kind);
+  j["cpu"] = cpu_json(r);
   if (!r.workload_metrics.is_null()) j["workload_metrics"] = r.workload_metrics;
 }
 
@@ -317,6 +357,14 @@ void from_json(const json& j, RepResult& r) {
   if (j.contains("backlog") && j.at("backlog").is_object()) {
     r.backlog_ratio = j.at("backlog").at("pushed_per_popped").get<double>();
   }
+  r.cpu = CpuCost{};  // absent from files written before it, null when not measured
+  if (j.contains("cpu") && j.at("cpu").is_object()) {
+    const json& c = j.at("cpu");
+    r.cpu.measured = true;
+    read_role_cpu(c.at("producers"), r.cpu.producers);
+    read_role_cpu(c.at("consumers"), r.cpu.consumers);
+    read_keys(c, "cpu_ns_per_item", r.cpu.cpu_ns_per_item, "items_per_cpu_s", r.cpu.items_per_cpu_s);
+  }
   r.latency = j.at("latency");
   r.counters = j.at("counters");
   r.workload_metrics = j.value("workload_metrics", nlohmann::json());
@@ -326,7 +374,9 @@ void to_json(json& j, const Aggregate& a) {
   j = json{{"samples", a.samples}, {"median_items_per_s", a.median},
            {"min_items_per_s", a.min}, {"max_items_per_s", a.max},
            {"mean_items_per_s", a.mean}, {"stddev_items_per_s", a.stddev}, {"cv", a.cv},
-           {"median_ns_per_item", a.median_ns_per_item}};
+           {"median_ns_per_item", a.median_ns_per_item},
+           {"median_cpu_ns_per_item", optional_number(a.median_cpu_ns_per_item)},
+           {"median_items_per_cpu_s", optional_number(a.median_items_per_cpu_s)}};
 }
 
 void to_json(json& j, const QueueTraits& t) {

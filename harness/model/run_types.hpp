@@ -108,6 +108,26 @@ struct Validation {
   bool valid() const { return lost == 0 && duplicated == 0 && misordered == 0 && unexpected == 0 && corrupted == 0; }
 };
 
+// The CPU time one role's worker threads spent inside their windows, summed
+// over the threads (harness/measure/thread_cpu.hpp), with their context
+// switches.
+struct RoleCpu {
+  int threads = 0;
+  std::uint64_t cpu_ns = 0;                // ns of CPU, user and system
+  std::uint64_t voluntary_switches = 0;    // the threads blocked or yielded
+  std::uint64_t involuntary_switches = 0;  // the scheduler took their CPU away
+};
+
+// What moving the window's items cost in CPU. `measured` is false when some
+// thread could not read its clocks; the per-item figures are then 0, as they
+// are for a repetition that is not "ok".
+struct CpuCost {
+  bool measured = false;
+  RoleCpu producers, consumers;
+  double cpu_ns_per_item = 0;   // both roles' CPU ns / items
+  double items_per_cpu_s = 0;   // items / both roles' CPU seconds
+};
+
 // How a repetition ended. interrupted: SIGINT, SIGTERM or SIGHUP stopped its
 // child (harness/run/isolation.hpp); the sweep then stops and does not keep it.
 enum class RepStatus { ok, invalid, failed, interrupted };
@@ -151,6 +171,7 @@ struct RepResult {
   // Producers outran consumers inside the window (pushed > 1.1 x popped): the
   // closed-loop latency then measures queueing. Null when balanced.
   std::optional<double> backlog_ratio;  // pushed / popped in the window
+  CpuCost cpu;                     // the workers' CPU time in the window
   nlohmann::json latency;          // latency_json(): histograms included, merged by the parent
   nlohmann::json counters;         // {"selection", "readings": [{"role", "reading"}...], "per_item"}
   nlohmann::json workload_metrics; // the workload's own figures (workloads/engine_support.hpp); null for throughput
@@ -160,6 +181,9 @@ struct Aggregate {
   int samples = 0;                 // repetitions with status ok
   double median = 0, min = 0, max = 0, mean = 0, stddev = 0, cv = 0;  // items/s
   double median_ns_per_item = 0;
+  // Medians of the repetitions' CpuCost figures; absent when some "ok"
+  // repetition did not measure its CPU time.
+  std::optional<double> median_cpu_ns_per_item, median_items_per_cpu_s;
 };
 
 // How a point ended. not_run: the sweep was interrupted first; planned: the

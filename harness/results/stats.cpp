@@ -51,6 +51,15 @@ Aggregate aggregate(const std::vector<RepResult>& reps) {
   a.stddev = sample_stddev(rates);
   a.cv = a.mean > 0 ? a.stddev / a.mean : 0;
   a.median_ns_per_item = a.median > 0 ? 1e9 / a.median : 0;
+  std::vector<double> cpu_ns, per_cpu_s;
+  for (const RepResult& r : reps) {
+    if (r.status != RepStatus::ok) continue;
+    if (!r.cpu.measured || r.cpu.items_per_cpu_s <= 0) return a;  // a median of some repetitions would mislead
+    cpu_ns.push_back(r.cpu.cpu_ns_per_item);
+    per_cpu_s.push_back(r.cpu.items_per_cpu_s);
+  }
+  a.median_cpu_ns_per_item = median(cpu_ns);
+  a.median_items_per_cpu_s = median(per_cpu_s);
   return a;
 }
 

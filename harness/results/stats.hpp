@@ -10,8 +10,11 @@ namespace qb {
 
 // The items/s of every "ok" repetition, summarised: samples, median, min,
 // max, mean, sample standard deviation (n - 1; 0 for one sample),
-// cv = stddev / mean, and median_ns_per_item = 1e9 / median. With no "ok"
-// repetition every field is 0; samples == 0 says so.
+// cv = stddev / mean, and median_ns_per_item = 1e9 / median; the medians of
+// CPU ns per item and items per CPU second when every "ok" repetition
+// measured them (each its own median: they are not each other's inverse's
+// median for an even count). With no "ok" repetition every field is 0;
+// samples == 0 says so.
 Aggregate aggregate(const std::vector<RepResult>& reps);
 
 // Generic helpers; each returns 0 for an empty input.

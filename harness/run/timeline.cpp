@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/counters/totals.hpp"
+#include "harness/measure/thread_cpu.hpp"
 #include "harness/model/warnings.hpp"
 
 namespace qb::detail {
@@ -31,6 +32,21 @@ void add_threads(RepResult& rep, const std::vector<Worker>& workers, ThreadRole 
     if (w.hit_limit) rep.warnings.push_back(Warning::sequence_limit_hit(role, t.index));
     rep.threads.push_back(t);
   }
+}
+
+// The role's CPU time inside the window, summed over its threads; false
+// when some thread could not read it.
+bool add_cpu(RoleCpu& role, const std::vector<Worker>& workers) {
+  bool all_read = true;
+  for (const Worker& w : workers) {
+    const ThreadCpu spent = cpu_between(w.cpu_at_start, w.cpu_at_stop);
+    all_read = all_read && spent.read;
+    role.threads += 1;
+    role.cpu_ns += spent.cpu_ns;
+    role.voluntary_switches += spent.voluntary_switches;
+    role.involuntary_switches += spent.involuntary_switches;
+  }
+  return all_read;
 }
 
 }  // namespace
@@ -102,6 +118,16 @@ RepResult summarize_repetition(const QueueTraits& traits,
   } else {
     rep.items_per_s = static_cast<double>(rep.items) / rep.elapsed_s;
     rep.ns_per_item = 1e9 * rep.elapsed_s / static_cast<double>(rep.items);
+  }
+  // Both roles' threads, so that a consumer spinning on an empty queue costs
+  // the items what it burns: the CPU a queue needs to move them.
+  const bool producers_read = add_cpu(rep.cpu.producers, producers);
+  const bool consumers_read = add_cpu(rep.cpu.consumers, consumers);
+  rep.cpu.measured = producers_read && consumers_read;
+  const auto cpu_ns = static_cast<double>(rep.cpu.producers.cpu_ns + rep.cpu.consumers.cpu_ns);
+  if (rep.cpu.measured && rep.status == RepStatus::ok && cpu_ns > 0) {
+    rep.cpu.cpu_ns_per_item = cpu_ns / static_cast<double>(rep.items);
+    rep.cpu.items_per_cpu_s = 1e9 * static_cast<double>(rep.items) / cpu_ns;
   }
   // rep.oversubscribed is the sweep's to set: it knows the usable CPUs (the topology).
   rusage usage{};

@@ -1,6 +1,7 @@
-// What each worker thread of a run records (its window edges, counts and
-// errors), and the rule by which a consumer that finds the queue empty may
-// stop: used by the run skeleton (timeline.hpp) that every runner goes through.
+// What each worker thread of a run records (its window edges, counts, CPU
+// time and errors), and the rule by which a consumer that finds the queue
+// empty may stop: used by the run skeleton (timeline.hpp) that every runner
+// goes through.
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "harness/counters/counters.hpp"
+#include "harness/measure/thread_cpu.hpp"
 #include "harness/run/phase.hpp"
 #include "queues/cache_line.hpp"
 
@@ -37,13 +39,17 @@ struct alignas(kFalseSharingRange) Worker {
   bool hit_limit = false;
   std::string error;
   std::optional<ThreadCounters>* counters = nullptr;  // this thread's, if counting
+  ThreadCpu cpu_at_start, cpu_at_stop;  // this thread's CPU time and switches at the edges
 
   // Called by the worker whenever it sees a new phase, which may skip some
   // (warmup straight to stop marks both edges). Counters run only inside the
   // window: enabled just before its first clock read, disabled just after
-  // its last.
+  // its last. The CPU readings go outside both, so that neither the wall
+  // window nor the counters include their system calls; the CPU window so
+  // also takes in the counters' start and stop, a few microseconds.
   void observe(Phase phase, Phase& seen) {
     if (phase >= Phase::measure && seen < Phase::measure) {
+      cpu_at_start = read_thread_cpu();
       if (counters != nullptr && counters->has_value()) (*counters)->start();
       start = SteadyClock::now();
       at_start = total;
@@ -52,6 +58,7 @@ struct alignas(kFalseSharingRange) Worker {
     if (phase >= Phase::stop && seen < Phase::stop) {
       stop = SteadyClock::now();
       if (counters != nullptr && counters->has_value()) (*counters)->stop();
+      cpu_at_stop = read_thread_cpu();
       at_stop = total;
       failed_at_stop = failed;
     }

@@ -56,6 +56,19 @@ def test_values_are_the_json_repetitions_numbers(capsys):
     assert int(row["pop p50 ns"]) == rep["latency"]["pop"]["p50_ns"]
 
 
+def test_the_cpu_cost_is_the_repetitions_own_and_empty_where_not_recorded(capsys):
+    doc = fixture_doc("backpressure.json")
+    run = doc["runs"][0]
+    rep = run["repetitions"][2]
+    _, out, _ = _export(capsys, FIXTURES / "backpressure.json", "--csv")
+    row = next(r for r in _table(out) if r["run id"] == run["id"] and r["repetition"] == "2")
+    assert float(row["CPU ns/item"]) == rep["cpu"]["cpu_ns_per_item"]
+    assert float(row["items/CPU-s"]) == rep["cpu"]["items_per_cpu_s"]
+    assert float(row["consumers CPU s"]) == rep["cpu"]["consumers"]["cpu_ns"] / 1e9
+    _, out, _ = _export(capsys, FIXTURES / "throughput.json", "--csv")  # written before qbench measured CPU time
+    assert {row["CPU ns/item"] for row in _table(out)} == {""}
+
+
 def test_a_latency_not_recorded_is_an_empty_cell(capsys):
     doc = fixture_doc("burst.json")
     assert not any("pop" in (r.get("latency") or {}) for run in doc["runs"] for r in run["repetitions"])

@@ -17,8 +17,8 @@ EXPECTED = {
     "throughput.json": ["throughput_every_queue", "throughput_by_class", "throughput_vs_producers", "throughput_vs_consumers", "heatmap_items_per_s",
                         "heatmap_ratio_to_fastest", "latency_spectrum_e2e", "latency_spectrum_push",
                         "latency_spectrum_pop", "latency_percentiles", "counters_per_item"],
-    "backpressure.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "depth_over_time",
-                          "paced_rate"],
+    "backpressure.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "cpu_cost",
+                          "depth_over_time", "paced_rate"],
     "burst.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "depth_over_time"],
     "lanes.json": ["latency_spectrum_e2e", "latency_percentiles", "counters_per_item", "priority_lanes"],
     "producer_sweep.json": ["latency_spectrum_e2e", "latency_percentiles", "producer_sweep", "usl_fit"],
@@ -225,3 +225,30 @@ def test_a_paced_run_is_said_to_be_open_loop_and_an_unmarked_one_has_no_backlog_
         row.raw["workload"] = {"kind": "paced", "rate_per_s": 100000.0}
     made, = plot_latency_bars.make(group, tmp_path)
     assert "open loop (paced)" in made.title and "closed loop" not in made.title
+
+
+def test_cpu_cost_marks_each_point_at_its_cpu_per_item_hollow_where_it_slept(tmp_path):
+    import plot_cpu_cost
+    import qbresults
+
+    group, = qbresults.groups([qbresults.load(FIXTURES / "backpressure.json")])
+    rows = {r.queue: r for r in group.rows if r.producers == 2}
+    polled, slept = rows["segmented"], rows["mutex_deque"]
+    assert plot_cpu_cost.wait_policy(polled) == "pause" and plot_cpu_cost.wait_policy(slept) == "block"
+    # In the fixture the polling consumer is busy all its window, the sleeping one 3% of it, and the two
+    # producers 20% each in both: 1.4 CPUs against 0.43 at nearly the same rate.
+    assert plot_cpu_cost.cpu_ns_per_item(polled) > 2 * plot_cpu_cost.cpu_ns_per_item(slept)
+    with qbfigure.writing_svg():
+        made, = plot_cpu_cost.make(group, tmp_path)
+    svg = made.svg.read_text()
+    assert "CPU ns / item" in svg and "items/s" in svg  # both axes say their unit
+    assert "slept (block)" in svg and "polled (pause)" in svg
+
+
+def test_cpu_cost_is_not_drawn_for_results_without_cpu_times(tmp_path):
+    import plot_cpu_cost
+    import qbresults
+
+    group, = qbresults.groups([qbresults.load(FIXTURES / "throughput.json")])
+    made, = plot_cpu_cost.make(group, tmp_path)
+    assert made.png is None and "CPU time" in made.why_not

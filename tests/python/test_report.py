@@ -83,6 +83,15 @@ def test_no_fraction_column_without_a_ceiling(md):
     assert "faa_ceiling" not in section
 
 
+def test_the_cpu_cost_column_is_each_points_median_and_only_where_measured(md):
+    section = md.split("## Scenario 'backpressure'")[1].split("## Scenario")[0]
+    assert "CPU ns/item (median)" in section
+    for run in fixture_doc("backpressure.json")["runs"]:
+        assert f"| {run['aggregate']['median_cpu_ns_per_item']:,.1f} |" in section, run["id"]
+    run_section = md.split("## Scenario 'run'")[1].split("## Scenario")[0]
+    assert "CPU ns/item" not in run_section  # throughput.json is from before qbench measured it
+
+
 def test_invalid_failed_and_skipped_points_are_listed_with_reasons(md):
     for run in fixture_doc("throughput.json")["runs"]:
         if run["status"] == "skipped":
