@@ -18,7 +18,7 @@ before=$1 after=$2 micro=$3 rounds=${4:-10}
 queues=(sequence_ring boost_spsc_queue moodycamel_rwq atomic_queue_b2_spsc)
 
 minimal() {  # items/s of the minimal loop over queue $1
-  "$micro" --benchmark_filter="^BareLoop/$1\$" --benchmark_min_time=0.3 --benchmark_format=json 2>/dev/null |
+  "$micro" --benchmark_filter="^BareLoop/$1/" --benchmark_min_time=0.3 --benchmark_format=json 2>/dev/null |
     python3 -c 'import json,sys; print(int(json.load(sys.stdin)["benchmarks"][0]["items_per_second"]))'
 }
 qbench() {  # items/s of binary $1 over queue $2 with --latency $3
