@@ -16,9 +16,10 @@
 // other's setting per item.
 //
 // What stays per item: the item's tag (and its payload's fill); at the
-// consumer, the exactly-once and order check (RunTracker::see, one compare
-// while a producer's items arrive in order), the payload check where the item
-// has bytes past the tag; with e2e latency, the sample test on each side.
+// consumer, the exactly-once and order check (one compare and one increment
+// while a producer's items arrive in order, RunTracker::see for any other
+// tag), the payload check where the item has bytes past the tag; with e2e
+// latency, the sample test on each side.
 #pragma once
 
 #include <concepts>
