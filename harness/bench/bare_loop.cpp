@@ -1,10 +1,22 @@
-// qb_micro: the yardstick for the harness's own cost. BareLoop moves items
-// through a sequence_ring between two pinned threads with nothing else: no
-// phases, no validation, no fork, no latency sample. `qbench run --queue
-// sequence_ring -p 1 -c 1` (the default mode, e2e latency sampled 1 in 64)
-// should reach at least 95% of its items/s; both figures go on the issue.
+// qb_micro: the yardstick for the harness's own cost. BareLoop/<queue> moves
+// items through one queue between two pinned threads with nothing else: no
+// phases, no validation, no fork, no latency sample. It runs for sequence_ring
+// and for the fastest 1P1C queues qbench knows (boost_spsc_queue,
+// moodycamel_rwq, atomic_queue_b2_spsc, where their packages were found), on
+// the item qbench moves by default (Payload<8>) and at the capacity qbench
+// gives that queue by default. `qbench run --queue Q -p 1 -c 1` should reach
+// at least 95% of its items/s (issue 27; results/vm-2core/issue27/).
 // The loop waits as qbench does when each thread has a CPU of its own: one
 // PAUSE between tries (harness/run/wait.hpp).
+//
+// BareLoopIr/<queue>/<items>/<capacity>: one iteration each, at a capacity no push ever
+// fills, for counting instructions under callgrind against qbench's worker
+// loops (results/vm-2core/issue27/footprint_ir.sh); bare_producer and
+// bare_consumer are out of line so that callgrind names them. They wait with
+// backoff, as the script runs qbench (--wait backoff): under valgrind the
+// threads take turns, and a thread that yields after a few failed tries
+// leaves few failed tries to tell apart from the items; the wait itself runs
+// only after a failed try.
 //
 // Both workers are threads of their own, pinned as qbench pins them by
 // default (--placement compact); the benchmark's thread only starts, joins and
@@ -16,15 +28,18 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "harness/machine/topology.hpp"
 #include "harness/run/payload.hpp"
 #include "harness/run/wait.hpp"
-#include "queues/sequence_ring.hpp"
+#include "queues/registry.hpp"
 
 namespace {
+
+using Item = qb::Payload<8>;
 
 // Read once, before any thread of this process is pinned.
 const std::vector<int>& worker_cpus() {
@@ -32,6 +47,56 @@ const std::vector<int>& worker_cpus() {
   return cpus;
 }
 
+// qbench's default capacity for Q (registry/queue_table.cpp's rule): the
+// queue's own default where it names one, 1024 where it needs one, else
+// unused (an unbounded queue ignores it).
+template <class Q>
+constexpr std::size_t qbench_default_capacity() {
+  if constexpr (requires { Q::kDefaultCapacity; }) {
+    return Q::kDefaultCapacity;
+  } else {
+    return Q::traits.capacity_required ? 1024 : 0;
+  }
+}
+
+// flatten: the queue's calls are inlined into the loop, as they are into
+// qbench's worker loops (timeline_workers.hpp), so neither side pays a call
+// the other does not. Each returns its failed tries.
+template <class Q, qb::WaitPolicy kWait>
+[[gnu::noinline, gnu::flatten]] std::uint64_t bare_producer(Q& queue, std::uint64_t items) {
+  qb::Waiter waiter(kWait);
+  std::uint64_t failed = 0;
+  for (std::uint64_t seq = 0; seq < items;) {
+    if (queue.try_push(Item{qb::make_tag(0, seq)})) {
+      ++seq;
+      waiter.reset();
+    } else {
+      ++failed;
+      waiter.wait();
+    }
+  }
+  return failed;
+}
+
+template <class Q, qb::WaitPolicy kWait>
+[[gnu::noinline, gnu::flatten]] std::uint64_t bare_consumer(Q& queue, std::uint64_t items) {
+  Item item;
+  qb::Waiter waiter(kWait);
+  std::uint64_t failed = 0;
+  for (std::uint64_t got = 0; got < items;) {
+    if (queue.try_pop(item)) {
+      ++got;
+      waiter.reset();
+    } else {
+      ++failed;
+      waiter.wait();
+    }
+  }
+  benchmark::DoNotOptimize(item);
+  return failed;
+}
+
+template <class Q, qb::WaitPolicy kWait>
 void BareLoop(benchmark::State& state) {
   const auto items = static_cast<std::uint64_t>(state.range(0));
   const auto capacity = static_cast<std::size_t>(state.range(1));
@@ -44,39 +109,15 @@ void BareLoop(benchmark::State& state) {
   // (the producer trailing the consumer cell by cell) shows up here.
   std::uint64_t push_failed = 0, pop_failed = 0;
   for (auto _ : state) {
-    qb::SequenceRing<qb::Payload<8>> queue(capacity);
+    Q queue(capacity);
     std::uint64_t consumer_failed = 0, producer_failed = 0;  // each written once, after its loop
     std::thread consumer([&] {
       qb::pin_current_thread(cpus[1]);
-      qb::Payload<8> item;
-      qb::Waiter waiter(qb::WaitPolicy::pause);
-      std::uint64_t failed = 0;
-      for (std::uint64_t got = 0; got < items;) {
-        if (queue.try_pop(item)) {
-          ++got;
-          waiter.reset();
-        } else {
-          ++failed;
-          waiter.wait();
-        }
-      }
-      benchmark::DoNotOptimize(item);
-      consumer_failed = failed;
+      consumer_failed = bare_consumer<Q, kWait>(queue, items);
     });
     std::thread producer([&] {
       qb::pin_current_thread(cpus[0]);
-      qb::Waiter waiter(qb::WaitPolicy::pause);
-      std::uint64_t failed = 0;
-      for (std::uint64_t seq = 0; seq < items;) {
-        if (queue.try_push(qb::Payload<8>{qb::make_tag(0, seq)})) {
-          ++seq;
-          waiter.reset();
-        } else {
-          ++failed;
-          waiter.wait();
-        }
-      }
-      producer_failed = failed;
+      producer_failed = bare_producer<Q, kWait>(queue, items);
     });
     producer.join();
     consumer.join();
@@ -90,8 +131,40 @@ void BareLoop(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(pop_failed) / static_cast<double>(state.iterations() * items));
 }
 
-// 10M items per iteration, the harness's default capacity (1024).
-BENCHMARK(BareLoop)->Args({10'000'000, 1024})->UseRealTime()->Unit(benchmark::kMillisecond);
+// Instruction counts want a capacity no push fills (2^21, a power of two as
+// atomic_queue asks), so that only the consumer has failed tries to tell apart.
+constexpr std::int64_t kIrCapacity = std::int64_t{1} << 21;
+
+template <class Q>
+void register_bare_loop() {
+  const std::string name(Q::traits.name);
+  // 10M items per iteration at qbench's default capacity for the queue.
+  benchmark::RegisterBenchmark(("BareLoop/" + name).c_str(), &BareLoop<Q, qb::WaitPolicy::pause>)
+      ->Args({10'000'000, static_cast<std::int64_t>(qbench_default_capacity<Q>())})
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BareLoopIr/" + name).c_str(), &BareLoop<Q, qb::WaitPolicy::backoff>)
+      ->Args({200'000, kIrCapacity})
+      ->Args({400'000, kIrCapacity})
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+// Registered before main(), as BENCHMARK() does.
+const bool kRegistered = [] {
+  register_bare_loop<qb::SequenceRing<Item>>();
+#if defined(QB_HAS_BOOST_LOCKFREE)
+  register_bare_loop<qb::BoostSpscQueue<Item>>();
+#endif
+#if defined(QB_HAS_READERWRITERQUEUE)
+  register_bare_loop<qb::MoodycamelRwq<Item>>();
+#endif
+#if defined(QB_HAS_ATOMIC_QUEUE)
+  register_bare_loop<qb::AtomicB2Queue<Item, qb::AtomicQueueMode::spsc>>();
+#endif
+  return true;
+}();
 
 }  // namespace
 

@@ -65,6 +65,15 @@ inline void fill_payload(Item& item) noexcept {
   }
 }
 
+// The item tagged `tag`, fill included.
+template <class Item>
+inline Item make_item(std::uint64_t tag) noexcept {
+  Item item;
+  item.tag = tag;
+  fill_payload(item);
+  return item;
+}
+
 // True when every fill word is the one its tag asks for.
 template <class Item>
 inline bool payload_intact(const Item& item) noexcept {

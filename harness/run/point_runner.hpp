@@ -103,6 +103,11 @@ class ThroughputSteps {
     return popped ? 0 : -1;
   }
 
+  // The window's bursts (timeline_bursts.hpp), when no call is timed and
+  // none blocks: the bare try_push and try_pop.
+  bool try_send(Item&& item) { return queue_->try_push(std::move(item)); }
+  bool try_receive(Item& out) { return queue_->try_pop(out); }
+
   void after_pop(ConsumerCtx&, int) {}
   bool samples() const { return false; }
   std::chrono::nanoseconds sample_interval(std::chrono::nanoseconds window) const { return window; }

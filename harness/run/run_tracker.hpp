@@ -35,6 +35,11 @@ class RunTracker {
     }
   }
 
+  // The tag that would extend the run, and `n` such tags in a row: the
+  // window's bursts (timeline_bursts.hpp) make see()'s compare themselves.
+  std::uint64_t next() const noexcept { return end_; }
+  void extend(std::uint64_t n) noexcept { end_ += n; }
+
   // Records the run gathered so far (call once more after the last item).
   void flush() noexcept {
     const RunCounts counts = bitmaps_[tag_producer(first_)].record_run(tag_sequence(first_), tag_sequence(end_));

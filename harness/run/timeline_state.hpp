@@ -11,8 +11,9 @@
 //       its increment of producers_done after it -> (2') acquire: the
 //       controller's load of producers_done, and (4) acquire: Drain's loads
 //       (worker.hpp), so whoever counts every producer done sees every total.
-//   (5) relaxed: the phase, written by the controller, polled by workers. No
-//       data rides on it: the window's edges are each thread's own clock
+//   (5) relaxed: the phase, written by the controller, polled by workers
+//       (once an item, and once a burst of up to kBurst items inside the
+//       window, timeline_bursts.hpp). No data rides on it: the window's edges are each thread's own clock
 //       reads, and the one ordering the window needs (an item pushed in the
 //       window is counted in it) comes from the queue's own release/acquire
 //       (timeline_workers.hpp, (5') at the consumer).

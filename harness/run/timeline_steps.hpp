@@ -19,6 +19,11 @@
 //   std::uint64_t drain_left_over();          // pops what is left, once quiescent
 //   std::vector<std::uint64_t> pushed_per_source(const std::vector<detail::Worker>&) const;
 //   void finish(RepResult&, const TimelineRecord&);  // its own metrics
+//
+// and, optionally, for steps whose push and pop are plain (nothing after a
+// pop, no sampler reading pops), the window's fast path (timeline_bursts.hpp):
+//   bool try_send(Item&&);                    // one untimed, non-blocking push
+//   bool try_receive(Item&);                  // one untimed, non-blocking pop
 #pragma once
 
 #include <atomic>
@@ -61,10 +66,7 @@ struct ProducerCtx {
 
   // The item of `source` numbered `seq`: its tag and the fill the consumer checks.
   static Item make(std::uint32_t source, std::uint64_t seq) noexcept {
-    Item item;
-    item.tag = make_tag(source, seq);
-    fill_payload(item);
-    return item;
+    return make_item<Item>(make_tag(source, seq));
   }
   // Notes the send time of `tag` (now) when it is in the latency sample.
   void note_send(std::uint64_t tag) const noexcept {

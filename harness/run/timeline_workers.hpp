@@ -2,6 +2,10 @@
 // consumer's whole life, from pinning to its last published count. The
 // numbers in the comments are the memory-order pairs of timeline_state.hpp.
 //
+// Inside the measured window, steps with a plain push and pop move items in
+// bursts (timeline_bursts.hpp), with only the per-item work no run can skip;
+// everywhere else, and for every workload, one item a turn of the loop.
+//
 // flatten, on both thread functions: the steps and the queue's try_push /
 // try_pop are inlined into the loop, as in a bare loop over the queue, and so
 // are the helpers below, which only give the phases their names. Without it
@@ -23,6 +27,7 @@
 #include "harness/run/payload.hpp"
 #include "harness/run/phase.hpp"
 #include "harness/run/run_tracker.hpp"
+#include "harness/run/timeline_bursts.hpp"
 #include "harness/run/timeline_state.hpp"
 #include "harness/run/timeline_steps.hpp"
 #include "harness/run/wait.hpp"
@@ -86,6 +91,7 @@ QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
   Phase seen = Phase::warmup;
   try {
     ProducerCtx<Item> ctx = producer_start(s, p, w);
+    const bool bursts = BurstSteps<Steps, Item> && ctx.ops == nullptr && !ctx.block;  // timeline_bursts.hpp
     Waiter waiter(s.policy);
     s.start_line.arrive_and_wait();
     std::uint64_t end_total = kSequenceLimit;  // fixed-count: set at the window's start
@@ -103,6 +109,17 @@ QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
         if (s.fixed_count && seen == Phase::measure) w.observe(Phase::stop, seen);
         if (w.total >= kSequenceLimit) w.hit_limit = true;
         break;
+      }
+      if (bursts && seen == Phase::measure) {
+        const std::uint64_t end = std::min(end_total, w.total + kBurst);
+        const std::uint64_t pushed = produce_burst(steps, ctx, w.total, end);
+        w.total += pushed;
+        if (pushed > 0) waiter.reset();
+        if (w.total != end) {  // it ended on a failed try
+          ++w.failed;
+          waiter.wait();
+        }
+        continue;
       }
       switch (steps.produce(ctx, w)) {
         case Sent::pushed:
@@ -175,6 +192,8 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
     Waiter waiter(s.policy);
     s.start_line.arrive_and_wait();
     Drain drain(s.producers_done, s.np, s.producers, s.consumers);
+    const bool bursts = BurstSteps<Steps, Item> && ctx.ops == nullptr && !ctx.block;  // timeline_bursts.hpp
+    const bool check_payload = s.check_payload;
     Item item{};
     for (;;) {
       const Phase ph = phase.load(std::memory_order_relaxed);  // (5)
@@ -182,8 +201,16 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
         w.observe(ph, seen);
         ctx.counting = seen == Phase::measure;
       }
-      const int lane = steps.consume(ctx, item);
-      if (lane >= 0) {
+      if (bursts && seen == Phase::measure) {
+        const BurstTally t = consume_burst<Item>(steps, runs, log, s.clock, check_payload);
+        w.total += t.popped;
+        w.corrupted += t.corrupted;
+        if (t.popped > 0) {
+          waiter.reset();
+          drain.popped();
+        }
+        if (!t.failed) continue;
+      } else if (const int lane = steps.consume(ctx, item); lane >= 0) {
         if (seen < Phase::measure) {
           // (5') An item pushed inside the window can reach us before we
           // have seen the window open; its producer saw the phase before
@@ -197,7 +224,7 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
           }
         }
         if (log != nullptr && ctx.counting && log->wants(item.tag)) log->note(item.tag, s.clock.now_unfenced());
-        if (s.check_payload && !payload_intact(item)) ++w.corrupted;
+        if (check_payload && !payload_intact(item)) ++w.corrupted;
         steps.after_pop(ctx, lane);
         ++w.total;
         // (6) relaxed: read by the sampler and by Drain::all_delivered.
