@@ -9,6 +9,10 @@
 // never matches. Whoever reaches it takes the slow path, which moves on to the
 // next lap's index 0 (stamp + lap_skip_): so neither fast path tests for the
 // end of a lap, and the consumer's slow path is where a lap's end is noticed.
+// A ring built with LapCue::not_wanted whose capacity is a power of two (>= 2)
+// has no lap's end: one_lap is its capacity, as in sequence_ring, and both
+// sides stay on their fast paths all the way round. (With capacity 1 a
+// published stamp, s + 1, would equal the next lap's "empty", s + one_lap.)
 //
 // Invariants:
 // - tail_ holds the stamp of the next slot a producer will claim (or a lap's
@@ -58,6 +62,11 @@ class ElasticRing {
 
   enum class PushResult { pushed, full, sealed };
 
+  // Does the consumer want its slow path once a lap (to consider shrinking)?
+  // Only then, or for a capacity that is not a power of two, does the ring
+  // keep a lap's end position.
+  enum class LapCue { wanted, not_wanted };
+
   // A slot: its stamp and room for one T. Opaque outside the ring.
   class Slot {
     friend class ElasticRing;
@@ -77,9 +86,9 @@ class ElasticRing {
     }
   };
 
-  ElasticRing(std::size_t capacity, std::uint64_t generation)
+  ElasticRing(std::size_t capacity, std::uint64_t generation, LapCue cue)
       : capacity_(capacity),
-        one_lap_(std::bit_ceil(std::uint64_t{capacity} + 1)),
+        one_lap_(lap_for(capacity, cue)),
         mask_(one_lap_ - 1),
         lap_skip_(one_lap_ - capacity),
         generation_(generation),
@@ -235,6 +244,11 @@ class ElasticRing {
 
  private:
   static constexpr std::uint64_t kNever = ~std::uint64_t{0};
+
+  static std::uint64_t lap_for(std::size_t capacity, LapCue cue) noexcept {
+    if (cue == LapCue::not_wanted && capacity >= 2 && std::has_single_bit(capacity)) return capacity;
+    return std::bit_ceil(std::uint64_t{capacity} + 1);
+  }
 
   std::uint64_t index_of(std::uint64_t stamp) const noexcept { return stamp & mask_; }
   std::uint64_t lap_of(std::uint64_t stamp) const noexcept { return stamp & ~mask_; }

@@ -88,7 +88,7 @@ class MpscElastic {
   explicit MpscElastic(std::size_t capacity) : MpscElastic(ElasticConfig::for_capacity(capacity)) {}
 
   explicit MpscElastic(const ElasticConfig& config) : config_(validated(config)) {
-    auto* first = new Ring(config_.initial_capacity, 0);
+    auto* first = new Ring(config_.initial_capacity, 0, cue_for(config_.initial_capacity));
     head_ring_ = first;
     // relaxed: the queue is shared only after construction (thread start).
     current_.store(first, std::memory_order_relaxed);
@@ -222,7 +222,8 @@ class MpscElastic {
     // acquire: pairs with the release of the CAS below that linked it.
     Ring* next = ring->next.load(std::memory_order_acquire);
     if (next == nullptr) {
-      auto* fresh = new Ring(next_capacity(*ring), ring->generation() + 1);
+      const auto capacity = next_capacity(*ring);
+      auto* fresh = new Ring(capacity, ring->generation() + 1, cue_for(capacity));
       // release on success: publishes fresh's initialised slots; acquire on
       // failure: the winner's ring, likewise.
       if (ring->next.compare_exchange_strong(next, fresh, std::memory_order_acq_rel,
@@ -262,14 +263,21 @@ class MpscElastic {
     return std::max(static_cast<std::size_t>(grown), cap + 1);
   }
 
+  // Could maybe_shrink ever seal a ring of this capacity? Only such a ring
+  // needs the consumer's once-a-lap look; any other may drop its lap's end.
+  bool can_shrink(std::size_t capacity) const {
+    return capacity > config_.min_capacity &&
+           std::max(std::size_t{1}, static_cast<std::size_t>(std::floor(
+                        static_cast<double>(capacity) / config_.growth_factor))) < capacity;
+  }
+  typename Ring::LapCue cue_for(std::size_t capacity) const {
+    return can_shrink(capacity) ? Ring::LapCue::wanted : Ring::LapCue::not_wanted;
+  }
+
   // Consumer only, on the ring it reads: seal it for shrinking when it is the
   // producers' ring, larger than min, and emptier than the threshold.
   [[gnu::noinline]] void maybe_shrink(Ring* ring) {
-    if (ring->capacity() <= config_.min_capacity) return;
-    if (std::max(std::size_t{1}, static_cast<std::size_t>(std::floor(
-                     static_cast<double>(ring->capacity()) / config_.growth_factor))) >= ring->capacity()) {
-      return;
-    }
+    if (!can_shrink(ring->capacity())) return;
     const auto tail = ring->tail_word();
     if (tail & Ring::kSealMask) return;
     if (static_cast<double>(ring->occupancy()) >= config_.shrink_threshold * static_cast<double>(ring->capacity())) return;
