@@ -125,13 +125,15 @@ class ElasticRing {
     // relaxed CAS on both paths: the claim publishes nothing (the value is
     // published by (3)); a seal bit set meanwhile makes it fail. A sealed
     // tail or a lap's end never equals the stamp (see the invariants).
-    if (slot.stamp.load(std::memory_order_acquire) == tail &&
-        tail_.compare_exchange_weak(tail, tail + 1, std::memory_order_relaxed,
-                                    std::memory_order_relaxed)) [[likely]] {
-      publish({&slot, tail}, value);
-      return true;
+    if (slot.stamp.load(std::memory_order_acquire) != tail) return false;
+    // Into a copy, so that tail stays in its register (as in sequence_ring).
+    auto expected = tail;
+    if (!tail_.compare_exchange_weak(expected, tail + 1, std::memory_order_relaxed,
+                                     std::memory_order_relaxed)) {
+      return false;
     }
-    return false;
+    publish({&slot, tail}, value);
+    return true;
   }
 
   // Producers: claims the next slot for a push, to be completed by publish(),

@@ -115,7 +115,9 @@ class MpscElastic {
     Ring* ring = current_.load(std::memory_order_seq_cst);
     // Equal: this thread's hazard names `ring` (its TLS copy is compared, not
     // the shared record), stored by a (7) sequenced before (6): protected.
-    if (detail::my_pointer_hazard() == ring && ring->try_push_once(value)) [[likely]] return true;
+    if (detail::my_pointer_hazard() == ring) [[likely]] {
+      if (ring->try_push_once(value)) [[likely]] return true;
+    }
     const auto claim = claim_slow();
     if (claim.slot == nullptr) return false;
     Ring::publish(claim, value);
