@@ -55,6 +55,11 @@ class ElasticRing {
   static_assert(std::is_nothrow_move_constructible_v<T> && std::is_nothrow_destructible_v<T>,
                 "T's move constructor and destructor must be noexcept");
 
+  // The producers' claim word, first: at the ring's own address, so the claim
+  // CAS addresses it through the ring pointer with no offset to compute
+  // (one instruction a push, callgrind). Alone in its kFalseSharingRange.
+  alignas(kFalseSharingRange) std::atomic<std::uint64_t> tail_{0};
+
  public:
   static constexpr std::uint64_t kSealGrow = std::uint64_t{1} << 63;
   static constexpr std::uint64_t kSealShrink = std::uint64_t{1} << 62;
@@ -97,6 +102,17 @@ class ElasticRing {
     // CAS that links it), which orders these stores before any reader.
     for (std::size_t i = 0; i < capacity; ++i) slots_[i].stamp.store(i, std::memory_order_relaxed);
     slots_[capacity].stamp.store(kNever, std::memory_order_relaxed);
+    // The layout is a promise: the producers' word (tail_), the consumer's
+    // (head_) and the read-only fields each in a range of their own. Here,
+    // where the class is complete; offsetof needs a standard-layout class,
+    // which is why every data member is private.
+    static_assert(std::is_standard_layout_v<ElasticRing> && alignof(ElasticRing) == kFalseSharingRange);
+    static_assert(in_different_ranges(offsetof(ElasticRing, tail_), offsetof(ElasticRing, head_)));
+    static_assert(in_different_ranges(offsetof(ElasticRing, tail_), offsetof(ElasticRing, slots_)));
+    static_assert(in_different_ranges(offsetof(ElasticRing, head_), offsetof(ElasticRing, slots_)));
+    static_assert(offsetof(ElasticRing, next_) / kFalseSharingRange ==
+                  offsetof(ElasticRing, slots_) / kFalseSharingRange);  // capacity_ .. slots_ lie between
+    static_assert(offsetof(ElasticRing, tail_) == 0, "the claim CAS addresses tail_ as the ring");
   }
 
   ElasticRing(const ElasticRing&) = delete;
@@ -204,7 +220,9 @@ class ElasticRing {
   // head is at a lap's end (see next_lap). Progress: wait-free.
   bool try_pop(T& out) noexcept {
     const auto head = head_;
-    const auto emptied = head + one_lap_;  // read before (4), which orders later loads
+    // head + one_lap_, from the mask that the index loads anyway (one load
+    // fewer a pop). Computed before (4), whose acquire orders later loads.
+    const auto emptied = head + mask_ + 1;
     Slot& slot = slots_[index_of(head)];
     // (4) acquire: pairs with (3), so the value is visible.
     if (slot.stamp.load(std::memory_order_acquire) != head + 1) return false;
@@ -242,7 +260,8 @@ class ElasticRing {
   // Consumer only: items claimed but not yet popped (seal bits ignored).
   std::size_t occupancy() const noexcept { return count(tail_word() & ~kSealMask) - count(head_); }
 
-  std::atomic<ElasticRing*> next{nullptr};  // set once, by the CAS that links the successor
+  // The successor: set once, by the CAS that links it (mpsc_elastic.hpp).
+  std::atomic<ElasticRing*>& next() noexcept { return next_; }
 
  private:
   static constexpr std::uint64_t kNever = ~std::uint64_t{0};
@@ -264,15 +283,16 @@ class ElasticRing {
   }
   static T* item(Slot& slot) noexcept { return std::launder(reinterpret_cast<T*>(slot.storage)); }
 
-  // Read-only after construction, on the line the pointer to the ring leads
-  // to; the positions below each have a line of their own.
+  // Read-only after construction (next_ is written once, when the ring is
+  // sealed), in a range of their own: every push and pop reads them, and
+  // neither position's writes may take their lines away.
+  alignas(kFalseSharingRange) std::atomic<ElasticRing*> next_{nullptr};
   const std::size_t capacity_;
   const std::uint64_t one_lap_;
   const std::uint64_t mask_;        // one_lap_ - 1
   const std::uint64_t lap_skip_;    // one_lap_ - capacity_: from a lap's end to the next lap
   const std::uint64_t generation_;  // 0 for the first ring, +1 per successor
   const std::unique_ptr<Slot[]> slots_;  // capacity_ slots, then the sentinel
-  alignas(kFalseSharingRange) std::atomic<std::uint64_t> tail_{0};
   alignas(kFalseSharingRange) std::uint64_t head_ = 0;
 };
 

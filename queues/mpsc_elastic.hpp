@@ -102,7 +102,7 @@ class MpscElastic {
   ~MpscElastic() {
     for (Ring* r : retired_) delete r;
     for (Ring* r = head_ring_; r != nullptr;) {
-      Ring* next = r->next.load(std::memory_order_relaxed);  // relaxed: quiescent
+      Ring* next = r->next().load(std::memory_order_relaxed);  // relaxed: quiescent
       delete r;  // destroys the items still in it
       r = next;
     }
@@ -222,13 +222,13 @@ class MpscElastic {
   // protected here.
   Ring* move_past(Ring* ring) {
     // acquire: pairs with the release of the CAS below that linked it.
-    Ring* next = ring->next.load(std::memory_order_acquire);
+    Ring* next = ring->next().load(std::memory_order_acquire);
     if (next == nullptr) {
       const auto capacity = next_capacity(*ring);
       auto* fresh = new Ring(capacity, ring->generation() + 1, cue_for(capacity));
       // release on success: publishes fresh's initialised slots; acquire on
       // failure: the winner's ring, likewise.
-      if (ring->next.compare_exchange_strong(next, fresh, std::memory_order_acq_rel,
+      if (ring->next().compare_exchange_strong(next, fresh, std::memory_order_acq_rel,
                                              std::memory_order_acquire)) {
         next = fresh;
       } else {
