@@ -15,7 +15,8 @@
 // Retired rings are freed once no producer's hazard pointer names them.
 // Fast paths, inlined into the caller: a push is one TLS compare (is the
 // hazard already on current_?), one claim CAS and the publish; a pop one
-// stamp check. Resizes, lap ends, a new hazard and emptiness are out of line.
+// stamp check. Resizes, lap ends (only in a ring that may shrink, or whose
+// capacity is not a power of two), a new hazard and emptiness are out of line.
 //
 // Invariants:
 // - head_ring_ (consumer only) is at or before current_ in the chain; every
@@ -43,27 +44,12 @@
 #include <vector>
 
 #include "queues/elastic_config.hpp"
+#include "queues/elastic_generation.hpp"
 #include "queues/elastic_ring.hpp"
 #include "queues/hazard_pointer.hpp"
 #include "queues/queue.hpp"
 
 namespace qb {
-
-namespace detail {
-
-// MpscElastic keeps the ring's generation in the 24 bits of its capacity
-// word that the capacity leaves, so after 2^24 resizes (a stress run makes
-// 400k in 3 s) it wraps. Generations are compared as serial numbers, modulo
-// 2^24: `generation` is newer than `stored` when it is less than 2^23 ahead.
-// Two advances that race are a generation or two apart, never 2^23.
-inline constexpr std::uint64_t kGenerationMask = (std::uint64_t{1} << 24) - 1;
-
-constexpr bool generation_is_newer(std::uint64_t generation, std::uint64_t stored) noexcept {
-  const std::uint64_t ahead = (generation - stored) & kGenerationMask;
-  return ahead != 0 && ahead <= kGenerationMask / 2;
-}
-
-}  // namespace detail
 
 template <class T>
 class MpscElastic {
@@ -93,6 +79,11 @@ class MpscElastic {
     // relaxed: the queue is shared only after construction (thread start).
     current_.store(first, std::memory_order_relaxed);
     capacity_word_.store(pack(0, first->capacity()), std::memory_order_relaxed);
+    // Every push reads current_, every pop head_ring_: producers write (on a
+    // resize) only the first's range, the consumer only the second's.
+    static_assert(std::is_standard_layout_v<MpscElastic> &&
+                  in_different_ranges(offsetof(MpscElastic, current_), offsetof(MpscElastic, head_ring_)) &&
+                  in_different_ranges(offsetof(MpscElastic, grow_count_), offsetof(MpscElastic, retired_)));
   }
 
   MpscElastic(const MpscElastic&) = delete;
@@ -268,9 +259,8 @@ class MpscElastic {
   // Could maybe_shrink ever seal a ring of this capacity? Only such a ring
   // needs the consumer's once-a-lap look; any other may drop its lap's end.
   bool can_shrink(std::size_t capacity) const {
-    return capacity > config_.min_capacity &&
-           std::max(std::size_t{1}, static_cast<std::size_t>(std::floor(
-                        static_cast<double>(capacity) / config_.growth_factor))) < capacity;
+    const auto smaller = static_cast<std::size_t>(std::floor(static_cast<double>(capacity) / config_.growth_factor));
+    return capacity > config_.min_capacity && std::max(std::size_t{1}, smaller) < capacity;
   }
   typename Ring::LapCue cue_for(std::size_t capacity) const {
     return can_shrink(capacity) ? Ring::LapCue::wanted : Ring::LapCue::not_wanted;
