@@ -251,8 +251,13 @@ class ElasticRing {
   }
 
   // Consumer only: true when the ring is sealed and every item claimed before
-  // the seal has been popped, so nothing more will ever appear in it.
+  // the seal has been popped, so nothing more will ever appear in it. Reads
+  // tail_, which every push writes, only once a successor is linked: until
+  // then nothing can be in the successor, and the sealer links it.
   bool drained() const noexcept {
+    // acquire: pairs with the release of move_past's linking CAS, made after
+    // its thread set or read the seal: the load below reads the sealed word.
+    if (next_.load(std::memory_order_acquire) == nullptr) return false;
     const auto tail = tail_word();
     return (tail & kSealMask) != 0 && normal(tail & ~kSealMask) == normal(head_);
   }
