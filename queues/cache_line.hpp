@@ -10,4 +10,11 @@ namespace qb {
 // still ping-pong between cores (crossbeam's CachePadded makes the same call).
 inline constexpr std::size_t kFalseSharingRange = 128;
 
+// For a queue's layout static_asserts: whether byte offsets a and b of an
+// object aligned to kFalseSharingRange lie in different ranges, so that a
+// write to one never takes the other's lines from another core.
+constexpr bool in_different_ranges(std::size_t a, std::size_t b) noexcept {
+  return a / kFalseSharingRange != b / kFalseSharingRange;
+}
+
 }  // namespace qb

@@ -9,6 +9,10 @@
 // never matches. Whoever reaches it takes the slow path, which moves on to the
 // next lap's index 0 (stamp + lap_skip_): so neither fast path tests for the
 // end of a lap, and the consumer's slow path is where a lap's end is noticed.
+// A ring built with LapCue::not_wanted whose capacity is a power of two (>= 2)
+// has no lap's end: one_lap is its capacity, as in sequence_ring, and both
+// sides stay on their fast paths all the way round. (With capacity 1 a
+// published stamp, s + 1, would equal the next lap's "empty", s + one_lap.)
 //
 // Invariants:
 // - tail_ holds the stamp of the next slot a producer will claim (or a lap's
@@ -51,12 +55,22 @@ class ElasticRing {
   static_assert(std::is_nothrow_move_constructible_v<T> && std::is_nothrow_destructible_v<T>,
                 "T's move constructor and destructor must be noexcept");
 
+  // The producers' claim word, first: at the ring's own address, so the claim
+  // CAS addresses it through the ring pointer with no offset to compute
+  // (one instruction a push, callgrind). Alone in its kFalseSharingRange.
+  alignas(kFalseSharingRange) std::atomic<std::uint64_t> tail_{0};
+
  public:
   static constexpr std::uint64_t kSealGrow = std::uint64_t{1} << 63;
   static constexpr std::uint64_t kSealShrink = std::uint64_t{1} << 62;
   static constexpr std::uint64_t kSealMask = kSealGrow | kSealShrink;
 
   enum class PushResult { pushed, full, sealed };
+
+  // Does the consumer want its slow path once a lap (to consider shrinking)?
+  // Only then, or for a capacity that is not a power of two, does the ring
+  // keep a lap's end position.
+  enum class LapCue { wanted, not_wanted };
 
   // A slot: its stamp and room for one T. Opaque outside the ring.
   class Slot {
@@ -77,9 +91,9 @@ class ElasticRing {
     }
   };
 
-  ElasticRing(std::size_t capacity, std::uint64_t generation)
+  ElasticRing(std::size_t capacity, std::uint64_t generation, LapCue cue)
       : capacity_(capacity),
-        one_lap_(std::bit_ceil(std::uint64_t{capacity} + 1)),
+        one_lap_(lap_for(capacity, cue)),
         mask_(one_lap_ - 1),
         lap_skip_(one_lap_ - capacity),
         generation_(generation),
@@ -88,6 +102,17 @@ class ElasticRing {
     // CAS that links it), which orders these stores before any reader.
     for (std::size_t i = 0; i < capacity; ++i) slots_[i].stamp.store(i, std::memory_order_relaxed);
     slots_[capacity].stamp.store(kNever, std::memory_order_relaxed);
+    // The layout is a promise: the producers' word (tail_), the consumer's
+    // (head_) and the read-only fields each in a range of their own. Here,
+    // where the class is complete; offsetof needs a standard-layout class,
+    // which is why every data member is private.
+    static_assert(std::is_standard_layout_v<ElasticRing> && alignof(ElasticRing) == kFalseSharingRange);
+    static_assert(in_different_ranges(offsetof(ElasticRing, tail_), offsetof(ElasticRing, head_)));
+    static_assert(in_different_ranges(offsetof(ElasticRing, tail_), offsetof(ElasticRing, slots_)));
+    static_assert(in_different_ranges(offsetof(ElasticRing, head_), offsetof(ElasticRing, slots_)));
+    static_assert(offsetof(ElasticRing, next_) / kFalseSharingRange ==
+                  offsetof(ElasticRing, slots_) / kFalseSharingRange);  // capacity_ .. slots_ lie between
+    static_assert(offsetof(ElasticRing, tail_) == 0, "the claim CAS addresses tail_ as the ring");
   }
 
   ElasticRing(const ElasticRing&) = delete;
@@ -116,13 +141,15 @@ class ElasticRing {
     // relaxed CAS on both paths: the claim publishes nothing (the value is
     // published by (3)); a seal bit set meanwhile makes it fail. A sealed
     // tail or a lap's end never equals the stamp (see the invariants).
-    if (slot.stamp.load(std::memory_order_acquire) == tail &&
-        tail_.compare_exchange_weak(tail, tail + 1, std::memory_order_relaxed,
-                                    std::memory_order_relaxed)) [[likely]] {
-      publish({&slot, tail}, value);
-      return true;
+    if (slot.stamp.load(std::memory_order_acquire) != tail) return false;
+    // Into a copy, so that tail stays in its register (as in sequence_ring).
+    auto expected = tail;
+    if (!tail_.compare_exchange_weak(expected, tail + 1, std::memory_order_relaxed,
+                                     std::memory_order_relaxed)) {
+      return false;
     }
-    return false;
+    publish({&slot, tail}, value);
+    return true;
   }
 
   // Producers: claims the next slot for a push, to be completed by publish(),
@@ -193,7 +220,9 @@ class ElasticRing {
   // head is at a lap's end (see next_lap). Progress: wait-free.
   bool try_pop(T& out) noexcept {
     const auto head = head_;
-    const auto emptied = head + one_lap_;  // read before (4), which orders later loads
+    // head + one_lap_, from the mask that the index loads anyway (one load
+    // fewer a pop). Computed before (4), whose acquire orders later loads.
+    const auto emptied = head + mask_ + 1;
     Slot& slot = slots_[index_of(head)];
     // (4) acquire: pairs with (3), so the value is visible.
     if (slot.stamp.load(std::memory_order_acquire) != head + 1) return false;
@@ -222,8 +251,13 @@ class ElasticRing {
   }
 
   // Consumer only: true when the ring is sealed and every item claimed before
-  // the seal has been popped, so nothing more will ever appear in it.
+  // the seal has been popped, so nothing more will ever appear in it. Reads
+  // tail_, which every push writes, only once a successor is linked: until
+  // then nothing can be in the successor, and the sealer links it.
   bool drained() const noexcept {
+    // acquire: pairs with the release of move_past's linking CAS, made after
+    // its thread set or read the seal: the load below reads the sealed word.
+    if (next_.load(std::memory_order_acquire) == nullptr) return false;
     const auto tail = tail_word();
     return (tail & kSealMask) != 0 && normal(tail & ~kSealMask) == normal(head_);
   }
@@ -231,10 +265,16 @@ class ElasticRing {
   // Consumer only: items claimed but not yet popped (seal bits ignored).
   std::size_t occupancy() const noexcept { return count(tail_word() & ~kSealMask) - count(head_); }
 
-  std::atomic<ElasticRing*> next{nullptr};  // set once, by the CAS that links the successor
+  // The successor: set once, by the CAS that links it (mpsc_elastic.hpp).
+  std::atomic<ElasticRing*>& next() noexcept { return next_; }
 
  private:
   static constexpr std::uint64_t kNever = ~std::uint64_t{0};
+
+  static std::uint64_t lap_for(std::size_t capacity, LapCue cue) noexcept {
+    if (cue == LapCue::not_wanted && capacity >= 2 && std::has_single_bit(capacity)) return capacity;
+    return std::bit_ceil(std::uint64_t{capacity} + 1);
+  }
 
   std::uint64_t index_of(std::uint64_t stamp) const noexcept { return stamp & mask_; }
   std::uint64_t lap_of(std::uint64_t stamp) const noexcept { return stamp & ~mask_; }
@@ -248,15 +288,16 @@ class ElasticRing {
   }
   static T* item(Slot& slot) noexcept { return std::launder(reinterpret_cast<T*>(slot.storage)); }
 
-  // Read-only after construction, on the line the pointer to the ring leads
-  // to; the positions below each have a line of their own.
+  // Read-only after construction (next_ is written once, when the ring is
+  // sealed), in a range of their own: every push and pop reads them, and
+  // neither position's writes may take their lines away.
+  alignas(kFalseSharingRange) std::atomic<ElasticRing*> next_{nullptr};
   const std::size_t capacity_;
   const std::uint64_t one_lap_;
   const std::uint64_t mask_;        // one_lap_ - 1
   const std::uint64_t lap_skip_;    // one_lap_ - capacity_: from a lap's end to the next lap
   const std::uint64_t generation_;  // 0 for the first ring, +1 per successor
   const std::unique_ptr<Slot[]> slots_;  // capacity_ slots, then the sentinel
-  alignas(kFalseSharingRange) std::atomic<std::uint64_t> tail_{0};
   alignas(kFalseSharingRange) std::uint64_t head_ = 0;
 };
 

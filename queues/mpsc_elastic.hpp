@@ -15,7 +15,8 @@
 // Retired rings are freed once no producer's hazard pointer names them.
 // Fast paths, inlined into the caller: a push is one TLS compare (is the
 // hazard already on current_?), one claim CAS and the publish; a pop one
-// stamp check. Resizes, lap ends, a new hazard and emptiness are out of line.
+// stamp check. Resizes, lap ends (only in a ring that may shrink, or whose
+// capacity is not a power of two), a new hazard and emptiness are out of line.
 //
 // Invariants:
 // - head_ring_ (consumer only) is at or before current_ in the chain; every
@@ -43,27 +44,12 @@
 #include <vector>
 
 #include "queues/elastic_config.hpp"
+#include "queues/elastic_generation.hpp"
 #include "queues/elastic_ring.hpp"
 #include "queues/hazard_pointer.hpp"
 #include "queues/queue.hpp"
 
 namespace qb {
-
-namespace detail {
-
-// MpscElastic keeps the ring's generation in the 24 bits of its capacity
-// word that the capacity leaves, so after 2^24 resizes (a stress run makes
-// 400k in 3 s) it wraps. Generations are compared as serial numbers, modulo
-// 2^24: `generation` is newer than `stored` when it is less than 2^23 ahead.
-// Two advances that race are a generation or two apart, never 2^23.
-inline constexpr std::uint64_t kGenerationMask = (std::uint64_t{1} << 24) - 1;
-
-constexpr bool generation_is_newer(std::uint64_t generation, std::uint64_t stored) noexcept {
-  const std::uint64_t ahead = (generation - stored) & kGenerationMask;
-  return ahead != 0 && ahead <= kGenerationMask / 2;
-}
-
-}  // namespace detail
 
 template <class T>
 class MpscElastic {
@@ -88,11 +74,16 @@ class MpscElastic {
   explicit MpscElastic(std::size_t capacity) : MpscElastic(ElasticConfig::for_capacity(capacity)) {}
 
   explicit MpscElastic(const ElasticConfig& config) : config_(validated(config)) {
-    auto* first = new Ring(config_.initial_capacity, 0);
+    auto* first = new Ring(config_.initial_capacity, 0, cue_for(config_.initial_capacity));
     head_ring_ = first;
     // relaxed: the queue is shared only after construction (thread start).
     current_.store(first, std::memory_order_relaxed);
     capacity_word_.store(pack(0, first->capacity()), std::memory_order_relaxed);
+    // Every push reads current_, every pop head_ring_: producers write (on a
+    // resize) only the first's range, the consumer only the second's.
+    static_assert(std::is_standard_layout_v<MpscElastic> &&
+                  in_different_ranges(offsetof(MpscElastic, current_), offsetof(MpscElastic, head_ring_)) &&
+                  in_different_ranges(offsetof(MpscElastic, grow_count_), offsetof(MpscElastic, retired_)));
   }
 
   MpscElastic(const MpscElastic&) = delete;
@@ -102,7 +93,7 @@ class MpscElastic {
   ~MpscElastic() {
     for (Ring* r : retired_) delete r;
     for (Ring* r = head_ring_; r != nullptr;) {
-      Ring* next = r->next.load(std::memory_order_relaxed);  // relaxed: quiescent
+      Ring* next = r->next().load(std::memory_order_relaxed);  // relaxed: quiescent
       delete r;  // destroys the items still in it
       r = next;
     }
@@ -115,7 +106,9 @@ class MpscElastic {
     Ring* ring = current_.load(std::memory_order_seq_cst);
     // Equal: this thread's hazard names `ring` (its TLS copy is compared, not
     // the shared record), stored by a (7) sequenced before (6): protected.
-    if (detail::my_pointer_hazard() == ring && ring->try_push_once(value)) [[likely]] return true;
+    if (detail::my_pointer_hazard() == ring) [[likely]] {
+      if (ring->try_push_once(value)) [[likely]] return true;
+    }
     const auto claim = claim_slow();
     if (claim.slot == nullptr) return false;
     Ring::publish(claim, value);
@@ -220,12 +213,13 @@ class MpscElastic {
   // protected here.
   Ring* move_past(Ring* ring) {
     // acquire: pairs with the release of the CAS below that linked it.
-    Ring* next = ring->next.load(std::memory_order_acquire);
+    Ring* next = ring->next().load(std::memory_order_acquire);
     if (next == nullptr) {
-      auto* fresh = new Ring(next_capacity(*ring), ring->generation() + 1);
+      const auto capacity = next_capacity(*ring);
+      auto* fresh = new Ring(capacity, ring->generation() + 1, cue_for(capacity));
       // release on success: publishes fresh's initialised slots; acquire on
       // failure: the winner's ring, likewise.
-      if (ring->next.compare_exchange_strong(next, fresh, std::memory_order_acq_rel,
+      if (ring->next().compare_exchange_strong(next, fresh, std::memory_order_acq_rel,
                                              std::memory_order_acquire)) {
         next = fresh;
       } else {
@@ -262,14 +256,20 @@ class MpscElastic {
     return std::max(static_cast<std::size_t>(grown), cap + 1);
   }
 
+  // Could maybe_shrink ever seal a ring of this capacity? Only such a ring
+  // needs the consumer's once-a-lap look; any other may drop its lap's end.
+  bool can_shrink(std::size_t capacity) const {
+    const auto smaller = static_cast<std::size_t>(std::floor(static_cast<double>(capacity) / config_.growth_factor));
+    return capacity > config_.min_capacity && std::max(std::size_t{1}, smaller) < capacity;
+  }
+  typename Ring::LapCue cue_for(std::size_t capacity) const {
+    return can_shrink(capacity) ? Ring::LapCue::wanted : Ring::LapCue::not_wanted;
+  }
+
   // Consumer only, on the ring it reads: seal it for shrinking when it is the
   // producers' ring, larger than min, and emptier than the threshold.
   [[gnu::noinline]] void maybe_shrink(Ring* ring) {
-    if (ring->capacity() <= config_.min_capacity) return;
-    if (std::max(std::size_t{1}, static_cast<std::size_t>(std::floor(
-                     static_cast<double>(ring->capacity()) / config_.growth_factor))) >= ring->capacity()) {
-      return;
-    }
+    if (!can_shrink(ring->capacity())) return;
     const auto tail = ring->tail_word();
     if (tail & Ring::kSealMask) return;
     if (static_cast<double>(ring->occupancy()) >= config_.shrink_threshold * static_cast<double>(ring->capacity())) return;

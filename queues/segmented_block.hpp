@@ -52,11 +52,26 @@ struct Block {
   Slot<T> slots[kBlockCap];
 };
 
+// True when every slot but the last has kRead: one pass, unrolled, a test and
+// a branch per slot (the loop below spends about 6 instructions a slot,
+// callgrind). (19) acquire, each: as below.
+template <class T, std::size_t... I>
+bool all_read(Block<T>* block, std::index_sequence<I...>) {
+  return ((block->slots[I].state.load(std::memory_order_acquire) & kRead) && ...);
+}
+
 // Frees `block` unless the reader of a slot in [start, kBlockCap - 1) is
 // still busy, who then continues in release_slot's (16). The last slot's
 // reader calls with 0.
 template <class T>
 [[gnu::noinline]] void free_from(Block<T>* block, std::size_t start) {
+  // The common case for the last slot's reader: all the others are done, so
+  // no slot needs kDestroy. Each load that sees kRead acquires that reader's
+  // (16), as (19) does, so the free below comes after every reader's use.
+  if (start == 0 && all_read(block, std::make_index_sequence<kBlockCap - 1>{})) {
+    delete block;
+    return;
+  }
   for (std::size_t i = start; i + 1 < kBlockCap; ++i) {
     std::atomic<unsigned>& state = block->slots[i].state;
     // (19) acquire: pairs with (16)'s release: that reader is done with the

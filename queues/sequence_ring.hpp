@@ -89,6 +89,14 @@ class SequenceRing {
       // sharing it (thread start) is itself a synchronisation point.
       cells_[i].seq.store(i, std::memory_order_relaxed);
     }
+    // The layout is a promise (here, where the class is complete): producers
+    // write enqueue_pos_, consumers dequeue_pos_, both read mask_ and cells_;
+    // each group in its own range, and nothing after dequeue_pos_ in its.
+    static_assert(std::is_standard_layout_v<SequenceRing>);
+    static_assert(in_different_ranges(offsetof(SequenceRing, enqueue_pos_), offsetof(SequenceRing, dequeue_pos_)));
+    static_assert(in_different_ranges(offsetof(SequenceRing, enqueue_pos_), offsetof(SequenceRing, cells_)));
+    static_assert(in_different_ranges(offsetof(SequenceRing, dequeue_pos_), offsetof(SequenceRing, cells_)));
+    static_assert(sizeof(SequenceRing) - offsetof(SequenceRing, dequeue_pos_) >= kFalseSharingRange);
   }
 
   SequenceRing(const SequenceRing&) = delete;
