@@ -1,5 +1,5 @@
 // The results file: JSON conversions of the records in run_types.hpp
-// (result_json.cpp), the document that wraps them, and the checks and atomic
+// (result_json.cpp, a repetition's in repetition_json.cpp), the document that wraps them, and the checks and atomic
 // write around --out (results_document.cpp).
 // The schema (every key, its type and unit) is at the top of result_json.cpp
 // and summarised in the README; bump kSchemaVersion when a key changes

@@ -115,7 +115,7 @@ struct Tallies {
   double ns_per_tick = 1;
 };
 
-// The repetition's "workload_metrics" block (shapes documented in result_json.cpp).
+// The repetition's "workload_metrics" block (shapes documented in model/repetition_json.cpp).
 nlohmann::json workload_metrics(const WorkloadParams& w, const Tallies& t);
 
 }  // namespace qb::workload
