@@ -31,10 +31,22 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// This test process's scratch folder, removed when the process exits
+// normally (a forked child that exits runs the same destructor, so only the
+// process that made it removes it).
 inline std::filesystem::path scratch_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("qbench-cli-test-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  return dir;
+  struct Scratch {
+    pid_t owner = getpid();
+    std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("qbench-cli-test-" + std::to_string(getpid()));
+    ~Scratch() {
+      std::error_code ignored;
+      if (getpid() == owner) std::filesystem::remove_all(dir, ignored);
+    }
+  };
+  static const Scratch scratch;
+  std::filesystem::create_directories(scratch.dir);
+  return scratch.dir;
 }
 
 struct Spawned {

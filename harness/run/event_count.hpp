@@ -7,17 +7,20 @@
 // A notifier: make the condition true; notify_one();
 //
 // No lost wake-up: a waiter that found the condition false in its re-check
-// and a notifier that made it true cannot both miss each other. Either the
-// notifier's fence (2) comes after the waiter's (1) in the single total order
-// of seq_cst operations, so it reads the waiter's count and moves the epoch
-// (4), which the waiter's futex wait compares against its key and returns;
-// or it comes before, and then the waiter's re-check, after (1), sees what
-// the notifier did before (2). (Dekker's pattern, as in Vyukov's eventcount.)
+// and a notifier that made it true cannot both miss each other. Both update
+// the waiter count with a read-modify-write (1) and (2), so the two are in
+// its one modification order. If the notifier's (2) comes after the
+// waiter's (1), it reads the waiter's count and moves the epoch (4), which
+// the waiter's futex wait compares against its key and returns. If it comes
+// before, the waiter's (1) reads a value at or after the notifier's release
+// RMW (a release sequence), so it synchronises with it, and the re-check
+// after (1) sees what the notifier did before (2). No fences: ThreadSanitizer
+// models RMWs, not fences, and GCC refuses atomic_thread_fence under it.
 //
 // The epoch is a futex word (Linux): the kernel compares it with the key and
 // queues the sleeper atomically, so a notify between the key's read and the
-// sleep is never lost. A notifier with no waiter counted pays a fence and a
-// load: that is the layer's cost on a path where nobody sleeps.
+// sleep is never lost. A notifier with no waiter counted pays one RMW on the
+// count (a locked add on x86): the layer's cost on a path where nobody sleeps.
 #pragma once
 
 #include <linux/futex.h>
@@ -49,9 +52,8 @@ class BasicEventCount {
   // Counts this thread as a waiter and returns the key that wait() sleeps
   // on. The caller re-checks its condition after this call.
   std::uint32_t prepare_wait() noexcept {
-    waiters_.fetch_add(1, std::memory_order_relaxed);     // ordered by (1)
-    std::atomic_thread_fence(std::memory_order_seq_cst);  // (1) seq_cst: pairs with (2)
-    return epoch_.load(std::memory_order_acquire);        // (3) acquire: pairs with (4)
+    waiters_.fetch_add(1, std::memory_order_acq_rel);  // (1) acquire: pairs with (2)
+    return epoch_.load(std::memory_order_acquire);     // (3) acquire: pairs with (4)
   }
 
   // The re-check found the condition true: no sleep.
@@ -86,8 +88,10 @@ class BasicEventCount {
 
  private:
   void notify(int count) noexcept {
-    std::atomic_thread_fence(std::memory_order_seq_cst);  // (2) seq_cst: pairs with (1)
-    if (waiters_.load(std::memory_order_relaxed) != 0) [[unlikely]] wake(count);
+    // (2) release RMW (adds nothing): pairs with (1). An RMW, not a load, so
+    // that it and every waiter's (1) are ordered in the count's modification
+    // order, which is what the argument at the top needs.
+    if (waiters_.fetch_add(0, std::memory_order_release) != 0) [[unlikely]] wake(count);
   }
 
   [[gnu::noinline]] void wake(int count) noexcept {

@@ -8,7 +8,7 @@
 // until its timeout passes, so that the run's thread can look at the phase
 // again (point_runner.hpp's kBlockSlice). Every successful push notifies the
 // consumers' count and, for a bounded queue, every successful pop notifies
-// the producers': with nobody asleep that is a fence and a load per call.
+// the producers': with nobody asleep that is one RMW on a waiter count per call.
 // The JSON marks such points `harness` and points that used a queue's own
 // blocking calls `native`.
 #pragma once
@@ -23,12 +23,13 @@
 
 namespace qb {
 
-// On lines of their own: every push and pop reads the waiter counts.
+// Each count in a range of its own: every push writes not_empty's (its
+// notify is an RMW) and, on a bounded queue, every pop writes not_full's.
 template <class Hooks = NoEventHooks>
-struct alignas(kFalseSharingRange) BasicBlockingWaits {
-  BasicEventCount<Hooks> not_empty;  // consumers sleep here
-  BasicEventCount<Hooks> not_full;   // producers sleep here, bounded queues only
-  std::uint32_t spin = 0;            // failed tries before a thread sleeps
+struct BasicBlockingWaits {
+  alignas(kFalseSharingRange) BasicEventCount<Hooks> not_empty;  // consumers sleep here
+  alignas(kFalseSharingRange) BasicEventCount<Hooks> not_full;   // producers sleep here, bounded queues only
+  alignas(kFalseSharingRange) std::uint32_t spin = 0;             // failed tries before a thread sleeps
   bool bounded = true;               // whether a push can fail for want of room
 };
 
@@ -37,8 +38,8 @@ using BlockingWaits = BasicBlockingWaits<>;
 namespace detail {
 
 // The slow paths, out of line so that the fast path (one try and one notify)
-// inlines into the caller's loop as small as the try alone plus a fence and
-// a load.
+// inlines into the caller's loop as small as the try alone plus one RMW and
+// a branch.
 template <class Q, class Waits>
 [[gnu::noinline]] bool harness_push_slow(Q& q, typename Q::value_type&& item, Waits& w,
                                          std::chrono::nanoseconds timeout) {

@@ -19,11 +19,11 @@ queues=(sequence_ring boost_spsc_queue moodycamel_rwq atomic_queue_b2_spsc)
 
 minimal() {  # items/s of the minimal loop over queue $1
   "$micro" --benchmark_filter="^BareLoop/$1/" --benchmark_min_time=0.3 --benchmark_format=json 2>/dev/null |
-    python3 -c 'import json,sys; print(int(json.load(sys.stdin)["benchmarks"][0]["items_per_second"]))'
+    /usr/bin/python3 -c 'import json,sys; print(int(json.load(sys.stdin)["benchmarks"][0]["items_per_second"]))'
 }
 qbench() {  # items/s of binary $1 over queue $2 with --latency $3
   "$1" run -q "$2" -p 1 -c 1 -d 500ms -r 1 --latency "$3" --format json 2>/dev/null |
-    python3 -c 'import json,sys; p=json.load(sys.stdin)["points"][0]; print(p["items/s (median)"] if p["status"]=="ok" else "nan")'
+    /usr/bin/python3 -c 'import json,sys; p=json.load(sys.stdin)["points"][0]; print(p["items/s (median)"] if p["status"]=="ok" else "nan")'
 }
 
 out=$(mktemp)
@@ -40,7 +40,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 echo
-python3 - "$out" <<'PY'
+/usr/bin/python3 - "$out" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 print(f"{'queue':22s} {'latency':7s} {'minimal':>12s} {'before':>12s} {'after':>12s} {'before/min':>10s} {'after/min':>10s}")
