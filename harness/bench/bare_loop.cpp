@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "harness/machine/topology.hpp"
+#include "harness/registry/queue_entry.hpp"
 #include "harness/run/payload.hpp"
 #include "harness/run/wait.hpp"
 #include "queues/registry.hpp"
@@ -45,18 +46,6 @@ using Item = qb::Payload<8>;
 const std::vector<int>& worker_cpus() {
   static const std::vector<int> cpus = qb::Topology::detect().cpu_map(qb::Placement::compact, 2);
   return cpus;
-}
-
-// qbench's default capacity for Q (registry/queue_table.cpp's rule): the
-// queue's own default where it names one, 1024 where it needs one, else
-// unused (an unbounded queue ignores it).
-template <class Q>
-constexpr std::size_t qbench_default_capacity() {
-  if constexpr (requires { Q::kDefaultCapacity; }) {
-    return Q::kDefaultCapacity;
-  } else {
-    return Q::traits.capacity_required ? 1024 : 0;
-  }
 }
 
 // flatten: the queue's calls are inlined into the loop, as they are into
@@ -140,7 +129,7 @@ void register_bare_loop() {
   const std::string name(Q::traits.name);
   // 10M items per iteration at qbench's default capacity for the queue.
   benchmark::RegisterBenchmark(("BareLoop/" + name).c_str(), &BareLoop<Q, qb::WaitPolicy::pause>)
-      ->Args({10'000'000, static_cast<std::int64_t>(qbench_default_capacity<Q>())})
+      ->Args({10'000'000, static_cast<std::int64_t>(qb::default_capacity_of<Q>())})
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark(("BareLoopIr/" + name).c_str(), &BareLoop<Q, qb::WaitPolicy::backoff>)

@@ -16,6 +16,18 @@
 
 namespace qb {
 
+// The capacity qbench gives queue Q when --capacity is not set: the queue's
+// own default where it names one, 1024 where it needs one, else 0 (an
+// unbounded queue ignores it). qb_micro's bare loop uses the same rule.
+template <class Q>
+constexpr std::size_t default_capacity_of() {
+  if constexpr (requires { Q::kDefaultCapacity; }) {
+    return Q::kDefaultCapacity;
+  } else {
+    return Q::traits.capacity_required ? 1024 : 0;
+  }
+}
+
 class Clock;
 using RepetitionFn = RepResult (*)(const PointParams&, const std::vector<int>& cpus, const Clock& clock);
 struct PingpongParams;

@@ -20,14 +20,6 @@ namespace {
 
 using runners::Registered;
 
-template <class Q>
-constexpr std::size_t default_capacity_of() {
-  if constexpr (requires { Q::kDefaultCapacity; }) {
-    return Q::kDefaultCapacity;
-  } else {
-    return Q::traits.capacity_required ? 1024 : 0;
-  }
-}
 
 // Everything of a row but its runners, which come from queue_runners.hpp.
 template <class Q8>
