@@ -76,6 +76,23 @@ concept BlockingQueue =
       { q.pop(v, timeout) } -> std::same_as<bool>;
     };
 
+// A queue that can move several items in one call models BulkQueue too;
+// `qbench run --batch N` then uses these calls (the JSON marks the point
+// `native`) and loops over try_push/try_pop for every other queue (`looped`).
+//
+// try_push_bulk moves items[0], items[1], ... into the queue, in that order,
+// and returns how many it took, k in [0, n]: the first k are moved from, the
+// rest untouched (k < n when the queue had room for fewer; 0 when full).
+// try_pop_bulk writes up to n items to out[0..k) and returns k (0 when empty).
+// For a FIFO queue the k items are the next k in the queue's order, and the
+// items one producer pushes in one call keep their order as single pushes do.
+// Neither waits.
+template <class Q>
+concept BulkQueue = Queue<Q> && requires(Q& q, typename Q::value_type* items, std::size_t n) {
+  { q.try_push_bulk(items, n) } -> std::same_as<std::size_t>;
+  { q.try_pop_bulk(items, n) } -> std::same_as<std::size_t>;
+};
+
 // Why Q cannot be built for its value_type, or nullptr when it can. A peer
 // whose library refuses some element types at compile time (boost's
 // lockfree::queue takes only trivially copyable ones) specialises this by
