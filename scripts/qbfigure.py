@@ -73,6 +73,7 @@ QUEUE_STYLE = {
     "urcu_wfcqueue": ("#17becf", "X"),
     # unbounded MPMC, per-producer FIFO or unordered
     "moodycamel_queue": ("#ff7f0e", "h"), "moodycamel_tokens": ("#17becf", "p"), "tbb_queue": ("#8c564b", "<"),
+    "moodycamel_blocking": ("#2ca02c", "8"),
     # single-ended
     "mpsc_elastic": ("#9467bd", "o"), "moodycamel_rwq": ("#ff7f0e", ">"), "boost_spsc_queue": ("#e377c2", "d"),
     "atomic_queue_b2_spsc": ("#bcbd22", "H"),

@@ -35,7 +35,7 @@ FIFO_UNBOUNDED_PEERS = ("tbb_queue", "boost_lockfree_queue", "xenium_ms_queue", 
                         "urcu_wfcqueue")
 # Every peer adapter (queues/peers/); the MPSC-capable ones are those whose
 # recorded traits take many producers.
-PEERS = ("moodycamel_queue", "moodycamel_tokens", "moodycamel_rwq", "boost_lockfree_queue", "boost_spsc_queue",
+PEERS = ("moodycamel_queue", "moodycamel_tokens", "moodycamel_blocking", "moodycamel_rwq", "boost_lockfree_queue", "boost_spsc_queue",
          "tbb_queue", "tbb_bounded_queue", "atomic_queue_b2", "atomic_queue_b2_spsc", "xenium_ms_queue",
          "xenium_ramalhete_queue", "xenium_vyukov_bounded", "urcu_wfcqueue", "ck_ring_mpmc")
 CEILING = "faa_ceiling"

@@ -31,6 +31,7 @@ inline constexpr std::string_view kFences =
 inline constexpr std::array kCatalog{
     PeerInfo{"moodycamel_queue", "moodycamel::ConcurrentQueue", "libconcurrentqueue-dev", kFences},
     PeerInfo{"moodycamel_tokens", "moodycamel::ConcurrentQueue", "libconcurrentqueue-dev", kFences},
+    PeerInfo{"moodycamel_blocking", "moodycamel::BlockingConcurrentQueue", "libconcurrentqueue-dev", kFences},
     PeerInfo{"moodycamel_rwq", "moodycamel::ReaderWriterQueue", "libreaderwriterqueue-dev", kFences},
     PeerInfo{"boost_lockfree_queue", "Boost.Lockfree", "libboost-dev",
              "its node pool rewrites a free node's link with a plain store while a pop may still read it "

@@ -13,6 +13,7 @@
 
 #if defined(QB_HAS_MOODYCAMEL)
 #include "queues/peers/moodycamel.hpp"
+#include "queues/peers/moodycamel_blocking.hpp"
 #endif
 #if defined(QB_HAS_READERWRITERQUEUE)
 #include "queues/peers/readerwriterqueue.hpp"
@@ -64,6 +65,7 @@ using FoundPeers = typename Concat<
 #if defined(QB_HAS_MOODYCAMEL)
     TypeList<MoodycamelQueue<T>>,
     TypeList<MoodycamelTokens<T>>,
+    TypeList<MoodycamelBlocking<T>>,
 #endif
 #if defined(QB_HAS_READERWRITERQUEUE)
     TypeList<MoodycamelRwq<T>>,
