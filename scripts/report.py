@@ -10,7 +10,9 @@ data: URIs). Both open with the answer: the machine in one line, then per
 scenario the verdict (the fastest queue of each class at each shape, its
 margin, whether the repetitions overlap), its figure and the warnings, kind by
 kind. Then each scenario's figures, its scalability fits and its details
-(formula, points, problems, figures that did not apply); the seed articles'
+(formula, points, problems, figures that did not apply); what waiting costs,
+where a file holds points measured both spinning and blocking (report_waits.py);
+the seed articles'
 claims measured here (the others in one collapsed line); the machine and which
 counters it could count.
 Every input is read and checked before anything is written; the figures
@@ -45,6 +47,7 @@ import report_figures
 import report_render as rr
 import report_tables as tables
 import report_verdict as verdict
+import report_waits
 
 FIGURE_SCRIPTS = (plot_fastest, plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters, plot_cpu_cost,
                   plot_depth, plot_rate, plot_sweep, plot_lanes)
@@ -81,7 +84,7 @@ def _verdict_blocks(group, made, many: bool, first: bool) -> list:
 
 
 def _scenario_blocks(group, made, many_files: bool) -> list:
-    sc = group.results.scenario if group.results.scenario.get("name") == group.scenario else {}
+    sc = group.results.scenario if group.from_file else {}
     title = f"Scenario '{group.scenario}'" + (f" ({group.results.path.name})" if many_files else "")
     blocks = [rr.Heading(2, title)]
     if group.description:
@@ -170,6 +173,7 @@ def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
         blocks += _verdict_blocks(g, made[id(g)], len(groups) > 1, i == 0)
     for g in groups:
         blocks += _scenario_blocks(g, made[id(g)], len(all_results) > 1)
+    blocks += report_waits.blocks(all_results, groups)
     blocks += _claims_blocks(claims_doc, all_results)
     for same_machine in machines:
         blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)
