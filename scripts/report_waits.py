@@ -173,7 +173,8 @@ def blocks(all_results, groups) -> list:
                 "(--wait block: the queue's own blocking calls, else the harness's event count). CPU: the threads' "
                 "CPU time in the window over the items moved (median of the repetitions). items/s: a paced "
                 "workload's achieved rate, else the median. e2e: push to pop, from the intended send time where "
-                "the workload is paced. What blocking adds to p99 is blocking's p99 over spinning's (x) and "
+                "the workload is paced; elsewhere closed loop, so it includes the time an item queued behind "
+                "others (the unbalanced mark says where that is most of it). What blocking adds to p99 is blocking's p99 over spinning's (x) and "
                 "blocking's less spinning's (us; negative: blocking's is lower). Marks: each side's warnings, "
                 f"spinning / blocking (collapse: under 1/{report_verdict.COLLAPSE} of the queue's best shape in "
                 "its sweep; starved, oversubscribed, unbalanced, noisy, saturated: as under Warnings).")]

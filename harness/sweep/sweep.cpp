@@ -111,7 +111,11 @@ std::vector<Variant> variants_of(const SweepRequest& request) {
 SweepPlan plan_sweep(const SweepRequest& request) {
   SweepPlan plan{.points = {}, .repetitions = request.repetitions, .isolate = request.isolate};
   std::vector<PointResult>& points = plan.points;
-  for (const auto& [workload, wait, prefix] : variants_of(request)) {
+  for (const Variant& variant : variants_of(request)) {
+    // Named, not bound: clang 14's lambdas capture no structured binding.
+    const WorkloadParams& workload = variant.workload;
+    const WaitMode wait = variant.wait;
+    const std::string& prefix = variant.prefix;
     for (const auto& name : request.queues) {
       const QueueEntry* entry = find_queue(name);
       auto make_point = [&](int p, int c, std::string id) {
