@@ -164,7 +164,10 @@ def _claims_blocks(claims_doc, all_results) -> list:
 def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     groups = qbresults.groups(all_results)
     made = report_figures.draw_all(groups, FIGURE_SCRIPTS, outdir, {plot_scaling: {"log_y": log_y}})
-    count = sum(1 for ms in made.values() for m in ms if m.png)
+    # Spinning and blocking on one axis, where a file measured both (each group above holds one wait).
+    wait_groups = report_waits.figure_groups(all_results)
+    made_waits = report_figures.draw_all(wait_groups, (plot_cpu_cost,), outdir, {}) if wait_groups else {}
+    count = sum(1 for ms in (*made.values(), *made_waits.values()) for m in ms if m.png)
     machines = tables.machines(all_results)
     blocks = [rr.Heading(1, "qbench report")]
     blocks += [rr.Para(_machine_line(same)) for same in machines]
@@ -173,7 +176,8 @@ def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
         blocks += _verdict_blocks(g, made[id(g)], len(groups) > 1, i == 0)
     for g in groups:
         blocks += _scenario_blocks(g, made[id(g)], len(all_results) > 1)
-    blocks += report_waits.blocks(all_results, groups)
+    blocks += report_waits.blocks(all_results, groups,
+                                  {(g.results.path, g.scenario): made_waits[id(g)] for g in wait_groups})
     blocks += _claims_blocks(claims_doc, all_results)
     for same_machine in machines:
         blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)

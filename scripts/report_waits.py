@@ -9,7 +9,9 @@ in one results file and every param but wait and block_spin, and the
 workload, agree: the ids of a `--wait spin,block` sweep ("NAME.spin/...",
 "NAME.block/...") or of two sweeps merged.
 
-Per pair: CPU ns per item both ways and the share blocking saves; items/s both
+Each (results file, scenario) with pairs also gets a qbresults.Group of
+every wait's points (figure_groups), for plot_cpu_cost to draw spinning and
+blocking on one axis. Per pair: CPU ns per item both ways and the share blocking saves; items/s both
 ways (a paced workload's achieved rate, else the median); e2e p50 and p99 both
 ways, and what blocking adds to p99 as a ratio and in us; the marks each side
 carries. Then one sentence per pair that says it in words.
@@ -21,8 +23,9 @@ import json
 from dataclasses import dataclass
 
 import qbformat
+import qbresults
 import report_verdict
-from report_render import Bullets, Heading, Para, Table
+from report_render import Bullets, Figure, Heading, Para, Table
 
 SPINNING = ("spin", "pause", "backoff")
 _NOT_IDENTITY = ("wait", "block_spin")  # what a pair may differ in
@@ -105,6 +108,20 @@ def pairs(all_results) -> list[tuple[object, str, list[WaitPair]]]:
     return out
 
 
+def figure_groups(all_results) -> list:
+    """Per (results file, scenario) with pairs: a Group of the paired points,
+    every wait together ("ingest-cpu", prefix "ingest-cpu-every-wait"), which
+    the report's groups, one wait each, never are."""
+    out = []
+    for results, scenario, found in pairs(all_results):
+        rows = list({id(r): r for w in found for r in (w.spin, w.block)}.values())
+        prefix = f"{qbresults._slug(scenario)}-every-wait"
+        if len(all_results) > 1:
+            prefix = f"{all_results.index(results) + 1}-{qbresults._slug(results.stem)}-{prefix}"
+        out.append(qbresults.Group(results=results, scenario=scenario, rows=rows, prefix=prefix))
+    return out
+
+
 def _marks(row, collapsed: set) -> str:
     kinds = sorted({report_verdict.warning_kind(w) for w in row.raw.get("warnings") or []} - {"other"})
     if id(row) in collapsed:
@@ -161,11 +178,14 @@ def sentence(w: WaitPair) -> str:
     return f"{said} and {verb} p99 ({ratio:.2f}x)." if ratio is not None else f"{said} and {verb} p99."
 
 
-def blocks(all_results, groups) -> list:
-    """The section, or [] when no file holds a point measured both ways."""
+def blocks(all_results, groups, figures: dict | None = None) -> list:
+    """The section, or [] when no file holds a point measured both ways.
+    figures: (results path, scenario) -> the Made records drawn for
+    figure_groups' group of that scenario."""
     found = pairs(all_results)
     if not found:
         return []
+    figures = figures or {}
     collapsed = {id(r) for g in groups for r in report_verdict.collapsed_rows(g)}
     out = [Heading(2, "What waiting costs"),
            Para("Each point measured twice, its threads waiting on a full or empty queue by polling (spin: a PAUSE "
@@ -181,4 +201,5 @@ def blocks(all_results, groups) -> list:
     for results, scenario, found_here in found:
         title = f"Scenario '{scenario}'" + (f" ({results.path.name})" if len(all_results) > 1 else "")
         out += [Heading(3, title), table(found_here, collapsed), Bullets([sentence(w) for w in found_here])]
+        out += [Figure(m.png, m.title, m.note) for m in figures.get((results.path, scenario), []) if m.png]
     return out

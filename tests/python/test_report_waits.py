@@ -119,3 +119,19 @@ def test_pairs_are_found_by_params_not_ids_and_every_group_holds_one_wait(tmp_pa
     results = qbresults.load(FIXTURES / "waits.json")
     for group in qbresults.groups([results]):
         assert len({row.wait for row in group.rows}) == 1, group.scenario
+
+
+def test_the_report_has_the_section_with_both_waits_on_one_figure_and_each_wait_its_own_verdict(tmp_path):
+    import report
+
+    assert report.main([str(FIXTURES / "waits.json"), "-o", str(tmp_path)]) == 0
+    md = (tmp_path / "report.md").read_text()
+    section = md[md.index("## What waiting costs"):md.index("## Claims against")]
+    assert "](ingest-cpu-every-wait-cpu_cost.png)" in section
+    assert (tmp_path / "ingest-cpu-every-wait-cpu_cost.png").stat().st_size > 0
+    for wait in ("spin", "block"):
+        verdict = md[md.index(f"## Verdict: scenario 'ingest-cpu.{wait}'"):]
+        warnings = verdict[verdict.index("### Warnings"):verdict.index("\n## ")]
+        assert "oversubscribed:" in warnings, "the marks of each wait's points stay under its own verdict"
+    # The scenario's formula heads each wait's details, though the ids add the wait to its name.
+    assert md.count(f"Formula: {fixture_doc('waits.json')['scenario']['description']}") == 2
