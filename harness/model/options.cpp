@@ -189,15 +189,11 @@ std::string value_name(const Option& o) {
     case OptionKind::shape_list: return "SHAPES";
     case OptionKind::count: return "N";
     case OptionKind::duration: return o.auto_ok ? "DURATION|auto" : "DURATION";
-    case OptionKind::choice: {
-      std::string names;
-      for (const auto& name : o.choices) names += (names.empty() ? "" : "|") + name;
-      return names;
-    }
+    case OptionKind::choice:
     case OptionKind::choice_list: {
       std::string names;
       for (const auto& name : o.choices) names += (names.empty() ? "" : "|") + name;
-      return names + "[,...]";
+      return o.kind == OptionKind::choice_list ? names + "[,...]" : names;
     }
     case OptionKind::counter_list: return "LIST";
   }
