@@ -29,9 +29,9 @@ PERCENTILES = (("p50", "p50_ns"), ("p99", "p99_ns"), ("p99.9", "p99_9_ns"))
 LATENCY_SOURCES = ("e2e", "pop")
 VALIDATION = ("lost", "duplicated", "misordered")
 
-HEADER = (["run id", "queue", "producers", "consumers", "workload", "payload bytes", "repetition", "status",
-           "failure", "items", "elapsed s", "items/s", "ns/item", "CPU ns/item", "items/CPU-s", "producers CPU s",
-           "consumers CPU s"]
+HEADER = (["run id", "queue", "producers", "consumers", "workload", "payload bytes", "wait", "repetition",
+           "status", "failure", "items", "elapsed s", "items/s", "ns/item", "CPU ns/item", "items/CPU-s",
+           "producers CPU s", "consumers CPU s"]
           + [f"{source} {name} ns" for source in LATENCY_SOURCES for name, _ in PERCENTILES]
           + [f"{key} items" for key in VALIDATION] + ["warnings"])
 
@@ -72,7 +72,7 @@ def rows(results: qbresults.Results) -> list[list]:
             validation = rep.get("validation") if isinstance(rep.get("validation"), dict) else {}
             warnings = rep.get("warnings") if isinstance(rep.get("warnings"), list) else []
             out.append([row.id, row.queue, row.producers, row.consumers, row.workload, _number(row.payload_bytes),
-                        _number(rep.get("repetition")), rep.get("status", ""), rep.get("failure") or "",
+                        row.wait, _number(rep.get("repetition")), rep.get("status", ""), rep.get("failure") or "",
                         _number(rep.get("items")), _number(rep.get("elapsed_s")), _number(rep.get("items_per_s")),
                         _number(rep.get("ns_per_item"))]
                        + _cpu(rep) + _latency(rep) + [_number(validation.get(key)) for key in VALIDATION] + [len(warnings)])

@@ -83,9 +83,16 @@ class Group:
     prefix: str  # file-name prefix for its figures, unique within a report
 
     @property
+    def from_file(self) -> bool:
+        """The group's rows came from the file's scenario: its ids are the
+        scenario's name, or the name and a workload label or a wait
+        ("ingest-cpu.block")."""
+        name = self.results.scenario.get("name")
+        return bool(name) and (self.scenario == name or self.scenario.startswith(f"{name}."))
+
+    @property
     def description(self) -> str:
-        sc = self.results.scenario
-        return sc.get("description", "") if sc.get("name") == self.scenario else ""
+        return self.results.scenario.get("description", "") if self.from_file else ""
 
 
 def _fail(path: Path, why: str) -> ResultsError:

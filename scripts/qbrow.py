@@ -58,6 +58,14 @@ class Row:
         return params.get("payload_bytes") if isinstance(params, dict) else None
 
     @property
+    def wait(self) -> str:
+        """What --wait asked of the point (spin, pause, backoff, block);
+        spin in files from before qbench recorded it."""
+        params = self.raw.get("params")
+        wait = params.get("wait") if isinstance(params, dict) else None
+        return wait if isinstance(wait, str) else "spin"
+
+    @property
     def median(self) -> float | None:
         return self.aggregate.get("median_items_per_s") if self.aggregate else None
 

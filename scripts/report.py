@@ -10,7 +10,9 @@ data: URIs). Both open with the answer: the machine in one line, then per
 scenario the verdict (the fastest queue of each class at each shape, its
 margin, whether the repetitions overlap), its figure and the warnings, kind by
 kind. Then each scenario's figures, its scalability fits and its details
-(formula, points, problems, figures that did not apply); the seed articles'
+(formula, points, problems, figures that did not apply); what waiting costs,
+where a file holds points measured both spinning and blocking (report_waits.py);
+the seed articles'
 claims measured here (the others in one collapsed line); the machine and which
 counters it could count.
 Every input is read and checked before anything is written; the figures
@@ -45,6 +47,7 @@ import report_figures
 import report_render as rr
 import report_tables as tables
 import report_verdict as verdict
+import report_waits
 
 FIGURE_SCRIPTS = (plot_fastest, plot_classes, plot_scaling, plot_usl, plot_heatmap, plot_latency_spectrum, plot_latency_bars, plot_counters, plot_cpu_cost,
                   plot_depth, plot_rate, plot_sweep, plot_lanes)
@@ -81,7 +84,7 @@ def _verdict_blocks(group, made, many: bool, first: bool) -> list:
 
 
 def _scenario_blocks(group, made, many_files: bool) -> list:
-    sc = group.results.scenario if group.results.scenario.get("name") == group.scenario else {}
+    sc = group.results.scenario if group.from_file else {}
     title = f"Scenario '{group.scenario}'" + (f" ({group.results.path.name})" if many_files else "")
     blocks = [rr.Heading(2, title)]
     if group.description:
@@ -161,7 +164,10 @@ def _claims_blocks(claims_doc, all_results) -> list:
 def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
     groups = qbresults.groups(all_results)
     made = report_figures.draw_all(groups, FIGURE_SCRIPTS, outdir, {plot_scaling: {"log_y": log_y}})
-    count = sum(1 for ms in made.values() for m in ms if m.png)
+    # Spinning and blocking on one axis, where a file measured both (each group above holds one wait).
+    wait_groups = report_waits.figure_groups(all_results)
+    made_waits = report_figures.draw_all(wait_groups, (plot_cpu_cost,), outdir, {}) if wait_groups else {}
+    count = sum(1 for ms in (*made.values(), *made_waits.values()) for m in ms if m.png)
     machines = tables.machines(all_results)
     blocks = [rr.Heading(1, "qbench report")]
     blocks += [rr.Para(_machine_line(same)) for same in machines]
@@ -170,6 +176,8 @@ def build(all_results, claims_doc, outdir: Path, log_y: bool = False) -> list:
         blocks += _verdict_blocks(g, made[id(g)], len(groups) > 1, i == 0)
     for g in groups:
         blocks += _scenario_blocks(g, made[id(g)], len(all_results) > 1)
+    blocks += report_waits.blocks(all_results, groups,
+                                  {(g.results.path, g.scenario): made_waits[id(g)] for g in wait_groups})
     blocks += _claims_blocks(claims_doc, all_results)
     for same_machine in machines:
         blocks += [rr.Heading(2, f"Machine: {same_machine[0].machine}")] + tables.machine_table(same_machine)

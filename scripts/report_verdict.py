@@ -90,6 +90,11 @@ def _collapses(group) -> list[tuple[float, object, object]]:
     return [f for f in found if f[0] > COLLAPSE]
 
 
+def collapsed_rows(group) -> list:
+    """The points of `group` under 1/COLLAPSE of their queue's best shape."""
+    return [r for _, r, _ in _collapses(group)]
+
+
 def _unbalanced_ratio(r) -> float:
     worst = 0.0
     for rep in r.repetitions:

@@ -137,6 +137,8 @@ TEST(Friction, an_unknown_name_gets_the_closest_queue_key_workload_or_choice) {
   }
   expect_refused(run_qbench({"run", "-q", "sequence_ring", "--placement", "scater"}),
                  "--placement: 'scater' is not one of compact, scatter, none; did you mean scatter?");
+  expect_refused(run_qbench({"run", "-q", "sequence_ring", "--wait", "spin,blok"}),
+                 "--wait: 'blok' is not one of spin, pause, backoff, block; did you mean block?");
 
   using nlohmann::json;
   const json base{{"name", "t"}, {"description", "throughput: a test"}};

@@ -165,6 +165,24 @@ TEST(ConsoleTable, at_80_columns_leaves_out_its_least_telling_columns_and_shorte
   }
 }
 
+TEST(ConsoleTable, points_that_differ_in_wait_name_it_beside_the_queue_and_one_wait_does_not) {
+  PointResult spin = ok_point({ok_rep(0, 1000)}, "run.spin/sequence_ring/p1c1");
+  PointResult block = ok_point({ok_rep(0, 900)}, "run.block/sequence_ring/p1c1");
+  block.params.wait = WaitMode::block;
+  const std::vector<PointResult> both{spin, block};
+  const auto table = summary_table(both, point_marks(both), TableOptions{.width = 80});
+  EXPECT_NE(table.text.find("\nsequence_ring (spin) "), std::string::npos) << table.text;
+  EXPECT_NE(table.text.find("\nsequence_ring (block) "), std::string::npos) << table.text;
+  const auto cells = table_cells(both, point_marks(both), NumberStyle::plain);
+  EXPECT_EQ(cells.rows[1][0], "sequence_ring (block)");
+  EXPECT_NE(unwrapped(summary_of(both)).find("(block): they slept in blocking calls"), std::string::npos);
+  const std::vector<PointResult> one{block};
+  const auto alone = summary_table(one, point_marks(one), TableOptions{.width = 80});
+  EXPECT_NE(alone.text.find("\nsequence_ring "), std::string::npos) << alone.text;
+  EXPECT_EQ(alone.text.find("(block)"), std::string::npos) << alone.text;
+  EXPECT_EQ(summary_of(one).find("(block)"), std::string::npos);
+}
+
 TEST(PointCounters, say_they_are_summed_over_the_repetitions_and_their_threads) {
   std::string error;
   const CounterSelection selection = *parse_counter_selection("task-clock", &error);

@@ -60,7 +60,7 @@ TEST(Options, the_table_has_one_row_per_option_in_order_with_distinct_names) {
     EXPECT_TRUE(keys.insert(o.key).second) << o.key;
     if (!o.param.empty()) { EXPECT_TRUE(params.insert(o.param).second) << o.param; }
     EXPECT_FALSE(o.help.empty()) << o.flag;
-    EXPECT_EQ(o.kind == OptionKind::choice, !o.choices.empty()) << o.flag;
+    EXPECT_EQ(o.kind == OptionKind::choice || o.kind == OptionKind::choice_list, !o.choices.empty()) << o.flag;
     EXPECT_EQ(!o.param.empty(), o.field.index() != 0) << o.flag << ": a params key needs a field, and back";
     if (o.scope == OptionScope::point) { EXPECT_NE(o.field.index(), 0u) << o.flag; }
   }
@@ -122,6 +122,7 @@ json sample(const Option& o) {
       return std::max<std::uint64_t>(o.min, 3);
     case OptionKind::duration: return "250ms";
     case OptionKind::choice: return o.choices.back();
+    case OptionKind::choice_list: return json::array({o.choices.back(), o.choices.front()});
     case OptionKind::counter_list: return "none";
   }
   return nullptr;
@@ -219,17 +220,38 @@ TEST(Options, a_params_key_older_files_lack_keeps_the_default_and_a_required_one
 
 TEST(Options, a_bad_choice_names_every_valid_value) {
   for (const Option& o : options()) {
-    if (o.kind != OptionKind::choice) continue;
+    if (o.kind != OptionKind::choice && o.kind != OptionKind::choice_list) continue;
     SCOPED_TRACE(std::string(o.flag));
     PointParams p;
+    const std::string refusal = std::string(o.flag) + ": 'bogus' is not one of " + choices_text(o);
     try {
-      parse_option(p, o, o.flag, "bogus");
+      if (o.kind == OptionKind::choice) parse_option(p, o, o.flag, "bogus");
+      else parse_option_choices(o, o.flag, o.choices.front() + ",bogus");
       FAIL() << "accepted";
     } catch (const UsageError& e) {
-      EXPECT_EQ(std::string(e.what()), std::string(o.flag) + ": 'bogus' is not one of " + choices_text(o));
+      EXPECT_EQ(std::string(e.what()), refusal);
     }
     for (const auto& name : o.choices) EXPECT_NO_THROW(parse_option(p, o, o.flag, name)) << name;
   }
+}
+
+TEST(Options, a_choice_list_is_its_names_in_order_each_once_and_nothing_else) {
+  const Option& wait = option(Opt::wait);
+  ASSERT_EQ(wait.kind, OptionKind::choice_list);
+  EXPECT_EQ(parse_option_choices(wait, "--wait", "block,spin"), (std::vector<std::string>{"block", "spin"}));
+  EXPECT_EQ(parse_option_choices(wait, "--wait", "pause"), std::vector<std::string>{"pause"});
+  const auto refusal = [&](const char* text) {
+    try {
+      parse_option_choices(wait, "--wait", text);
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal("spin,blok"), "--wait: 'blok' is not one of spin, pause, backoff, block; did you mean block?");
+  EXPECT_EQ(refusal("spin,block,spin"), "--wait: 'spin,block,spin' has spin twice");
+  EXPECT_EQ(refusal("spin,"), "--wait: '' is not one of spin, pause, backoff, block");
+  EXPECT_EQ(refusal(""), "--wait: '' is not one of spin, pause, backoff, block");
 }
 
 }  // namespace

@@ -125,6 +125,9 @@ std::vector<Malformed> malformed_cases() {
       {"variant_without_label",
        with({{"workloads", json::array({{{"kind", "throughput"}, {"label", "a"}}, {{"kind", "throughput"}}})}}),
        "workloads[1]: missing key \"label\""},
+      {"wait_not_a_name", with({{"wait", 3}}), "wait: expected a name or a non-empty array of names, got an integer"},
+      {"wait_empty_array", with({{"wait", json::array()}}), "wait: expected a name or a non-empty array of names, got an empty array"},
+      {"wait_array_with_a_number", with({{"wait", json::array({"spin", 3})}}), "wait[1]: expected a string, got an integer"},
       {"duplicate_label",
        with({{"workloads", json::array({{{"kind", "throughput"}, {"label", "a"}}, {{"kind", "throughput"}, {"label", "a"}}})}}),
        "workloads[1].label: 'a' is used twice"},
@@ -276,6 +279,44 @@ TEST(Scenario, shapes_run_exactly_those_pairs_in_order_and_the_command_line_repl
   const SweepRequest shaped = parsed({"--scenario", path2.string(), "--shapes", "2x2"});
   EXPECT_EQ(shaped.shapes, (std::vector<std::pair<int, int>>{{2, 2}}));
   EXPECT_EQ(plan_sweep(shaped).points.size(), plan_sweep(parsed({"--shapes", "2x2", "-q", "all"})).points.size());
+}
+
+// A list of waits runs every point once per wait, the wait in its id after
+// any workload label; one wait plans exactly what it planned before lists.
+TEST(Scenario, a_wait_list_plans_every_point_once_per_wait_and_the_id_says_which) {
+  const auto path = write_file("waits.json", minimal_with({{"queues", json::array({"sequence_ring", "mutex_deque"})},
+                                                           {"wait", json::array({"spin", "block"})}}).dump());
+  const SweepRequest s = parsed({"--scenario", path.string()});
+  EXPECT_EQ(s.waits, (std::vector<WaitMode>{WaitMode::spin, WaitMode::block}));
+  std::vector<std::string> ids;
+  for (const auto& point : plan_sweep(s).points) {
+    ids.push_back(point.id);
+    EXPECT_EQ(point.params.wait, point.id.starts_with("t.block/") ? WaitMode::block : WaitMode::spin) << point.id;
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"t.spin/sequence_ring/p1c1", "t.spin/mutex_deque/p1c1",
+                                           "t.block/sequence_ring/p1c1", "t.block/mutex_deque/p1c1"}));
+  // The command line's list replaces the file's, and one wait keeps the plain ids.
+  const auto one = plan_sweep(parsed({"--scenario", path.string(), "--wait", "block"})).points;
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].id, "t/sequence_ring/p1c1");
+  EXPECT_EQ(one[0].params.wait, WaitMode::block);
+  // With workload variants: "<name>.<label>.<wait>/...".
+  const auto path2 = write_file("variants.json",
+      minimal_with({{"queues", json::array({"sequence_ring"})},
+                    {"workloads", json::array({{{"kind", "throughput"}, {"label", "a"}},
+                                               {{"kind", "paced"}, {"label", "b"}, {"rate_per_s", 1000}}})}}).dump());
+  std::vector<std::string> variant_ids;
+  for (const auto& point : plan_sweep(parsed({"--scenario", path2.string(), "--wait", "pause,block"})).points) {
+    variant_ids.push_back(point.id);
+  }
+  EXPECT_EQ(variant_ids, (std::vector<std::string>{"t.a.pause/sequence_ring/p1c1", "t.a.block/sequence_ring/p1c1",
+                                                   "t.b.pause/sequence_ring/p1c1", "t.b.block/sequence_ring/p1c1"}));
+  // A bad name in the file's list is the command line's error, naming the file and key.
+  const auto bad = write_file("bad-wait.json", minimal_with({{"wait", json::array({"spin", "blok"})}}).dump());
+  const auto r = run_qbench({"run", "--scenario", bad.string(), "--plan"});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("bad-wait.json: wait: 'blok' is not one of spin, pause, backoff, block; did you mean block?"),
+            std::string::npos) << r.err;
 }
 
 // Each scenario, shrunk to one short point per queue, runs and writes

@@ -10,6 +10,7 @@
 #include "harness/app/scenario_catalog.hpp"
 #include "harness/counters/counters.hpp"
 #include "harness/measure/latency.hpp"
+#include "harness/model/wait_mode.hpp"
 #include "harness/plugins/plugin_loader.hpp"
 #include "harness/registry/queue_table.hpp"
 #include "harness/run/payload.hpp"
@@ -55,6 +56,10 @@ void CommandLine::finish_run() {
     return parse_option_count(option(id), where(id), *value);
   };
   s.repetitions = static_cast<int>(count(Opt::repetitions).value_or(0));
+  for (const auto& name : parse_option_choices(option(Opt::wait), where(Opt::wait), *text(Opt::wait))) {
+    s.waits.push_back(*parse_wait_mode(name));
+  }
+  b.wait = s.waits.front();
   s.items_per_producer = count(Opt::items_per_producer).value_or(0);
   if (const auto cap = count(Opt::capacity)) capacity = *cap;
   s.queues = parse_queue_names(*text(Opt::queues));

@@ -218,6 +218,11 @@ std::vector<std::string> summary_lines(const std::vector<PointResult>& points, c
                   [](const PointResult& p) { return p.params.workload.kind == WorkloadKind::pingpong; })) {
     out.push_back("pingpong rows: the p50/p99/p99.9 columns are round trips between the pair's two CPUs");
   }
+  if (std::any_of(points.begin(), points.end(),
+                  [&](const PointResult& p) { return p.params.wait != points.front().params.wait; })) {
+    out.push_back("(spin), (pause), (backoff) beside a queue: its threads polled a full or empty queue; (block): "
+                  "they slept in blocking calls (--wait lists several: each point runs once per wait)");
+  }
   // Points with the same status, together: "failed: ...: a, b, c".
   std::vector<std::pair<std::string, std::vector<std::string>>> shortened;  // (status, ids)
   for (const auto& point : table.shortened) {  // (id, status); clang 14 captures no structured binding

@@ -92,10 +92,17 @@ std::string status_text(const PointResult& p) {
   return p.skip_reason.empty() ? status : status + ": " + p.skip_reason;
 }
 
-std::array<std::string, kColumns> row_of(const PointResult& p, const PointMarks& marks) {
+// Points that differ in --wait (a list, spin,block) name it beside the queue,
+// so that no two rows read the same.
+bool several_waits(const std::vector<PointResult>& points) {
+  return std::any_of(points.begin(), points.end(),
+                     [&](const PointResult& p) { return p.params.wait != points.front().params.wait; });
+}
+
+std::array<std::string, kColumns> row_of(const PointResult& p, const PointMarks& marks, bool show_wait) {
   std::array<std::string, kColumns> row;
   row.fill("-");
-  row[kQueue] = p.params.queue;
+  row[kQueue] = show_wait ? fmt::format("{} ({})", p.params.queue, to_string(p.params.wait)) : p.params.queue;
   row[kP] = fmt::format("{}", p.params.producers);
   row[kC] = fmt::format("{}", p.params.consumers);
   row[kFlags] = flag_letters(marks);
@@ -225,12 +232,13 @@ SummaryTable summary_table(const std::vector<PointResult>& points, const std::ve
   std::vector<std::array<std::string, kColumns>> rows;
   std::vector<const PointResult*> of_row;
   rows.reserve(points.size());
+  const bool show_wait = several_waits(points);
   for (std::size_t i = 0; i < points.size(); ++i) {
     if (!options.wide && points[i].status == PointStatus::skipped) {
       ++table.hidden_skipped;
       continue;
     }
-    rows.push_back(row_of(points[i], marks.at(i)));
+    rows.push_back(row_of(points[i], marks.at(i), show_wait));
     of_row.push_back(&points[i]);
   }
 
@@ -272,8 +280,9 @@ SummaryTable summary_table(const std::vector<PointResult>& points, const std::ve
 TableCells table_cells(const std::vector<PointResult>& points, const std::vector<PointMarks>& marks,
                        NumberStyle style) {
   TableCells cells;
+  const bool show_wait = several_waits(points);
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const auto row = row_of(points[i], marks.at(i));
+    const auto row = row_of(points[i], marks.at(i), show_wait);
     cells.rows.emplace_back(row.begin(), row.end());
   }
   for (std::size_t col = 0; col < kColumns; ++col) {

@@ -1,5 +1,6 @@
 #include "harness/model/options.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 
@@ -110,13 +111,14 @@ std::vector<Option> make_table() {
                "task-clock, context-switches, cpu-migrations, page-faults) and native PMU events as libpfm4 "
                "names them (MEM_LOAD_RETIRED.L3_MISS, r003c); one this machine cannot count gets a status and "
                "libpfm4's reason, not an error"},
-      {.id = Opt::wait, .flag = "--wait", .key = "wait", .kind = K::choice, .scope = S::point,
+      {.id = Opt::wait, .flag = "--wait", .key = "wait", .kind = K::choice_list, .scope = S::sweep,
        .default_text = "spin", .choices = names(kWaitModes), .param = "wait", .param_optional = true,
        .field = &P::wait,
        .help = "How threads wait on a full or empty queue: spin (try_*; one PAUSE a try when each thread has a "
                "CPU, else backing off to yields), pause or backoff (that policy whatever the placement, to "
                "measure what waiting costs), or block (the queue's own blocking push/pop where it has them, else the "
-               "harness's: try_* and an event count, see --block-spin)"},
+               "harness's: try_* and an event count, see --block-spin). A comma list (spin,block) runs every point "
+               "once per wait, interleaved, with the wait in its id (run.block/QUEUE/p1c1)"},
       {.id = Opt::block_spin, .flag = "--block-spin", .key = "block_spin", .kind = K::count, .scope = S::point,
        .default_text = "0", .unit = "tries", .min = 0, .max = 1u << 20, .param = "block_spin",
        .param_optional = true, .field = &P::block_spin,
@@ -187,14 +189,32 @@ std::string value_name(const Option& o) {
     case OptionKind::shape_list: return "SHAPES";
     case OptionKind::count: return "N";
     case OptionKind::duration: return o.auto_ok ? "DURATION|auto" : "DURATION";
-    case OptionKind::choice: {
+    case OptionKind::choice:
+    case OptionKind::choice_list: {
       std::string names;
       for (const auto& name : o.choices) names += (names.empty() ? "" : "|") + name;
-      return names;
+      return o.kind == OptionKind::choice_list ? names + "[,...]" : names;
     }
     case OptionKind::counter_list: return "LIST";
   }
   return "VALUE";
+}
+
+std::vector<std::string> parse_option_choices(const Option& o, std::string_view where, std::string_view text) {
+  std::vector<std::string> picked;
+  for (std::size_t start = 0; start <= text.size();) {
+    const auto end = std::min(text.find(',', start), text.size());
+    const std::string name(text.substr(start, end - start));
+    if (std::find(o.choices.begin(), o.choices.end(), name) == o.choices.end()) {
+      throw UsageError(fmt::format("{}: '{}' is not one of {}{}", where, name, choices_text(o), did_you_mean(name, o.choices)));
+    }
+    if (std::find(picked.begin(), picked.end(), name) != picked.end()) {
+      throw UsageError(fmt::format("{}: '{}' has {} twice", where, text, name));
+    }
+    picked.push_back(name);
+    start = end + 1;
+  }
+  return picked;
 }
 
 std::uint64_t parse_option_count(const Option& o, std::string_view where, std::string_view text) {

@@ -41,6 +41,7 @@ enum class OptionKind {
   count,         // a whole number in [min, max] (numbers.hpp)
   duration,      // "200ms" (numbers.hpp); "auto" too where auto_ok
   choice,        // one of `choices`, an enum's names
+  choice_list,   // a comma list of `choices` ("spin,block"), each once; a sweep runs each (--wait)
   counter_list,  // default, none or a list of events (counters/counters.hpp)
 };
 
@@ -84,7 +85,8 @@ const Option& option(Opt id);
 std::string choices_text(const Option& o);
 
 // What --help calls the option's value, from its kind: N, DURATION, LIST,
-// COUNTS, SHAPES, or a choice's names ("compact|scatter|none").
+// COUNTS, SHAPES, a choice's names ("compact|scatter|none"), or a choice
+// list's ("spin|block[,...]").
 std::string value_name(const Option& o);
 
 // A count option's value, in its bounds; `where` names it in the error
@@ -95,6 +97,11 @@ std::uint64_t parse_option_count(const Option& o, std::string_view where, std::s
 // count, duration but "auto", choice or counter_list). Throws UsageError
 // "WHERE: 'TEXT' REASON".
 void parse_option(PointParams& p, const Option& o, std::string_view where, std::string_view text);
+
+// A choice_list's text, "spin,block", as its names in order. Throws
+// UsageError "WHERE: 'NAME' is not one of ...; did you mean ...?" for a name
+// that is not a choice, and "WHERE: 'TEXT' has NAME twice".
+std::vector<std::string> parse_option_choices(const Option& o, std::string_view where, std::string_view text);
 
 // The field as a run's params hold it, and back. Reading a key the params
 // lack throws (nlohmann's out_of_range) unless param_optional; a name it does

@@ -161,6 +161,11 @@ std::string option_text(const Reader& r, const Option& o, const json& v) {
       return std::to_string(r.count(v, key, o.min, o.max));
     case OptionKind::duration:
       return r.duration(v, key);
+    case OptionKind::choice_list:  // "spin" | ["spin", "block"]
+      if (v.is_array() && !v.empty()) return string_list(r, v, key);
+      if (!v.is_string()) r.fail(key, fmt::format("expected a name or a non-empty array of names, got {}",
+                                                   v.is_array() ? "an empty array" : type_name(v)));
+      return v.get<std::string>();
     case OptionKind::choice:
     case OptionKind::counter_list:
       return r.string(v, key);

@@ -13,7 +13,8 @@
 //   (model/options.hpp: queues "all" | [string], producers / consumers int |
 //   [int] | "1,2,4-8" or instead of them shapes [string] | string, a duration
 //   as a string ("2s") or a number (s), a count as a whole number, a choice
-//   or counters as a string), elastic {initial_capacity, min_capacity,
+//   or counters as a string, wait a string or an array of strings (each
+//   point once per wait)), elastic {initial_capacity, min_capacity,
 //   max_capacity int; growth_factor, shrink_threshold number}, workload
 //   {kind, ...} or workloads [{kind, label, ...}] (variants run side by side).
 #pragma once

@@ -81,16 +81,41 @@ std::string payload_refusal(const QueueEntry& entry, WorkloadKind kind, int byte
   return fmt::format("the queue takes no {}-byte items", kind == WorkloadKind::throughput ? bytes : 8);
 }
 
+// One workload at one wait, and the id prefix its points get.
+struct Variant {
+  WorkloadParams workload;
+  WaitMode wait;
+  std::string prefix;
+};
+
+// Every workload with every wait, workloads outer; a label or a wait joins
+// the prefix only where there are several to tell apart.
+std::vector<Variant> variants_of(const SweepRequest& request) {
+  std::vector<WorkloadParams> workloads = request.workloads;
+  if (workloads.empty()) workloads.push_back(request.base.workload);
+  std::vector<WaitMode> waits = request.waits;
+  if (waits.empty()) waits.push_back(request.base.wait);
+  std::vector<Variant> out;
+  for (const auto& workload : workloads) {
+    std::string prefix = request.id_prefix;
+    if (!workload.label.empty() && workloads.size() > 1) prefix += "." + workload.label;
+    for (WaitMode wait : waits) {
+      out.push_back({workload, wait, waits.size() > 1 ? fmt::format("{}.{}", prefix, to_string(wait)) : prefix});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 SweepPlan plan_sweep(const SweepRequest& request) {
   SweepPlan plan{.points = {}, .repetitions = request.repetitions, .isolate = request.isolate};
   std::vector<PointResult>& points = plan.points;
-  std::vector<WorkloadParams> workloads = request.workloads;
-  if (workloads.empty()) workloads.push_back(request.base.workload);
-  for (const auto& workload : workloads) {
-    const std::string prefix =
-        workload.label.empty() || workloads.size() == 1 ? request.id_prefix : request.id_prefix + "." + workload.label;
+  for (const Variant& variant : variants_of(request)) {
+    // Named, not bound: clang 14's lambdas capture no structured binding.
+    const WorkloadParams& workload = variant.workload;
+    const WaitMode wait = variant.wait;
+    const std::string& prefix = variant.prefix;
     for (const auto& name : request.queues) {
       const QueueEntry* entry = find_queue(name);
       auto make_point = [&](int p, int c, std::string id) {
@@ -99,6 +124,7 @@ SweepPlan plan_sweep(const SweepRequest& request) {
         point.reference = entry->reference;
         point.params = request.base;
         point.params.workload = workload;
+        point.params.wait = wait;
         point.params.queue = name;
         point.params.producers = p;
         point.params.consumers = c;

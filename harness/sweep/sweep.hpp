@@ -29,6 +29,9 @@ struct SweepRequest {
   // Workload variants run side by side (ids "<prefix>.<label>/..."); empty:
   // base.workload alone.
   std::vector<WorkloadParams> workloads;
+  // Several: every point once per wait (ids "<prefix>[.<label>].<wait>/...");
+  // empty or one: base.wait alone, ids as without the list.
+  std::vector<WaitMode> waits;
   // > 0: fixed-count points of this many items per producer (items = this x P).
   std::uint64_t items_per_producer = 0;
 };
