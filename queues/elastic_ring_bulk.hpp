@@ -1,0 +1,94 @@
+// ElasticRing's bulk calls, declared in its class (elastic_ring.hpp) and
+// defined here to keep each file near 300 lines. The numbers (9)-(12) go on
+// from elastic_ring.hpp's (1)-(5); mpsc_elastic.hpp's (6)-(8) lie between.
+//
+// A bulk push claims k consecutive positions [t, t + k) with one CAS of the
+// tail, from t to t + k, after checking that each of their slots is free for
+// this lap (its stamp equals its position). Positions stop at the lap's end
+// (index capacity_), so the k slots are slots_[index(t)] onwards, in a row,
+// with no wrap: in a ring without a lap's end capacity_ is one_lap_ and t + k
+// then lands on the next lap's index 0 by itself.
+//
+// One publish of N: the k stamps cannot become one word (the consumer checks
+// each slot's stamp, since the claims of other producers interleave with
+// ours in the ring), but only one of them needs to be a release: the first.
+// The consumer reads slots in position order, so it reads slot t + i (i > 0)
+// only after its acquire (4) or (11) has read slot t's stamp t + 1, which
+// (10) alone writes; every value and every later stamp of the claim is
+// written before (10), so they all happen before that read. The later stamps
+// are relaxed, and the consumer sees the claim's k items appear together.
+// Nothing else reads a published stamp but producers, to learn that a slot
+// is full (claim()), which touches no value.
+//
+// A bulk pop reads the slots from head_ on while their stamps say published,
+// and empties each with its own release (12): the next lap's producers do not
+// all come through one claim, so each slot's emptying must be ordered alone.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <utility>
+
+#include "queues/backoff.hpp"
+#include "queues/elastic_ring.hpp"
+
+namespace qb::detail {
+
+template <class T>
+std::size_t ElasticRing<T>::try_push_bulk(T* items, std::size_t n) {
+  Backoff backoff;
+  // relaxed: as (1), a guess that the stamps (9) and the CAS check.
+  auto tail = tail_.load(std::memory_order_relaxed);
+  std::uint64_t k = 0;
+  for (;;) {
+    if (tail & kSealMask) return 0;
+    const auto first = index_of(tail);
+    // 0 at a lap's end (first == capacity_): claim() moves the tail on.
+    const auto room = std::min<std::uint64_t>(n, capacity_ - first);
+    // (9) acquire, each: pairs with the consumer's release (5) or (12) that
+    // emptied that slot on the previous lap, so our writes cannot race its
+    // reads. A claimed slot not yet published also reads as free, but then
+    // the tail has moved past it and the CAS below fails.
+    k = 0;
+    while (k < room && slots_[first + k].stamp.load(std::memory_order_acquire) == tail + k) ++k;
+    if (k == 0) return 0;
+    // relaxed: as try_push_once's claim, it publishes nothing; a seal bit
+    // set meanwhile makes it fail. On failure tail is reloaded: look again.
+    if (tail_.compare_exchange_weak(tail, tail + k, std::memory_order_relaxed, std::memory_order_relaxed)) break;
+    backoff.spin();
+  }
+  Slot* slot = &slots_[index_of(tail)];
+  for (std::uint64_t i = 0; i < k; ++i) ::new (static_cast<void*>(slot[i].storage)) T(std::move(items[i]));
+  // relaxed, the later stamps: (10) below orders them, with every value,
+  // before the consumer's read of any of them (see the top of this file).
+  for (std::uint64_t i = k - 1; i > 0; --i) slot[i].stamp.store(tail + i + 1, std::memory_order_relaxed);
+  // (10) release: publishes the claim's k values and later stamps; pairs
+  // with the consumer's acquire (4) or (11) of the first slot.
+  slot[0].stamp.store(tail + 1, std::memory_order_release);
+  return static_cast<std::size_t>(k);
+}
+
+template <class T>
+std::size_t ElasticRing<T>::try_pop_bulk(T* out, std::size_t n) noexcept {
+  const auto head = head_;
+  std::size_t k = 0;
+  for (; k < n; ++k) {
+    const auto position = head + k;
+    // At a lap's end this is the sentinel, whose stamp never matches.
+    Slot& slot = slots_[index_of(position)];
+    // (11) acquire: pairs with (3), or with (10) for the first slot of a bulk
+    // claim (the later ones are ordered by that first, read before them).
+    if (slot.stamp.load(std::memory_order_acquire) != position + 1) break;
+    T* p = item(slot);
+    out[k] = std::move(*p);
+    p->~T();
+    // (12) release: our read happens before the next lap's write; pairs with (2) or (9).
+    slot.stamp.store(position + one_lap_, std::memory_order_release);
+  }
+  head_ = head + k;
+  return k;
+}
+
+}  // namespace qb::detail
