@@ -233,12 +233,19 @@ bool wait_until(F done, std::chrono::milliseconds limit) {
   return true;
 }
 
-// Four producers push runs of 1..40 items, a quarter of the runs one item at
-// a time through try_push, the rest through try_push_bulk; the consumer pops
-// 1..64 at a time, a quarter through try_pop. As in queues_elastic_test.cpp,
-// three times in the run the consumer stops until the producers have grown
-// the queue to max, then the producers hold until the drained queue shrinks.
-TEST(BulkElastic, concurrent_bulk_and_single_calls_deliver_each_item_once_in_order_through_resizes) {
+// Which calls a concurrent run makes.
+enum class Calls {
+  mixed,      // a quarter of the pushes and of the pops single, the rest bulk
+  bulk_only,  // no single call, so no single call's release or acquire can
+              // order what a bulk call forgot to (TSan then sees it)
+};
+
+// Four producers push runs of 1..40 items (try_push_bulk, or try_push for a
+// run of one); the consumer pops 1..64 at a time (try_pop_bulk, or try_pop).
+// As in queues_elastic_test.cpp, three times in the run the consumer stops
+// until the producers have grown the queue to max, then the producers hold
+// until the drained queue shrinks.
+void run_concurrently(Calls calls) {
   const ElasticConfig config{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024};
   Elastic queue(config);
   constexpr int kProducers = 4;
@@ -261,7 +268,7 @@ TEST(BulkElastic, concurrent_bulk_and_single_calls_deliver_each_item_once_in_ord
         hold.store(false, std::memory_order_relaxed);
       }
       const std::size_t want = sizes.next(40);
-      const bool single = want % 4 == 1;
+      const bool single = calls == Calls::mixed && want % 4 == 1;
       const std::size_t n = single ? 1 : std::min<std::uint64_t>(want, per_producer - seq);
       auto batch = items(static_cast<std::uint32_t>(id), seq, n);
       Backoff backoff;
@@ -287,7 +294,8 @@ TEST(BulkElastic, concurrent_bulk_and_single_calls_deliver_each_item_once_in_ord
     std::uint64_t next_pause = total / 4;
     while (popped.size() < total && !abort.load(std::memory_order_relaxed)) {
       const std::size_t n = sizes.next(out.size());
-      const std::size_t k = n % 4 == 1 ? (queue.try_pop(out[0]) ? 1 : 0) : queue.try_pop_bulk(out.data(), n);
+      const bool single = calls == Calls::mixed && n % 4 == 1;
+      const std::size_t k = single ? (queue.try_pop(out[0]) ? 1 : 0) : queue.try_pop_bulk(out.data(), n);
       if (k == 0) {
         backoff.snooze();
         continue;
@@ -341,6 +349,14 @@ TEST(BulkElastic, concurrent_bulk_and_single_calls_deliver_each_item_once_in_ord
   // scan, and this thread's one more (a ring of an earlier test's queue, its
   // address reused); every other retired ring has been freed.
   EXPECT_LE(queue.retired_pending(), std::size_t{kProducers} + 1);
+}
+
+TEST(BulkElastic, concurrent_bulk_and_single_calls_deliver_each_item_once_in_order_through_resizes) {
+  run_concurrently(Calls::mixed);
+}
+
+TEST(BulkElastic, concurrent_bulk_calls_alone_deliver_each_item_once_in_order_through_resizes) {
+  run_concurrently(Calls::bulk_only);
 }
 
 }  // namespace
