@@ -1,24 +1,20 @@
-// mpsc_elastic's bulk calls (qb::BulkQueue: try_push_bulk, try_pop_bulk),
-// tested as its single calls are (queues_elastic_test.cpp): order across
-// laps, against a model of the queue, with lap's ends and without; growth
-// exactly where single pushes grow; a bulk push at max capacity takes exactly
-// the room; an empty queue gives nothing; shrinking back to min; element
-// lifetimes; and a concurrent run that mixes bulk and single calls on both
-// sides across growth and shrink, with every item once, in each producer's
-// order, and retired rings freed.
+// mpsc_elastic's bulk calls (qb::BulkQueue: try_push_bulk, try_pop_bulk) on
+// one thread, tested as its single calls are (queues_elastic_test.cpp):
+// order across laps, against a model of the queue, with lap's ends and
+// without; growth exactly where single pushes grow; a bulk push at max
+// capacity takes exactly the room; an empty queue gives nothing; shrinking
+// back to min and freeing rings; element lifetimes. The concurrent runs are
+// in queues_bulk_elastic_stress_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "queues/backoff.hpp"
 #include "queues/mpsc_elastic.hpp"
 #include "queues/queue.hpp"
 #include "tests/test_support.hpp"
@@ -29,16 +25,8 @@ namespace {
 using Elastic = MpscElastic<Item>;
 static_assert(BulkQueue<Elastic>);
 
-// A small xorshift: the sizes of bulk calls, the same in every run.
-struct Sizes {
-  std::uint64_t state;
-  std::size_t next(std::size_t max) {  // in [1, max]
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return static_cast<std::size_t>(state % max) + 1;
-  }
-};
+// The size of a bulk call, in [1, max]: the same sequence in every run.
+std::size_t size_in(std::minstd_rand& rng, std::size_t max) { return 1 + rng() % max; }
 
 std::vector<Item> items(std::uint32_t producer, std::uint64_t first, std::size_t n) {
   std::vector<Item> v(n);
@@ -60,11 +48,11 @@ TEST(BulkElastic, bulk_and_single_calls_keep_order_across_laps) {
     SCOPED_TRACE("capacity " + std::to_string(config.max_capacity) + ", min " + std::to_string(config.min_capacity));
     Elastic q(config);
     std::deque<std::uint64_t> model;
-    Sizes sizes{config.max_capacity * 7919 + config.min_capacity};
+    std::minstd_rand rng(static_cast<std::uint_fast32_t>(config.max_capacity * 7919 + config.min_capacity));
     std::uint64_t next = 0;
     std::vector<Item> out(3 * config.max_capacity + 1);
     for (int step = 0; step < 4000; ++step) {
-      const std::size_t n = sizes.next(2 * config.max_capacity + 1);
+      const std::size_t n = size_in(rng, 2 * config.max_capacity + 1);
       const bool single = step % 5 == 0;
       if (step % 2 == 0) {
         auto batch = items(0, next, single ? 1 : n);
@@ -195,18 +183,18 @@ TEST_F(BulkElasticLifetime, bulk_pop_of_an_empty_queue_returns_zero_and_leaves_o
 TEST(BulkElastic, shrinks_back_to_min_and_frees_rings_with_bulk_calls) {
   const ElasticConfig config{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024};
   Elastic q(config);
-  Sizes sizes{42};
+  std::minstd_rand rng(42);
   std::uint64_t next = 0, expected = 0;
   std::vector<Item> out(64);
   for (int round = 0; round < 5; ++round) {
     while (next < (round + 1) * 1000u) {
-      const std::size_t n = std::min<std::size_t>(sizes.next(50), (round + 1) * 1000u - next);
+      const std::size_t n = std::min<std::size_t>(size_in(rng, 50), (round + 1) * 1000u - next);
       auto batch = items(0, next, n);
       ASSERT_EQ(q.try_push_bulk(batch.data(), n), n);
       next += n;
     }
     EXPECT_GT(q.approx_capacity(), config.min_capacity) << "round " << round;
-    while (const std::size_t k = q.try_pop_bulk(out.data(), sizes.next(out.size()))) {
+    while (const std::size_t k = q.try_pop_bulk(out.data(), size_in(rng, out.size()))) {
       for (std::size_t i = 0; i < k; ++i) ASSERT_EQ(out[i].seq, expected++);
     }
     ASSERT_EQ(expected, next);
@@ -220,143 +208,6 @@ TEST(BulkElastic, shrinks_back_to_min_and_frees_rings_with_bulk_calls) {
   }
   EXPECT_EQ(q.grow_count(), 5u * 7) << "1000 items fill rings of 4 to 512: 7 grows a round";
   EXPECT_GE(q.shrink_count(), 5u);
-}
-
-// Sleeps in short steps until `done()` or `limit` passes.
-template <class F>
-bool wait_until(F done, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  return true;
-}
-
-// Which calls a concurrent run makes.
-enum class Calls {
-  mixed,      // a quarter of the pushes and of the pops single, the rest bulk
-  bulk_only,  // no single call, so no single call's release or acquire can
-              // order what a bulk call forgot to (TSan then sees it)
-};
-
-// Four producers push runs of 1..40 items (try_push_bulk, or try_push for a
-// run of one); the consumer pops 1..64 at a time (try_pop_bulk, or try_pop).
-// As in queues_elastic_test.cpp, three times in the run the consumer stops
-// until the producers have grown the queue to max, then the producers hold
-// until the drained queue shrinks.
-void run_concurrently(Calls calls) {
-  const ElasticConfig config{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024};
-  Elastic queue(config);
-  constexpr int kProducers = 4;
-  const std::uint64_t per_producer = stress_counts(kProducers);
-  const std::uint64_t total = kProducers * per_producer;
-  // relaxed, all: flags and counts between the threads, ordered with no
-  // data; the popped items are read after join(), which synchronises.
-  std::atomic<bool> hold{false};
-  std::atomic<bool> abort{false};
-  std::atomic<std::uint64_t> shrinks_at_hold{0};
-  std::atomic<std::uint64_t> progress{0};
-  std::atomic<std::uint64_t> overcounted{0};  // a bulk push that claimed more than it was given
-
-  auto produce = [&](int id) {
-    Sizes sizes{static_cast<std::uint64_t>(id) * 1'000'003 + 17};
-    for (std::uint64_t seq = 0; seq < per_producer && !abort.load(std::memory_order_relaxed);) {
-      if (hold.load(std::memory_order_relaxed)) {
-        wait_until([&] { return queue.shrink_count() > shrinks_at_hold.load(std::memory_order_relaxed); },
-                   std::chrono::seconds(5));
-        hold.store(false, std::memory_order_relaxed);
-      }
-      const std::size_t want = sizes.next(40);
-      const bool single = calls == Calls::mixed && want % 4 == 1;
-      const std::size_t n = single ? 1 : std::min<std::uint64_t>(want, per_producer - seq);
-      auto batch = items(static_cast<std::uint32_t>(id), seq, n);
-      Backoff backoff;
-      for (std::size_t done = 0; done < n && !abort.load(std::memory_order_relaxed);) {
-        const std::size_t k = single ? (queue.try_push(std::move(batch[0])) ? 1 : 0)
-                                     : queue.try_push_bulk(batch.data() + done, n - done);
-        if (k > n - done) overcounted.fetch_add(1, std::memory_order_relaxed);
-        done += k;
-        progress.fetch_add(k, std::memory_order_relaxed);
-        if (k == 0) backoff.snooze();
-      }
-      seq += n;
-    }
-  };
-
-  std::vector<Item> popped;
-  popped.reserve(total);
-  std::uint64_t runs = 0;  // bulk pops that took more than one item
-  std::thread consumer([&] {
-    Sizes sizes{99};
-    std::vector<Item> out(64);
-    Backoff backoff;
-    std::uint64_t next_pause = total / 4;
-    while (popped.size() < total && !abort.load(std::memory_order_relaxed)) {
-      const std::size_t n = sizes.next(out.size());
-      const bool single = calls == Calls::mixed && n % 4 == 1;
-      const std::size_t k = single ? (queue.try_pop(out[0]) ? 1 : 0) : queue.try_pop_bulk(out.data(), n);
-      if (k == 0) {
-        backoff.snooze();
-        continue;
-      }
-      backoff.reset();
-      runs += k > 1;
-      popped.insert(popped.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k));
-      progress.fetch_add(k, std::memory_order_relaxed);
-      if (popped.size() < next_pause) continue;
-      next_pause += total / 4;
-      if (popped.size() + 4 * config.max_capacity >= total) continue;
-      wait_until([&] { return queue.approx_capacity() == config.max_capacity; }, std::chrono::seconds(5));
-      shrinks_at_hold.store(queue.shrink_count(), std::memory_order_relaxed);
-      hold.store(true, std::memory_order_relaxed);
-    }
-  });
-  std::vector<std::thread> producers;
-  for (int p = 0; p < kProducers; ++p) producers.emplace_back(produce, p);
-
-  // Watchdog: a run with no push or pop for 60 s has lost items or hung.
-  bool stalled = false;
-  std::uint64_t last = 0;
-  auto since = std::chrono::steady_clock::now();
-  for (;;) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    const auto now_progress = progress.load(std::memory_order_relaxed);
-    if (now_progress == 2 * total) break;  // every item pushed and popped
-    if (now_progress != last) {
-      last = now_progress;
-      since = std::chrono::steady_clock::now();
-    } else if (std::chrono::steady_clock::now() - since > std::chrono::seconds(60)) {
-      stalled = true;
-      abort.store(true, std::memory_order_relaxed);
-      break;
-    }
-  }
-  for (auto& t : producers) t.join();
-  consumer.join();
-
-  EXPECT_FALSE(stalled);
-  EXPECT_EQ(overcounted.load(), 0u);
-  const DeliveryReport report =
-      check_delivery({popped}, {.producers = kProducers, .items_per_producer = per_producer});
-  EXPECT_TRUE(report.clean()) << report;
-  Item extra;
-  EXPECT_FALSE(queue.try_pop(extra)) << "an item beyond the " << total << " pushed";
-  EXPECT_GT(runs, 0u) << "no bulk pop took more than one item";
-  EXPECT_GT(queue.grow_count(), 0u) << "never grew during the run";
-  EXPECT_GT(queue.shrink_count(), 0u) << "never shrank during the run";
-  // Each producer's hazard pinned at most one ring at the consumer's last
-  // scan, and this thread's one more (a ring of an earlier test's queue, its
-  // address reused); every other retired ring has been freed.
-  EXPECT_LE(queue.retired_pending(), std::size_t{kProducers} + 1);
-}
-
-TEST(BulkElastic, concurrent_bulk_and_single_calls_deliver_each_item_once_in_order_through_resizes) {
-  run_concurrently(Calls::mixed);
-}
-
-TEST(BulkElastic, concurrent_bulk_calls_alone_deliver_each_item_once_in_order_through_resizes) {
-  run_concurrently(Calls::bulk_only);
 }
 
 }  // namespace
