@@ -17,12 +17,11 @@
 
 #include "queues/backoff.hpp"
 #include "queues/mpsc_elastic.hpp"
+#include "tests/stress_driver.hpp"
 #include "tests/test_support.hpp"
 
 namespace qb::test {
 namespace {
-
-using Elastic = MpscElastic<Item>;
 
 // Sleeps in short steps until `done()` or `limit` passes.
 template <class F>
@@ -49,12 +48,15 @@ enum class Calls {
 // call here has n = 1, except a producer's last run.
 // As in queues_elastic_test.cpp, three times in the run the consumer stops
 // until the producers have grown the queue to max, then the producers hold
-// until the drained queue shrinks.
-void run_concurrently(Calls calls) {
+// until the drained queue shrinks. V is the element: Item, or Tracked, whose
+// ledger then also checks every move and destruction the bulk calls make.
+template <class V>
+void run_concurrently(Calls calls, Pressure pressure = Pressure::roomy) {
+  using Codec = ItemCodec<V>;
   const ElasticConfig config{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024};
-  Elastic queue(config);
+  MpscElastic<V> queue(config);
   constexpr int kProducers = 4;
-  const std::uint64_t per_producer = stress_counts(kProducers);
+  const std::uint64_t per_producer = stress_counts(kProducers, pressure);
   const std::uint64_t total = kProducers * per_producer;
   // relaxed, all: flags and counts between the threads, ordered with no
   // data; the popped items are read after join(), which synchronises.
@@ -75,8 +77,9 @@ void run_concurrently(Calls calls) {
       const std::size_t want = 2 + rng() % 39;  // a bulk call of 1 is try_push's
       const bool single = calls == Calls::mixed && want % 4 == 2;
       const std::size_t n = single ? 1 : std::min<std::uint64_t>(want, per_producer - seq);
-      std::vector<Item> batch(n);
-      for (std::size_t i = 0; i < n; ++i) batch[i] = Item{static_cast<std::uint32_t>(id), seq + i};
+      std::vector<V> batch;
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) batch.push_back(Codec::encode(Item{static_cast<std::uint32_t>(id), seq + i}));
       Backoff backoff;
       for (std::size_t done = 0; done < n && !abort.load(std::memory_order_relaxed);) {
         const std::size_t k = single ? (queue.try_push(std::move(batch[0])) ? 1 : 0)
@@ -95,7 +98,7 @@ void run_concurrently(Calls calls) {
   std::uint64_t runs = 0;  // bulk pops that took more than one item
   std::thread consumer([&] {
     std::minstd_rand rng(99);
-    std::vector<Item> out(64);
+    std::vector<V> out(64);
     Backoff backoff;
     std::uint64_t next_pause = total / 4;
     while (popped.size() < total && !abort.load(std::memory_order_relaxed)) {
@@ -108,7 +111,7 @@ void run_concurrently(Calls calls) {
       }
       backoff.reset();
       runs += k > 1;
-      popped.insert(popped.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k));
+      for (std::size_t i = 0; i < k; ++i) popped.push_back(Codec::decode(out[i]));
       progress.fetch_add(k, std::memory_order_relaxed);
       if (popped.size() < next_pause) continue;
       next_pause += total / 4;
@@ -146,7 +149,7 @@ void run_concurrently(Calls calls) {
   const DeliveryReport report =
       check_delivery({popped}, {.producers = kProducers, .items_per_producer = per_producer});
   EXPECT_TRUE(report.clean()) << report;
-  Item extra;
+  V extra;
   EXPECT_FALSE(queue.try_pop(extra)) << "an item beyond the " << total << " pushed";
   EXPECT_GT(runs, 0u) << "no bulk pop took more than one item";
   EXPECT_GT(queue.grow_count(), 0u) << "never grew during the run";
@@ -158,11 +161,21 @@ void run_concurrently(Calls calls) {
 }
 
 TEST(BulkElasticStress, concurrent_bulk_and_single_calls_deliver_each_item_once_in_order_through_resizes) {
-  run_concurrently(Calls::mixed);
+  run_concurrently<Item>(Calls::mixed);
 }
 
 TEST(BulkElasticStress, concurrent_bulk_calls_alone_deliver_each_item_once_in_order_through_resizes) {
-  run_concurrently(Calls::bulk_only);
+  run_concurrently<Item>(Calls::bulk_only);
+}
+
+// Fewer items: every Tracked operation takes the ledger's lock.
+TEST(BulkElasticStress, tracked_elements_live_and_die_exactly_once_through_concurrent_bulk_calls) {
+  auto& ledger = LifetimeLedger::instance();
+  ledger.clear_errors();
+  const std::size_t live_at_start = ledger.live();
+  run_concurrently<Tracked>(Calls::mixed, Pressure::tiny);
+  EXPECT_EQ(ledger.live(), live_at_start) << "leaked Tracked objects";
+  EXPECT_EQ(ledger.error_count(), 0u) << ledger.errors();
 }
 
 }  // namespace
