@@ -136,8 +136,8 @@ class ElasticRing {
     // (1) relaxed: a guess; the slot stamp (2) and the CAS decide.
     auto tail = tail_.load(std::memory_order_relaxed);
     Slot& slot = slots_[index_of(tail)];  // index_of drops any seal bit
-    // (2) acquire: pairs with the consumer's release (5) that emptied the
-    // slot on the previous lap, so our write cannot race its read.
+    // (2) acquire: pairs with the consumer's release (5) or (12) that emptied
+    // the slot on the previous lap, so our write cannot race its read.
     // relaxed CAS on both paths: the claim publishes nothing (the value is
     // published by (3)); a seal bit set meanwhile makes it fail. A sealed
     // tail or a lap's end never equals the stamp (see the invariants).
@@ -190,10 +190,15 @@ class ElasticRing {
     }
   }
 
+  // Bulk calls, in elastic_ring_bulk.hpp: try_push_bulk claims up to n free
+  // slots with one CAS; try_pop_bulk (consumer only) pops a run of items.
+  std::size_t try_push_bulk(T* items, std::size_t n);
+  std::size_t try_pop_bulk(T* out, std::size_t n) noexcept;
+
   // Completes a claim: moves `value` into the slot and publishes it.
   static void publish(Claim claim, T& value) noexcept {
     ::new (static_cast<void*>(claim.slot->storage)) T(std::move(value));
-    // (3) release: publishes the value; pairs with the acquire (4).
+    // (3) release: publishes the value; pairs with the acquire (4) or (11).
     claim.slot->stamp.store(claim.stamp + 1, std::memory_order_release);
   }
 
@@ -224,12 +229,13 @@ class ElasticRing {
     // fewer a pop). Computed before (4), whose acquire orders later loads.
     const auto emptied = head + mask_ + 1;
     Slot& slot = slots_[index_of(head)];
-    // (4) acquire: pairs with (3), so the value is visible.
+    // (4) acquire: pairs with (3) or (10), so the value is visible (a bulk
+    // claim's later slots: ordered by its first, see elastic_ring_bulk.hpp).
     if (slot.stamp.load(std::memory_order_acquire) != head + 1) return false;
     T* p = item(slot);
     out = std::move(*p);
     p->~T();
-    // (5) release: our read happens before the next lap's write; pairs with (2).
+    // (5) release: our read happens before the next lap's write; pairs with (2) or (9).
     slot.stamp.store(emptied, std::memory_order_release);
     head_ = head + 1;
     return true;
@@ -302,3 +308,5 @@ class ElasticRing {
 };
 
 }  // namespace qb::detail
+
+#include "queues/elastic_ring_bulk.hpp"  // the bulk calls' definitions

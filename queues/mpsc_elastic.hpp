@@ -28,10 +28,15 @@
 // - A retired ring is freed only after current_ has moved past it and no hazard
 //   record holds it.
 //
+// Bulk calls (mpsc_elastic_bulk.hpp): try_push_bulk claims what the current
+// ring has free with one CAS and publishes it at once, else takes try_push's
+// path (so it grows as single pushes would); try_pop_bulk pops the head
+// ring's run of published items, stopping at a lap's or a ring's end.
+//
 // Progress: try_push is slot_blocking (it waits only for a producer of the
 // previous lap that claimed the same slot and has not published it); resizes
 // are lock-free (any producer links the successor if the sealer stalls).
-// try_pop never waits: an unpublished slot reads as empty.
+// try_pop never waits: an unpublished slot reads as empty. Bulk calls: the same.
 #pragma once
 
 #include <algorithm>
@@ -122,6 +127,11 @@ class MpscElastic {
     return ring != nullptr && ring->try_pop(out);  // cannot fail: its head is published
   }
 
+  // Any thread: pushes items[0..k), returns k < n only when full at max_capacity.
+  std::size_t try_push_bulk(T* items, std::size_t n);
+  // The single consumer only: pops into out[0..k); 0 only when try_pop would fail.
+  std::size_t try_pop_bulk(T* out, std::size_t n);
+
   // Capacity of the ring producers currently fill; within [min, max]. Stale as
   // soon as it returns.
   std::size_t approx_capacity() const noexcept {
@@ -131,6 +141,8 @@ class MpscElastic {
   std::uint64_t grow_count() const noexcept { return grow_count_.load(std::memory_order_relaxed); }
   std::uint64_t shrink_count() const noexcept { return shrink_count_.load(std::memory_order_relaxed); }
   const ElasticConfig& config() const noexcept { return config_; }
+  // Consumer only: retired rings a hazard pinned at the last scan, not yet freed.
+  std::size_t retired_pending() const noexcept { return retired_.size(); }
 
  private:
   static constexpr int kCapBits = 40;
@@ -302,3 +314,5 @@ class MpscElastic {
 };
 
 }  // namespace qb
+
+#include "queues/mpsc_elastic_bulk.hpp"  // the bulk calls' definitions
