@@ -7,10 +7,13 @@
 // gaps (measure/op_sample.hpp) so that it never beats in step with the queue.
 //
 // An item is one push and its pop: throughput = items moved inside the
-// window / window length.
+// window / window length. Under --batch N the window's calls move up to N
+// items each (timeline_batches.hpp): the queue's own bulk calls where it
+// models qb::BulkQueue, else the loop below over try_push / try_pop.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -107,6 +110,29 @@ class ThroughputSteps {
   // none blocks: the bare try_push and try_pop.
   bool try_send(Item&& item) { return queue_->try_push(std::move(item)); }
   bool try_receive(Item& out) { return queue_->try_pop(out); }
+
+  // --batch N (timeline_batches.hpp): the queue's bulk calls (native), or
+  // one try_push / try_pop an item until one fails (looped; a failed
+  // try_push leaves its item alone, so the caller offers it again).
+  static constexpr bool kNativeBulk = BulkQueue<Q>;
+  std::size_t try_send_bulk(Item* items, std::size_t n) {
+    if constexpr (kNativeBulk) {
+      return queue_->try_push_bulk(items, n);
+    } else {
+      std::size_t k = 0;
+      while (k < n && queue_->try_push(std::move(items[k]))) ++k;
+      return k;
+    }
+  }
+  std::size_t try_receive_bulk(Item* out, std::size_t n) {
+    if constexpr (kNativeBulk) {
+      return queue_->try_pop_bulk(out, n);
+    } else {
+      std::size_t k = 0;
+      while (k < n && queue_->try_pop(out[k])) ++k;
+      return k;
+    }
+  }
 
   void after_pop(ConsumerCtx&, int) {}
   bool samples() const { return false; }
