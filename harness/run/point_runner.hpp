@@ -9,7 +9,7 @@
 // An item is one push and its pop: throughput = items moved inside the
 // window / window length. Under --batch N the window's calls move up to N
 // items each (timeline_batches.hpp): the queue's own bulk calls where it
-// models qb::BulkQueue, else the loop below over try_push / try_pop.
+// models qb::BulkQueue, else a loop over try_push / try_pop.
 #pragma once
 
 #include <chrono>
@@ -111,27 +111,18 @@ class ThroughputSteps {
   bool try_send(Item&& item) { return queue_->try_push(std::move(item)); }
   bool try_receive(Item& out) { return queue_->try_pop(out); }
 
-  // --batch N (timeline_batches.hpp): the queue's bulk calls (native), or
-  // one try_push / try_pop an item until one fails (looped; a failed
-  // try_push leaves its item alone, so the caller offers it again).
-  static constexpr bool kNativeBulk = BulkQueue<Q>;
-  std::size_t try_send_bulk(Item* items, std::size_t n) {
-    if constexpr (kNativeBulk) {
-      return queue_->try_push_bulk(items, n);
-    } else {
-      std::size_t k = 0;
-      while (k < n && queue_->try_push(std::move(items[k]))) ++k;
-      return k;
-    }
+  // --batch N (timeline_batches.hpp): the queue's bulk calls, where it has
+  // them (native); for any other queue the window loops over try_send and
+  // try_receive (looped).
+  std::size_t try_send_bulk(Item* items, std::size_t n)
+    requires BulkQueue<Q>
+  {
+    return queue_->try_push_bulk(items, n);
   }
-  std::size_t try_receive_bulk(Item* out, std::size_t n) {
-    if constexpr (kNativeBulk) {
-      return queue_->try_pop_bulk(out, n);
-    } else {
-      std::size_t k = 0;
-      while (k < n && queue_->try_pop(out[k])) ++k;
-      return k;
-    }
+  std::size_t try_receive_bulk(Item* out, std::size_t n)
+    requires BulkQueue<Q>
+  {
+    return queue_->try_pop_bulk(out, n);
   }
 
   void after_pop(ConsumerCtx&, int) {}

@@ -169,12 +169,10 @@ RepResult summarize(TimelineState<Item, Steps>& s) {
   rep.item_bytes = static_cast<int>(sizeof(Item));
   rep.wait_policy = s.policy;
   if (s.block) rep.block_kind = s.steps.blocks_natively() ? BlockKind::native : BlockKind::harness;
-  if constexpr (detail::BatchSteps<Steps, Item>) {
-    if (s.batch > 1) {
-      rep.batch_kind = Steps::kNativeBulk ? BatchKind::native : BatchKind::looped;
-      for (const auto& w : s.producers) rep.partial_pushes += w.partial;
-      for (const auto& w : s.consumers) rep.partial_pops += w.partial;
-    }
+  if (s.batch > 1) {
+    rep.batch_kind = BulkSteps<Steps, Item> ? BatchKind::native : BatchKind::looped;
+    for (const auto& w : s.producers) rep.partial_pushes += w.partial;
+    for (const auto& w : s.consumers) rep.partial_pops += w.partial;
   }
   rep.payload_checked = s.check_payload;
   std::optional<E2eSample> e2e;

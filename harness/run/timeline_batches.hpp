@@ -4,19 +4,26 @@
 // sample test, as in a burst of single calls; what changes is only how many
 // items one call to the steps moves.
 //
-// The steps' bulk calls are the queue's own (a qb::BulkQueue: native) or a
-// loop of try_push / try_pop over the items (looped), so the harness's work
-// per item is the same whichever the queue is (point_runner.hpp).
+// native: steps with bulk calls (the queue is a qb::BulkQueue) fill an array
+// of N items and push it in one call, and pop up to N into an array, then
+// check each. looped: any other queue's "call" is a loop of up to N
+// try_push / try_pop, each item made, or checked, as it goes, as in a burst
+// of single calls: an array between the loop and the checks cost the
+// looped consumer ~11 instructions an item more than --batch 1, the producer
+// ~4 (callgrind, sequence_ring, results/vm-2core/issue28/batch_ir.sh), which
+// the queue's own bulk call pays for in the native kind only.
 //
 // A partial call (the queue took or gave k of the n asked, 0 < k < n) is
-// counted and the burst goes on: at the producer, the n - k items not taken
-// stay in the batch, in order, at its front, and the next call offers them
-// first (so none is lost or reordered); a call that moves nothing ends the
-// burst as a failed try does (the caller counts it and waits).
+// counted and the burst goes on: at a native producer, the n - k items not
+// taken stay in the batch, in order, at its front, and the next call offers
+// them first (so none is lost or reordered; a looped producer makes the
+// item it failed to push again, from its tag); a call that moves nothing
+// ends the burst as a failed try does (the caller counts it and waits).
 //
-// e2e latency: the send time of each sampled item is the clock read just
-// before the call that took it; the receive time, the read just after the
-// call that gave it (one read a call, not an item, and only with e2e on).
+// e2e latency, native: the send time of each sampled item is the clock read
+// just before the call that took it; the receive time, the read just after
+// the call that gave it (one read a call, and only with e2e on). Looped: as
+// single calls, each sampled item's own read before its push, after its pop.
 #pragma once
 
 #include <algorithm>
@@ -35,12 +42,11 @@
 
 namespace qb::detail {
 
-// Steps with a fast path that also move several items a call.
+// Steps with a fast path that also offer the queue's bulk calls (native).
 template <class Steps, class Item>
-concept BatchSteps = BurstSteps<Steps, Item> && requires(Steps& steps, Item* items, std::size_t n) {
+concept BulkSteps = BurstSteps<Steps, Item> && requires(Steps& steps, Item* items, std::size_t n) {
   { steps.try_send_bulk(items, n) } -> std::same_as<std::size_t>;
   { steps.try_receive_bulk(items, n) } -> std::same_as<std::size_t>;
-  { Steps::kNativeBulk } -> std::convertible_to<bool>;
 };
 
 // A producer's batch: items_[0, held_) were made and not yet taken by the
@@ -83,10 +89,11 @@ struct BatchPush {
 };
 
 // Pushes this producer's items from `seq` up to `end` (exclusive), at most
-// about kBurst of them, a batch a call. kNote: e2e latency is on.
+// about kBurst of them, N = batch.size() a call through the bulk push.
+// kNote: e2e latency is on.
 template <bool kNote, class Item, class Steps>
-BatchPush produce_batches_as(Steps& steps, const ProducerCtx<Item>& ctx, ProducerBatch<Item>& batch, std::uint64_t seq,
-                             std::uint64_t end) {
+BatchPush produce_native_as(Steps& steps, const ProducerCtx<Item>& ctx, ProducerBatch<Item>& batch, std::uint64_t seq,
+                            std::uint64_t end) {
   BatchPush out;
   const auto source = static_cast<std::uint32_t>(ctx.index);
   [[maybe_unused]] SampleTest sample(ctx.log);
@@ -114,74 +121,152 @@ BatchPush produce_batches_as(Steps& steps, const ProducerCtx<Item>& ctx, Produce
   return out;
 }
 
+// The same, `n` items a looped call: try_push until one fails or n went in.
+template <bool kNote, class Item, class Steps>
+BatchPush produce_looped_as(Steps& steps, const ProducerCtx<Item>& ctx, std::uint64_t n, std::uint64_t seq,
+                            std::uint64_t end) {
+  BatchPush out;
+  const auto source = static_cast<std::uint32_t>(ctx.index);
+  [[maybe_unused]] SampleTest sample(ctx.log);
+  while (seq != end && out.pushed < kBurst) {
+    const std::uint64_t first = make_tag(source, seq), stop = first + std::min(n, end - seq);
+    std::uint64_t tag = first;
+    while (tag != stop) {
+      if constexpr (kNote) {
+        if (sample.wants(tag)) sample.note(tag, ctx.clock->now_unfenced());
+      }
+      if (!steps.try_send(make_item<Item>(tag))) break;
+      ++tag;
+    }
+    const std::uint64_t k = tag - first;
+    seq += k;
+    out.pushed += k;
+    if (k == 0) {
+      out.failed = true;
+      break;
+    }
+    if (tag != stop) ++out.partial;
+  }
+  return out;
+}
+
 // What a consumer's batched burst found besides its items.
 struct BatchPop {
   BurstTally tally;
   std::uint64_t partial = 0;
 };
 
-// Pops about kBurst items at most, up to out.size() a call, each checked as
-// consume_burst_as checks it. kNote: e2e latency is on (`log` is set).
+// A consumer's per-item checks, as consume_burst_as makes them: the e2e
+// sample's note, the payload, and one compare an item while the tags extend
+// the tracker's run (RunTracker::see for any other tag).
+template <bool kNote, class Item>
+class ItemChecks {
+ public:
+  ItemChecks(RunTracker& runs, SampleLog* log, bool check_payload) noexcept
+      : runs_(runs), sample_(log), check_payload_(check_payload), expected_(runs.next()), run_start_(expected_) {}
+
+  // `ticks()`: the receive time, read only for a sampled item.
+  template <class Ticks>
+  void check(const Item& item, BurstTally& tally, Ticks ticks) noexcept {
+    if constexpr (kNote) {
+      if (sample_.wants(item.tag)) sample_.note(item.tag, ticks());
+    }
+    if constexpr (Item::kFillWords > 0) {
+      if (check_payload_ && !payload_intact(item)) ++tally.corrupted;
+    }
+    if (item.tag != expected_) [[unlikely]] {
+      runs_.extend(expected_ - run_start_);
+      runs_.see(item.tag);
+      expected_ = run_start_ = runs_.next();
+      return;
+    }
+    ++expected_;
+  }
+
+  // After the last item: the run so far goes to the tracker.
+  void finish() noexcept { runs_.extend(expected_ - run_start_); }
+
+ private:
+  RunTracker& runs_;
+  [[maybe_unused]] SampleTest sample_;
+  const bool check_payload_;
+  std::uint64_t expected_, run_start_;
+};
+
+// Pops about kBurst items at most, up to out.size() a bulk call, each
+// checked as consume_burst_as checks it. kNote: e2e latency is on.
 template <bool kNote, class Item, class Steps>
-BatchPop consume_batches_as(Steps& steps, std::vector<Item>& out, RunTracker& runs, SampleLog* log, const Clock& clock,
-                            bool check_payload) {
+BatchPop consume_native_as(Steps& steps, std::vector<Item>& out, RunTracker& runs, SampleLog* log, const Clock& clock,
+                           bool check_payload) {
   BatchPop result;
-  BurstTally& tally = result.tally;
-  // As in consume_burst_as: one compare an item while the tags extend the
-  // tracker's run; RunTracker::see for any other tag.
-  std::uint64_t expected = runs.next(), run_start = expected;
-  [[maybe_unused]] SampleTest sample(log);
+  ItemChecks<kNote, Item> checks(runs, log, check_payload);
   const std::size_t n = out.size();
-  while (tally.popped < kBurst) {
+  while (result.tally.popped < kBurst) {
     const std::size_t k = steps.try_receive_bulk(out.data(), n);
     if (k == 0) {
-      tally.failed = true;
+      result.tally.failed = true;
       break;
     }
     if (k < n) ++result.partial;
     [[maybe_unused]] std::uint64_t ticks = 0;
     if constexpr (kNote) ticks = clock.now_unfenced();
-    for (std::size_t i = 0; i < k; ++i) {
-      const Item& item = out[i];
-      if constexpr (kNote) {
-        if (sample.wants(item.tag)) sample.note(item.tag, ticks);
-      }
-      if constexpr (Item::kFillWords > 0) {
-        if (check_payload && !payload_intact(item)) ++tally.corrupted;
-      }
-      if (item.tag != expected) [[unlikely]] {
-        runs.extend(expected - run_start);
-        runs.see(item.tag);
-        expected = run_start = runs.next();
-        continue;
-      }
-      ++expected;
-    }
-    tally.popped += k;
+    for (std::size_t i = 0; i < k; ++i) checks.check(out[i], result.tally, [ticks] { return ticks; });
+    result.tally.popped += k;
   }
-  runs.extend(expected - run_start);
+  checks.finish();
   return result;
 }
 
-// The two above for the run's e2e setting; nothing for steps without batches
-// (the caller never gets here with them).
+// The same, `n` items a looped call: try_pop until one fails or n came out.
+template <bool kNote, class Item, class Steps>
+BatchPop consume_looped_as(Steps& steps, std::uint64_t n, RunTracker& runs, SampleLog* log, const Clock& clock,
+                           bool check_payload) {
+  BatchPop result;
+  ItemChecks<kNote, Item> checks(runs, log, check_payload);
+  Item item{};
+  while (result.tally.popped < kBurst) {
+    std::uint64_t k = 0;
+    while (k != n && steps.try_receive(item)) {
+      checks.check(item, result.tally, [&clock] { return clock.now_unfenced(); });
+      ++k;
+    }
+    result.tally.popped += k;
+    if (k == 0) {
+      result.tally.failed = true;
+      break;
+    }
+    if (k != n) ++result.partial;
+  }
+  checks.finish();
+  return result;
+}
+
+// The right one of the above for the steps (native or looped) and the run's
+// e2e setting; nothing for steps without bursts (the caller never gets here
+// with them). `n`: items a call, the batch's size where there is one.
 template <class Item, class Steps>
-BatchPush produce_batches(Steps& steps, const ProducerCtx<Item>& ctx, ProducerBatch<Item>& batch, std::uint64_t seq,
-                          std::uint64_t end) {
-  if constexpr (BatchSteps<Steps, Item>) {
-    return ctx.log != nullptr ? produce_batches_as<true>(steps, ctx, batch, seq, end)
-                              : produce_batches_as<false>(steps, ctx, batch, seq, end);
+BatchPush produce_batches(Steps& steps, const ProducerCtx<Item>& ctx, ProducerBatch<Item>& batch, std::uint64_t n,
+                          std::uint64_t seq, std::uint64_t end) {
+  const bool note = ctx.log != nullptr;
+  if constexpr (BulkSteps<Steps, Item>) {
+    return note ? produce_native_as<true>(steps, ctx, batch, seq, end)
+                : produce_native_as<false>(steps, ctx, batch, seq, end);
+  } else if constexpr (BurstSteps<Steps, Item>) {
+    return note ? produce_looped_as<true>(steps, ctx, n, seq, end) : produce_looped_as<false>(steps, ctx, n, seq, end);
   } else {
     return {};
   }
 }
 
 template <class Item, class Steps>
-BatchPop consume_batches(Steps& steps, std::vector<Item>& out, RunTracker& runs, SampleLog* log, const Clock& clock,
-                         bool check_payload) {
-  if constexpr (BatchSteps<Steps, Item>) {
-    return log != nullptr ? consume_batches_as<true, Item>(steps, out, runs, log, clock, check_payload)
-                          : consume_batches_as<false, Item>(steps, out, runs, log, clock, check_payload);
+BatchPop consume_batches(Steps& steps, std::vector<Item>& out, std::uint64_t n, RunTracker& runs, SampleLog* log,
+                         const Clock& clock, bool check_payload) {
+  if constexpr (BulkSteps<Steps, Item>) {
+    return log != nullptr ? consume_native_as<true, Item>(steps, out, runs, log, clock, check_payload)
+                          : consume_native_as<false, Item>(steps, out, runs, log, clock, check_payload);
+  } else if constexpr (BurstSteps<Steps, Item>) {
+    return log != nullptr ? consume_looped_as<true, Item>(steps, n, runs, log, clock, check_payload)
+                          : consume_looped_as<false, Item>(steps, n, runs, log, clock, check_payload);
   } else {
     return {};
   }

@@ -65,10 +65,11 @@ inline WaitPolicy timeline_wait_policy(WaitMode wait, bool block, const std::vec
 }
 
 // --batch as the steps can honour it: N items a call where the window's fast
-// path runs (steps with bulk calls, no call timed, none blocking), else 1.
+// path runs (steps with a plain push and pop, no call timed, none blocking),
+// else 1.
 template <class Item, class Steps>
 std::size_t timeline_batch(const PointParams& params, bool block) {
-  if constexpr (BatchSteps<Steps, Item>) {
+  if constexpr (BurstSteps<Steps, Item>) {
     if (!block && !wants_ops(params.latency)) return std::max<std::size_t>(1, params.batch);
   }
   return 1;

@@ -95,7 +95,7 @@ QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
   try {
     ProducerCtx<Item> ctx = producer_start(s, p, w);
     const bool bursts = BurstSteps<Steps, Item> && ctx.ops == nullptr && !ctx.block;  // timeline_bursts.hpp
-    ProducerBatch<Item> batch(s.batch > 1 ? s.batch : 0);  // timeline_batches.hpp
+    ProducerBatch<Item> batch(BulkSteps<Steps, Item> && s.batch > 1 ? s.batch : 0);  // timeline_batches.hpp
     Waiter waiter(s.policy);
     s.start_line.arrive_and_wait();
     std::uint64_t end_total = kSequenceLimit;  // fixed-count: set at the window's start
@@ -114,8 +114,8 @@ QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
         if (w.total >= kSequenceLimit) w.hit_limit = true;
         break;
       }
-      if (batch.size() > 0 && seen == Phase::measure) {
-        const BatchPush b = produce_batches(steps, ctx, batch, w.total, end_total);
+      if (s.batch > 1 && seen == Phase::measure) {
+        const BatchPush b = produce_batches(steps, ctx, batch, s.batch, w.total, end_total);
         w.total += b.pushed;
         w.partial += b.partial;
         if (b.pushed > 0) waiter.reset();
@@ -209,7 +209,7 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
     Drain drain(s.producers_done, s.np, s.producers, s.consumers);
     const bool bursts = BurstSteps<Steps, Item> && ctx.ops == nullptr && !ctx.block;  // timeline_bursts.hpp
     const bool check_payload = s.check_payload;
-    std::vector<Item> batch(s.batch > 1 ? s.batch : 0);  // timeline_batches.hpp
+    std::vector<Item> batch(BulkSteps<Steps, Item> && s.batch > 1 ? s.batch : 0);  // timeline_batches.hpp
     Item item{};
     for (;;) {
       const Phase ph = phase.load(std::memory_order_relaxed);  // (5)
@@ -219,8 +219,8 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
       }
       if (bursts && seen == Phase::measure) {
         BurstTally t;
-        if (!batch.empty()) {
-          const BatchPop b = consume_batches<Item>(steps, batch, runs, log, s.clock, check_payload);
+        if (s.batch > 1) {
+          const BatchPop b = consume_batches<Item>(steps, batch, s.batch, runs, log, s.clock, check_payload);
           t = b.tally;
           w.partial += b.partial;
         } else {
