@@ -6,19 +6,22 @@
 //
 // native: steps with bulk calls (the queue is a qb::BulkQueue) fill an array
 // of N items and push it in one call, and pop up to N into an array, then
-// check each. looped: any other queue's "call" is a loop of up to N
-// try_push / try_pop, each item made, or checked, as it goes, as in a burst
-// of single calls: an array between the loop and the checks cost the
-// looped consumer ~11 instructions an item more than --batch 1, the producer
-// ~4 (callgrind, sequence_ring, results/vm-2core/issue28/batch_ir.sh), which
+// check each. looped: any other queue's "call" is a burst of up to N single
+// try_push / try_pop (timeline_bursts.hpp), each item made, or checked, as
+// it goes: an array between the calls and the checks cost the looped
+// consumer ~11 instructions an item more than --batch 1, the producer ~4
+// (callgrind, sequence_ring, results/vm-2core/issue28/batch_ir.sh), which
 // the queue's own bulk call pays for in the native kind only.
 //
 // A partial call (the queue took or gave k of the n asked, 0 < k < n) is
-// counted and the burst goes on: at a native producer, the n - k items not
-// taken stay in the batch, in order, at its front, and the next call offers
-// them first (so none is lost or reordered; a looped producer makes the
-// item it failed to push again, from its tag); a call that moves nothing
-// ends the burst as a failed try does (the caller counts it and waits).
+// counted and ends the burst, and the caller waits once, as after a failed
+// try, since the queue was found full or empty (trying again at once cost a
+// looped consumer that had caught up a second failed try_pop a call); at a
+// native producer, the n - k items not taken stay in the batch, in order, at
+// its front, and the next call offers them first, so none is lost or
+// reordered (a looped producer makes the item it failed to push again, from
+// its tag). A call that moves nothing ends the burst as a failed try does
+// (the caller counts it as one and waits).
 //
 // e2e latency, native: the send time of each sampled item is the clock read
 // just before the call that took it; the receive time, the read just after
@@ -84,8 +87,8 @@ class ProducerBatch {
 // What a producer's batched burst did.
 struct BatchPush {
   std::uint64_t pushed = 0;
-  std::uint64_t partial = 0;
-  bool failed = false;  // its last call moved nothing (the caller counts it and waits)
+  bool partial = false;  // its last call moved some items, not all (the caller counts it and waits)
+  bool failed = false;   // its last call moved nothing (the caller counts it and waits)
 };
 
 // Pushes this producer's items from `seq` up to `end` (exclusive), at most
@@ -116,36 +119,33 @@ BatchPush produce_native_as(Steps& steps, const ProducerCtx<Item>& ctx, Producer
       out.failed = true;
       break;
     }
-    if (k < want) ++out.partial;
+    if (k < want) {
+      out.partial = true;
+      break;
+    }
   }
   return out;
 }
 
-// The same, `n` items a looped call: try_push until one fails or n went in.
+// The same, `n` items a looped call: a burst of single pushes
+// (produce_burst_as) that stops at n items or the first failed try.
 template <bool kNote, class Item, class Steps>
 BatchPush produce_looped_as(Steps& steps, const ProducerCtx<Item>& ctx, std::uint64_t n, std::uint64_t seq,
                             std::uint64_t end) {
   BatchPush out;
-  const auto source = static_cast<std::uint32_t>(ctx.index);
-  [[maybe_unused]] SampleTest sample(ctx.log);
   while (seq != end && out.pushed < kBurst) {
-    const std::uint64_t first = make_tag(source, seq), stop = first + std::min(n, end - seq);
-    std::uint64_t tag = first;
-    while (tag != stop) {
-      if constexpr (kNote) {
-        if (sample.wants(tag)) sample.note(tag, ctx.clock->now_unfenced());
-      }
-      if (!steps.try_send(make_item<Item>(tag))) break;
-      ++tag;
-    }
-    const std::uint64_t k = tag - first;
+    const std::uint64_t stop = seq + std::min(n, end - seq);
+    const std::uint64_t k = produce_burst_as<kNote>(steps, ctx, seq, stop);
     seq += k;
     out.pushed += k;
     if (k == 0) {
       out.failed = true;
       break;
     }
-    if (tag != stop) ++out.partial;
+    if (seq != stop) {
+      out.partial = true;
+      break;
+    }
   }
   return out;
 }
@@ -153,7 +153,7 @@ BatchPush produce_looped_as(Steps& steps, const ProducerCtx<Item>& ctx, std::uin
 // What a consumer's batched burst found besides its items.
 struct BatchPop {
   BurstTally tally;
-  std::uint64_t partial = 0;
+  bool partial = false;  // its last call gave some items, not all (the caller counts it and waits)
 };
 
 // A consumer's per-item checks, as consume_burst_as makes them: the e2e
@@ -207,37 +207,38 @@ BatchPop consume_native_as(Steps& steps, std::vector<Item>& out, RunTracker& run
       result.tally.failed = true;
       break;
     }
-    if (k < n) ++result.partial;
     [[maybe_unused]] std::uint64_t ticks = 0;
     if constexpr (kNote) ticks = clock.now_unfenced();
     for (std::size_t i = 0; i < k; ++i) checks.check(out[i], result.tally, [ticks] { return ticks; });
     result.tally.popped += k;
+    if (k < n) {
+      result.partial = true;
+      break;
+    }
   }
   checks.finish();
   return result;
 }
 
-// The same, `n` items a looped call: try_pop until one fails or n came out.
+// The same, `n` items a looped call: a burst of single pops
+// (consume_burst_as) that stops at n items or the first failed try.
 template <bool kNote, class Item, class Steps>
 BatchPop consume_looped_as(Steps& steps, std::uint64_t n, RunTracker& runs, SampleLog* log, const Clock& clock,
                            bool check_payload) {
   BatchPop result;
-  ItemChecks<kNote, Item> checks(runs, log, check_payload);
-  Item item{};
   while (result.tally.popped < kBurst) {
-    std::uint64_t k = 0;
-    while (k != n && steps.try_receive(item)) {
-      checks.check(item, result.tally, [&clock] { return clock.now_unfenced(); });
-      ++k;
-    }
-    result.tally.popped += k;
-    if (k == 0) {
+    const BurstTally t = consume_burst_as<kNote, Item>(steps, runs, log, clock, check_payload, n);
+    result.tally.popped += t.popped;
+    result.tally.corrupted += t.corrupted;
+    if (t.popped == 0) {
       result.tally.failed = true;
       break;
     }
-    if (k != n) ++result.partial;
+    if (t.failed) {  // some, not n
+      result.partial = true;
+      break;
+    }
   }
-  checks.finish();
   return result;
 }
 

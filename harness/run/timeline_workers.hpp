@@ -117,12 +117,10 @@ QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
       if (s.batch > 1 && seen == Phase::measure) {
         const BatchPush b = produce_batches(steps, ctx, batch, s.batch, w.total, end_total);
         w.total += b.pushed;
-        w.partial += b.partial;
+        w.partial += b.partial ? 1 : 0;
+        w.failed += b.failed ? 1 : 0;
         if (b.pushed > 0) waiter.reset();
-        if (b.failed) {
-          ++w.failed;
-          waiter.wait();
-        }
+        if (b.partial || b.failed) waiter.wait();
         continue;
       }
       if (bursts && seen == Phase::measure) {
@@ -219,10 +217,12 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
       }
       if (bursts && seen == Phase::measure) {
         BurstTally t;
+        bool partial = false;
         if (s.batch > 1) {
           const BatchPop b = consume_batches<Item>(steps, batch, s.batch, runs, log, s.clock, check_payload);
           t = b.tally;
-          w.partial += b.partial;
+          partial = b.partial;
+          w.partial += partial ? 1 : 0;
         } else {
           t = consume_burst<Item>(steps, runs, log, s.clock, check_payload);
         }
@@ -232,6 +232,7 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
           waiter.reset();
           drain.popped();
         }
+        if (partial) waiter.wait();  // the queue was found empty; nothing failed
         if (!t.failed) continue;
       } else if (const int lane = steps.consume(ctx, item); lane >= 0) {
         if (seen < Phase::measure) {
