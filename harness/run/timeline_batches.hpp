@@ -8,10 +8,11 @@
 // of N items and push it in one call, and pop up to N into an array, then
 // check each. looped: any other queue's "call" is a burst of up to N single
 // try_push / try_pop (timeline_bursts.hpp), each item made, or checked, as
-// it goes: an array between the calls and the checks cost the looped
-// consumer ~11 instructions an item more than --batch 1, the producer ~4
-// (callgrind, sequence_ring, results/vm-2core/issue28/batch_ir.sh), which
-// the queue's own bulk call pays for in the native kind only.
+// it goes: an array between the calls and the checks (this file at 1f9d3d4)
+// cost the looped consumer ~11 instructions an item more than --batch 1 and
+// the producer ~4 (callgrind, sequence_ring at --batch 256, counted as
+// results/vm-2core/issue28/batch_ir.sh counts), which the queue's own bulk
+// call pays for in the native kind only.
 //
 // A partial call (the queue took or gave k of the n asked, 0 < k < n) is
 // counted and ends the burst, and the caller waits once, as after a failed
