@@ -34,7 +34,7 @@ std::string batch_line(const std::vector<PointResult>& points) {
                                  fmt::join(sizes, ", "));
   if (!native.empty()) line += fmt::format("; native, the queue's own bulk calls: {}", fmt::join(native, ", "));
   if (!looped.empty()) line += fmt::format("; looped, one try_push/try_pop an item: {}", fmt::join(looped, ", "));
-  line += fmt::format("; partial calls (moved some items, not all; the rest went in a later call): {} pushes, {} pops",
+  line += fmt::format("; partial calls (moved some of the items asked, not all): {} pushes, {} pops",
                       grouped(static_cast<double>(partial_pushes)), grouped(static_cast<double>(partial_pops)));
   return line;
 }

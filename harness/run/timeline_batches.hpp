@@ -24,6 +24,9 @@
 // its tag). A call that moves nothing ends the burst as a failed try does
 // (the caller counts it as one and waits).
 //
+// A burst ends once it has moved kBurst items or more, so it reads the phase
+// (timeline_state.hpp's (5)) at most max(kBurst, N) + N items late.
+//
 // e2e latency, native: the send time of each sampled item is the clock read
 // just before the call that took it; the receive time, the read just after
 // the call that gave it (one read a call, and only with e2e on). Looped: as
