@@ -332,4 +332,24 @@ TEST(Batch, per_call_latency_with_a_batch_is_a_usage_error_naming_both) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST(Batch, a_batched_sweep_writes_batch_in_params_and_each_repetitions_kind_through_the_child_process) {
+  const auto out = qb::test::scratch_dir() / "batched.json";
+  const auto r = qb::test::run_qbench({"run", "-q", "boost_spsc_queue,sequence_ring", "--batch", "16", "--items",
+                                       "20000", "--warmup", "10ms", "-r", "1", "--counters", "none", "--out",
+                                       out.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("batch: 16 items a push or pop call"), std::string::npos) << r.out;
+  const auto doc = nlohmann::json::parse(qb::test::slurp(out));
+  ASSERT_EQ(doc.at("runs").size(), 2u);
+  for (const auto& run : doc.at("runs")) {
+    SCOPED_TRACE(run.at("id").get<std::string>());
+    EXPECT_EQ(run.at("params").at("batch"), 16);
+    const auto& rep = run.at("repetitions").at(0);
+    EXPECT_EQ(rep.at("status"), "ok");
+    EXPECT_EQ(rep.at("items"), 20000);
+    EXPECT_EQ(rep.at("batch_kind"), run.at("params").at("queue") == "boost_spsc_queue" ? "native" : "looped");
+    EXPECT_TRUE(rep.contains("partial_pushes") && rep.contains("partial_pops"));
+  }
+}
+
 }  // namespace
