@@ -29,9 +29,10 @@ PERCENTILES = (("p50", "p50_ns"), ("p99", "p99_ns"), ("p99.9", "p99_9_ns"))
 LATENCY_SOURCES = ("e2e", "pop")
 VALIDATION = ("lost", "duplicated", "misordered")
 
-HEADER = (["run id", "queue", "producers", "consumers", "workload", "payload bytes", "wait", "repetition",
-           "status", "failure", "items", "elapsed s", "items/s", "ns/item", "CPU ns/item", "items/CPU-s",
-           "producers CPU s", "consumers CPU s"]
+HEADER = (["run id", "queue", "producers", "consumers", "workload", "payload bytes", "wait", "batch", "batch kind",
+           "partial pushes", "partial pops", "repetition", "status",
+           "failure", "items", "elapsed s", "items/s", "ns/item", "CPU ns/item", "items/CPU-s", "producers CPU s",
+           "consumers CPU s"]
           + [f"{source} {name} ns" for source in LATENCY_SOURCES for name, _ in PERCENTILES]
           + [f"{key} items" for key in VALIDATION] + ["warnings"])
 
@@ -64,6 +65,16 @@ def _cpu(rep: dict) -> list:
             seconds("consumers")]
 
 
+def _batch(row, rep: dict) -> list:
+    """Items a call (params.batch; 1 in files older than --batch), and with
+    a batch over 1 whose calls moved them (native or looped) and how many
+    calls moved some items but not all, each side; empty cells otherwise."""
+    params = row.raw.get("params") if isinstance(row.raw.get("params"), dict) else {}
+    kind = rep.get("batch_kind")
+    return [_number(params.get("batch", 1)), kind if isinstance(kind, str) else "",
+            _number(rep.get("partial_pushes")), _number(rep.get("partial_pops"))]
+
+
 def rows(results: qbresults.Results) -> list[list]:
     """One list of cells per repetition, in HEADER's order."""
     out = []
@@ -72,9 +83,11 @@ def rows(results: qbresults.Results) -> list[list]:
             validation = rep.get("validation") if isinstance(rep.get("validation"), dict) else {}
             warnings = rep.get("warnings") if isinstance(rep.get("warnings"), list) else []
             out.append([row.id, row.queue, row.producers, row.consumers, row.workload, _number(row.payload_bytes),
-                        row.wait, _number(rep.get("repetition")), rep.get("status", ""), rep.get("failure") or "",
-                        _number(rep.get("items")), _number(rep.get("elapsed_s")), _number(rep.get("items_per_s")),
-                        _number(rep.get("ns_per_item"))]
+                        row.wait]
+                       + _batch(row, rep)
+                       + [_number(rep.get("repetition")), rep.get("status", ""), rep.get("failure") or "",
+                          _number(rep.get("items")), _number(rep.get("elapsed_s")), _number(rep.get("items_per_s")),
+                          _number(rep.get("ns_per_item"))]
                        + _cpu(rep) + _latency(rep) + [_number(validation.get(key)) for key in VALIDATION] + [len(warnings)])
     return out
 

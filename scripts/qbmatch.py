@@ -16,8 +16,8 @@ when these agree:
   threshold, policy, lanes, give-up limit, burst size and idle time, pingpong
   pairs), but not its label (a name) nor sample_interval_ns, round_trips and
   warmup_trips (how often or how long it is observed);
-- payload_bytes, capacity, placement, wait, payload_check and the elastic
-  configuration, which change the work each item costs;
+- payload_bytes, capacity, placement, wait, payload_check, batch (items a
+  call) and the elastic configuration, which change the work each item costs;
 - the window's kind: duration mode, or a fixed count of N items (N counts: a
   fixed-count window opens on an empty queue, so N sets how much of it is the
   fill); in duration mode the window's length does not, as a longer window
@@ -32,8 +32,8 @@ closest points differ in exactly one key, compare.py does that by itself.
 Ignored: the run id and scenario, seed, repetitions, duration_ns, warmup_ns
 (never measured), timeout_ns, latency_sample_period (how many items the e2e
 sample holds, not what they cost), counters, traits and the machine. A
-missing wait or payload_check (older files) reads as its default, spin and
-all. Where several rows of one side share an identity (variants that differ
+missing wait, payload_check or batch (older files) reads as its default,
+spin, all and 1. Where several rows of one side share an identity (variants that differ
 only in label), they pair by workload label, then by run id less the queue,
 and the rest are left over.
 """
@@ -43,9 +43,9 @@ from __future__ import annotations
 import json
 
 IGNORED_WORKLOAD_KEYS = ("kind", "label", "sample_interval_ns", "round_trips", "warmup_trips")
-PARAM_KEYS = ("payload_bytes", "capacity", "placement", "wait", "payload_check", "elastic")
+PARAM_KEYS = ("payload_bytes", "capacity", "placement", "wait", "payload_check", "batch", "elastic")
 QUEUE_KEYS = ("capacity", "elastic")  # the queue's own: left out when two queues are compared
-DEFAULTS = {"wait": "spin", "payload_check": "all"}  # what qbench did before it wrote the key
+DEFAULTS = {"wait": "spin", "payload_check": "all", "batch": 1}  # what qbench did before it wrote the key
 
 
 def identity(row, by_queue: bool = True, vary: tuple[str, ...] = ()) -> dict[str, str]:

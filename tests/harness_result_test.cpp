@@ -47,6 +47,9 @@ RepResult sample_rep() {
   r.oversubscribed = true;
   r.peak_rss_kib = 123456;
   r.cpu = {true, {1, 987654321, 3, 4}, {1, std::numeric_limits<std::uint64_t>::max(), 5, 6}, 12.345678901, 81000001.5};
+  r.batch_kind = BatchKind::native;
+  r.partial_pushes = 17;
+  r.partial_pops = std::numeric_limits<std::uint64_t>::max();
   r.warnings = {Warning::starved_thread(ThreadRole::consumer, 0, 999, 9990.5),
                 Warning::reference_ceiling(CeilingOp::cas)};
   return r;
@@ -73,6 +76,9 @@ void expect_same(const RepResult& a, const RepResult& b) {
   }
   EXPECT_EQ(a.validation.misordered, b.validation.misordered);
   EXPECT_EQ(a.cpu_map, b.cpu_map);
+  EXPECT_EQ(a.batch_kind, b.batch_kind);
+  EXPECT_EQ(a.partial_pushes, b.partial_pushes);
+  EXPECT_EQ(a.partial_pops, b.partial_pops);
   EXPECT_EQ(a.warnings, b.warnings);
 }
 

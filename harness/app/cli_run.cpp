@@ -92,6 +92,11 @@ void CommandLine::finish_run() {
                                    where(Opt::latency), to_string(b.latency), to_string(w.kind)));
     }
   }
+  if (b.batch > 1 && wants_ops(b.latency)) {  // one timed call would be N items' time
+    throw UsageError(fmt::format("{}: '{}' cannot time calls one item at a time (--latency {}); use --latency e2e "
+                                 "with it, or --batch 1",
+                                 where(Opt::batch), b.batch, to_string(b.latency)));
+  }
   if (b.elastic.set) {
     bool any = false;
     for (const auto& name : s.queues) any = any || find_queue(name)->takes_elastic_config;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/console/batch_line.hpp"
 #include "harness/console/counter_line.hpp"
 #include "harness/console/workload_lines.hpp"
 #include "harness/measure/latency.hpp"
@@ -214,6 +215,7 @@ std::vector<std::string> summary_lines(const std::vector<PointResult>& points, c
   out.push_back(points_line(points, table));
   warning_lines(out, points, marks, context);
   if (auto line = latency_line(points); !line.empty()) out.push_back(std::move(line));
+  if (auto line = batch_line(points); !line.empty()) out.push_back(std::move(line));
   if (std::any_of(points.begin(), points.end(),
                   [](const PointResult& p) { return p.params.workload.kind == WorkloadKind::pingpong; })) {
     out.push_back("pingpong rows: the p50/p99/p99.9 columns are round trips between the pair's two CPUs");

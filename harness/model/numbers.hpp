@@ -29,6 +29,10 @@ constexpr std::uint64_t kMaxOpSamplePeriod = std::uint64_t{1} << 20;
 constexpr std::uint64_t kMaxRoundTrips = std::uint64_t{1} << 40;
 constexpr std::uint64_t kMaxSeed = UINT64_MAX;
 constexpr std::uint64_t kMaxConsumerWorkNs = 1'000'000'000;  // a second of work an item
+// --batch: each thread holds one batch of items, so 65536 of the largest
+// (256-byte) items is 16 MiB a thread, and a batch past that is longer than
+// any queue's default capacity by far: only partial calls.
+constexpr std::uint64_t kMaxBatch = std::uint64_t{1} << 16;
 constexpr std::uint64_t kMaxSmallCount = std::uint64_t{1} << 20;  // thread counts, payload bytes, lanes' k, give-ups
 
 // A whole number in [min, max], in decimal digits only: no sign, no fraction,

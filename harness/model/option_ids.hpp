@@ -11,9 +11,9 @@ namespace qb {
 enum class Opt {
   queues, producers, consumers, shapes, duration, items, items_per_producer, warmup, repetitions, capacity,
   placement, payload_bytes, seed, timeout, latency, latency_sample_period, payload_check, op_sample_period,
-  counters, wait, block_spin,
+  counters, wait, block_spin, batch,
 };
-inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(Opt::block_spin) + 1;
+inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(Opt::batch) + 1;
 
 constexpr std::size_t option_index(Opt id) { return static_cast<std::size_t>(id); }
 

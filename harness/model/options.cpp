@@ -124,6 +124,11 @@ std::vector<Option> make_table() {
        .param_optional = true, .field = &P::block_spin,
        .help = "--wait block on a queue without blocking calls: failed tries (one PAUSE apart) before a thread "
                "sleeps; 0 sleeps at the first (0 to 2^20)"},
+      {.id = Opt::batch, .flag = "--batch", .key = "batch", .kind = K::count, .scope = S::point,
+       .default_text = "1", .unit = "items", .min = 1, .max = kMaxBatch, .param = "batch", .param_optional = true,
+       .field = &P::batch,
+       .help = "Throughput: items per push and per pop call (1 to 65536): the queue's own bulk calls where it has "
+               "them (native), else a loop of try_push/try_pop (looped); items/s still counts items"},
   };
 }
 

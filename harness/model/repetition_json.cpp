@@ -11,6 +11,10 @@
 //   "backoff" | "block" (how threads waited after a failed try: harness/run/wait.hpp);
 //   block_kind "native" | "harness" (only with "block": the queue's own blocking calls, or
 //   the harness's over try_*: harness/run/harness_block.hpp);
+//   batch_kind "native" | "looped", partial_pushes, partial_pops int (only with params'
+//   batch > 1: the queue's own bulk calls, or the harness's loop of try_push/try_pop;
+//   bulk calls in the window that moved fewer items than asked but not none, whose
+//   rest the next call moved: a call that moved none is a failed op, as before);
 //   payload_checked bool (every item's bytes past the tag were checked); backlog null |
 //   {pushed_per_popped number} (producers pushed over 1.1x what consumers popped
 //   inside the window: its closed-loop latency measures queueing); cpu null (some
@@ -126,6 +130,11 @@ void to_json(json& j, const RepResult& r) {
            {"payload_checked", r.payload_checked}, {"latency", r.latency}, {"counters", r.counters}};
   j["backlog"] = r.backlog_ratio ? json{{"pushed_per_popped", *r.backlog_ratio}} : json(nullptr);
   if (r.block_kind != BlockKind::none) j["block_kind"] = to_string(r.block_kind);
+  if (r.batch_kind != BatchKind::none) {
+    j["batch_kind"] = to_string(r.batch_kind);
+    j["partial_pushes"] = r.partial_pushes;
+    j["partial_pops"] = r.partial_pops;
+  }
   j["cpu"] = cpu_json(r);
   if (!r.workload_metrics.is_null()) j["workload_metrics"] = r.workload_metrics;
 }
@@ -152,6 +161,12 @@ void from_json(const json& j, RepResult& r) {
   for (auto k : {BlockKind::none, BlockKind::native, BlockKind::harness}) {
     if (kind == to_string(k)) r.block_kind = k;
   }
+  const std::string batch = j.value("batch_kind", std::string("none"));
+  const auto batch_kind = parse_batch_kind(batch);
+  if (!batch_kind) throw std::invalid_argument(fmt::format("batch_kind: unknown value '{}'", batch));
+  r.batch_kind = *batch_kind;
+  r.partial_pushes = j.value("partial_pushes", std::uint64_t{0});
+  r.partial_pops = j.value("partial_pops", std::uint64_t{0});
   r.payload_checked = j.value("payload_checked", false);
   if (j.contains("backlog") && j.at("backlog").is_object()) {
     r.backlog_ratio = j.at("backlog").at("pushed_per_popped").get<double>();

@@ -70,7 +70,9 @@
 //                             payload_check "all" | "off" (bytes past the tag checked);
 //                             counters string (the counter selection); wait "spin" | "pause" | "backoff" |
 //                             "block" (spin: pause or backoff by placement, harness/run/wait.hpp;
-//                             block: the queue's blocking push/pop, 5 ms at a time)
+//                             block: the queue's blocking push/pop, 5 ms at a time);
+//                             batch int (items per push and pop call in the window; absent
+//                             from older files: 1)
 //                             elastic object, when the point set an elastic config:
 //                             initial_capacity, min_capacity, max_capacity int;
 //                             growth_factor, shrink_threshold number

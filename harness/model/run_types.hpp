@@ -18,6 +18,7 @@
 #include "harness/machine/placement.hpp"
 #include "harness/measure/latency.hpp"
 #include "harness/measure/latency_sample.hpp"
+#include "harness/model/batch_kind.hpp"
 #include "harness/model/option_ids.hpp"
 #include "harness/model/wait_mode.hpp"
 #include "harness/model/warnings.hpp"
@@ -82,6 +83,7 @@ struct PointParams {
                                       // backoff: that policy always; block: the queue's push/pop with a timeout,
                                       // or the harness's (harness/run/harness_block.hpp)
   std::uint32_t block_spin = option_default<std::uint32_t>(Opt::block_spin);  // harness block: failed tries before sleeping
+  std::uint32_t batch = option_default<std::uint32_t>(Opt::batch);  // items per push and pop call in the window
   ElasticParams elastic;
   WorkloadParams workload;            // throughput unless a scenario says otherwise
 };
@@ -167,6 +169,10 @@ struct RepResult {
   int item_bytes = 0;              // sizeof the item moved: the payload size, nothing added
   WaitPolicy wait_policy = WaitPolicy::backoff;  // how the threads waited (harness/model/wait_mode.hpp)
   BlockKind block_kind = BlockKind::none;        // block: whose blocking calls (native or harness)
+  BatchKind batch_kind = BatchKind::none;        // --batch > 1: the queue's bulk calls (native) or a loop (looped)
+  // --batch > 1, in the window: bulk calls that moved some of the items
+  // asked for but not all (the rest went in a later call), each side.
+  std::uint64_t partial_pushes = 0, partial_pops = 0;
   bool payload_checked = false;    // every item's bytes past the tag were checked
   // Producers outran consumers inside the window (pushed > 1.1 x popped): the
   // closed-loop latency then measures queueing. Null when balanced.

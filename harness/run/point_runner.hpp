@@ -7,10 +7,13 @@
 // gaps (measure/op_sample.hpp) so that it never beats in step with the queue.
 //
 // An item is one push and its pop: throughput = items moved inside the
-// window / window length.
+// window / window length. Under --batch N the window's calls move up to N
+// items each (timeline_batches.hpp): the queue's own bulk calls where it
+// models qb::BulkQueue, else a loop over try_push / try_pop.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -107,6 +110,20 @@ class ThroughputSteps {
   // none blocks: the bare try_push and try_pop.
   bool try_send(Item&& item) { return queue_->try_push(std::move(item)); }
   bool try_receive(Item& out) { return queue_->try_pop(out); }
+
+  // --batch N (timeline_batches.hpp): the queue's bulk calls, where it has
+  // them (native); for any other queue the window loops over try_send and
+  // try_receive (looped).
+  std::size_t try_send_bulk(Item* items, std::size_t n)
+    requires BulkQueue<Q>
+  {
+    return queue_->try_push_bulk(items, n);
+  }
+  std::size_t try_receive_bulk(Item* out, std::size_t n)
+    requires BulkQueue<Q>
+  {
+    return queue_->try_pop_bulk(out, n);
+  }
 
   void after_pop(ConsumerCtx&, int) {}
   bool samples() const { return false; }

@@ -169,6 +169,11 @@ RepResult summarize(TimelineState<Item, Steps>& s) {
   rep.item_bytes = static_cast<int>(sizeof(Item));
   rep.wait_policy = s.policy;
   if (s.block) rep.block_kind = s.steps.blocks_natively() ? BlockKind::native : BlockKind::harness;
+  if (s.batch > 1) {
+    rep.batch_kind = BulkSteps<Steps, Item> ? BatchKind::native : BatchKind::looped;
+    for (const auto& w : s.producers) rep.partial_pushes += w.partial;
+    for (const auto& w : s.consumers) rep.partial_pops += w.partial;
+  }
   rep.payload_checked = s.check_payload;
   std::optional<E2eSample> e2e;
   if (s.period > 0) e2e = join_samples(s.send_logs, s.recv_logs, s.period, s.clock, s.steps.keep_pairs());

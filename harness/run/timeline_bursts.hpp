@@ -97,19 +97,21 @@ struct BurstTally {
   bool failed = false;  // it ended on a failed try (the caller counts it and waits)
 };
 
-// Pops up to kBurst items, each checked as the general loop checks it,
+// Pops up to `limit` items (kBurst; --batch's looped calls ask for N,
+// timeline_batches.hpp), each checked as the general loop checks it,
 // stopping at the first failed try. kNote: e2e latency is on (`log` is set).
 template <bool kNote, class Item, class Steps>
-BurstTally consume_burst_as(Steps& steps, RunTracker& runs, SampleLog* log, const Clock& clock, bool check_payload) {
+BurstTally consume_burst_as(Steps& steps, RunTracker& runs, SampleLog* log, const Clock& clock, bool check_payload,
+                            std::uint64_t limit = kBurst) {
   BurstTally tally;
   Item item{};
   // One compare an item while the items extend the tracker's run (a FIFO
   // queue's single producer: every item); another tag, from another
   // producer or out of place, goes through RunTracker::see, which starts a
-  // new run. `expected` reaches `stop` after kBurst items, whatever runs
+  // new run. `expected` reaches `stop` after `limit` items, whatever runs
   // they form, since a new run moves both by the same amount.
   std::uint64_t expected = runs.next(), run_start = expected;
-  std::uint64_t stop = expected + kBurst;
+  std::uint64_t stop = expected + limit;
   [[maybe_unused]] SampleTest sample(log);
   while (expected != stop) {
     if (!steps.try_receive(item)) {

@@ -21,6 +21,7 @@
 //       controller and Drain only poll: a stale value makes them poll again.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <cstdint>
@@ -34,6 +35,7 @@
 #include "harness/model/run_types.hpp"
 #include "harness/run/phase.hpp"
 #include "harness/run/seq_bitmap.hpp"
+#include "harness/run/timeline_batches.hpp"
 #include "harness/run/timeline_steps.hpp"
 #include "harness/run/wait.hpp"
 #include "harness/run/worker.hpp"
@@ -62,6 +64,17 @@ inline WaitPolicy timeline_wait_policy(WaitMode wait, bool block, const std::vec
   return choose_wait_policy(cpus);
 }
 
+// --batch as the steps can honour it: N items a call where the window's fast
+// path runs (steps with a plain push and pop, no call timed, none blocking),
+// else 1.
+template <class Item, class Steps>
+std::size_t timeline_batch(const PointParams& params, bool block) {
+  if constexpr (BurstSteps<Steps, Item>) {
+    if (!block && !wants_ops(params.latency)) return std::max<std::size_t>(1, params.batch);
+  }
+  return 1;
+}
+
 template <class Item, class Steps>
 struct TimelineState {
   TimelineState(const PointParams& params_in, const QueueTraits& traits_in, const std::vector<int>& cpus_in,
@@ -74,6 +87,7 @@ struct TimelineState {
         period(wants_e2e(params.latency) ? steps.e2e_sample_period() : 0),
         block(params.wait == WaitMode::block && steps.blocks()),
         policy(timeline_wait_policy(params.wait, block, cpus)),
+        batch(timeline_batch<Item, Steps>(params, block)),
         producer_ops(wants_ops(params.latency) ? static_cast<std::size_t>(np) : 0),
         consumer_ops(wants_ops(params.latency) ? static_cast<std::size_t>(nc) : 0),
         counters(static_cast<std::size_t>(np + nc)),
@@ -116,6 +130,7 @@ struct TimelineState {
   const std::uint64_t period;  // e2e latency: 1 item in `period`; 0: none
   const bool block;          // --wait block, and the queue has blocking calls
   const WaitPolicy policy;
+  const std::size_t batch;   // items a call in the window's fast path (timeline_batches.hpp); 1: single calls
 
   std::vector<SampleLog> send_logs, recv_logs;  // empty when e2e latency is off
   std::vector<ThreadLatency> producer_ops, consumer_ops;  // empty unless --latency ops

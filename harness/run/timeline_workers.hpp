@@ -3,8 +3,9 @@
 // numbers in the comments are the memory-order pairs of timeline_state.hpp.
 //
 // Inside the measured window, steps with a plain push and pop move items in
-// bursts (timeline_bursts.hpp), with only the per-item work no run can skip;
-// everywhere else, and for every workload, one item a turn of the loop.
+// bursts (timeline_bursts.hpp), with only the per-item work no run can skip,
+// and under --batch N, N items a call (timeline_batches.hpp); everywhere
+// else, and for every workload, one item a turn of the loop.
 //
 // flatten, on both thread functions: the steps and the queue's try_push /
 // try_pop are inlined into the loop, as in a bare loop over the queue, and so
@@ -22,11 +23,13 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <vector>
 
 #include "harness/machine/topology.hpp"
 #include "harness/run/payload.hpp"
 #include "harness/run/phase.hpp"
 #include "harness/run/run_tracker.hpp"
+#include "harness/run/timeline_batches.hpp"
 #include "harness/run/timeline_bursts.hpp"
 #include "harness/run/timeline_state.hpp"
 #include "harness/run/timeline_steps.hpp"
@@ -92,6 +95,7 @@ QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
   try {
     ProducerCtx<Item> ctx = producer_start(s, p, w);
     const bool bursts = BurstSteps<Steps, Item> && ctx.ops == nullptr && !ctx.block;  // timeline_bursts.hpp
+    ProducerBatch<Item> batch(BulkSteps<Steps, Item> && s.batch > 1 ? s.batch : 0);  // timeline_batches.hpp
     Waiter waiter(s.policy);
     s.start_line.arrive_and_wait();
     std::uint64_t end_total = kSequenceLimit;  // fixed-count: set at the window's start
@@ -109,6 +113,15 @@ QB_FLATTEN_WORKER void producer_thread(TimelineState<Item, Steps>& s, int p) {
         if (s.fixed_count && seen == Phase::measure) w.observe(Phase::stop, seen);
         if (w.total >= kSequenceLimit) w.hit_limit = true;
         break;
+      }
+      if (s.batch > 1 && seen == Phase::measure) {
+        const BatchPush b = produce_batches(steps, ctx, batch, s.batch, w.total, end_total);
+        w.total += b.pushed;
+        w.partial += b.partial ? 1 : 0;
+        w.failed += b.failed ? 1 : 0;
+        if (b.pushed > 0) waiter.reset();
+        if (b.partial || b.failed) waiter.wait();
+        continue;
       }
       if (bursts && seen == Phase::measure) {
         const std::uint64_t end = std::min(end_total, w.total + kBurst);
@@ -194,6 +207,7 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
     Drain drain(s.producers_done, s.np, s.producers, s.consumers);
     const bool bursts = BurstSteps<Steps, Item> && ctx.ops == nullptr && !ctx.block;  // timeline_bursts.hpp
     const bool check_payload = s.check_payload;
+    std::vector<Item> batch(BulkSteps<Steps, Item> && s.batch > 1 ? s.batch : 0);  // timeline_batches.hpp
     Item item{};
     for (;;) {
       const Phase ph = phase.load(std::memory_order_relaxed);  // (5)
@@ -202,13 +216,23 @@ QB_FLATTEN_WORKER void consumer_thread(TimelineState<Item, Steps>& s, int c) {
         ctx.counting = seen == Phase::measure;
       }
       if (bursts && seen == Phase::measure) {
-        const BurstTally t = consume_burst<Item>(steps, runs, log, s.clock, check_payload);
+        BurstTally t;
+        bool partial = false;
+        if (s.batch > 1) {
+          const BatchPop b = consume_batches<Item>(steps, batch, s.batch, runs, log, s.clock, check_payload);
+          t = b.tally;
+          partial = b.partial;
+          w.partial += partial ? 1 : 0;
+        } else {
+          t = consume_burst<Item>(steps, runs, log, s.clock, check_payload);
+        }
         w.total += t.popped;
         w.corrupted += t.corrupted;
         if (t.popped > 0) {
           waiter.reset();
           drain.popped();
         }
+        if (partial) waiter.wait();  // the queue was found empty; nothing failed
         if (!t.failed) continue;
       } else if (const int lane = steps.consume(ctx, item); lane >= 0) {
         if (seen < Phase::measure) {

@@ -36,6 +36,7 @@ struct alignas(kFalseSharingRange) Worker {
   std::uint64_t total = 0, at_start = 0, at_stop = 0;
   std::uint64_t failed = 0, failed_at_start = 0, failed_at_stop = 0;
   std::uint64_t duplicated = 0, misordered = 0, unexpected = 0, corrupted = 0;
+  std::uint64_t partial = 0;  // --batch: bulk calls that moved some items, not all (only in the window)
   bool hit_limit = false;
   std::string error;
   std::optional<ThreadCounters>* counters = nullptr;  // this thread's, if counting

@@ -80,6 +80,11 @@ std::string describe_plan(const SweepRequest& request, const SweepPlan& plan) {
     text += fmt::format("estimated time: {}{}\n", format_seconds(timed * reps * rep_s),
                         counted + pingpong > 0 ? " plus the points not estimated" : "");
   }
+  if (request.base.batch > 1) {
+    text += fmt::format("batch: {} items a push and pop call in the window (the queue's bulk calls where it has "
+                        "them, else a loop of try_push/try_pop)\n",
+                        request.base.batch);
+  }
   if (!points.empty()) {
     const auto& counters = request.base.counters;
     const int readable = readable_events(counters);

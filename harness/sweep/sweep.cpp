@@ -106,6 +106,16 @@ std::vector<Variant> variants_of(const SweepRequest& request) {
   return out;
 }
 
+// Why the point cannot move --batch N items a call (N > 1): only plain
+// throughput's window has bulk calls; a blocking call moves one item.
+const char* batch_refusal(const QueueEntry& entry, WorkloadKind kind, const PointParams& params) {
+  if (params.batch <= 1) return nullptr;
+  if (entry.reference) return "--batch: a reference ceiling moves no items";
+  if (kind != WorkloadKind::throughput) return "--batch: only throughput points move several items a call";
+  if (params.wait == WaitMode::block) return "--batch: a blocking push or pop moves one item (--wait block)";
+  return nullptr;
+}
+
 }  // namespace
 
 SweepPlan plan_sweep(const SweepRequest& request) {
@@ -144,6 +154,9 @@ SweepPlan plan_sweep(const SweepRequest& request) {
         } else if (point.params.wait == WaitMode::block && entry->reference) {
           point.status = PointStatus::skipped;
           point.skip_reason = "--wait block: a reference ceiling never waits";
+        } else if (const char* why_single = batch_refusal(*entry, workload.kind, point.params)) {
+          point.status = PointStatus::skipped;
+          point.skip_reason = why_single;
         } else if (point.params.wait == WaitMode::block &&
                    (workload.kind == WorkloadKind::priority_lanes || workload.kind == WorkloadKind::give_up)) {
           // Lanes poll three queues in turn, and give_up counts failed

@@ -11,6 +11,8 @@
 // boost_spsc_queue: a ring of capacity + 1 slots, exactly `capacity` items.
 // Progress: wait_free. FIFO. Boost 1.74's push takes `T const&`, so elements
 // are copied in (a move-only element cannot be held); pops move them out.
+// Bulk (qb::BulkQueue): push(const T*, n) copies in as many as there is room
+// for and pop(T*, n) copies out as many as there are, each returning how many.
 #pragma once
 
 #include <boost/lockfree/policies.hpp>
@@ -78,6 +80,8 @@ class BoostSpscQueue {
   bool try_pop(T& out) {
     return queue_.consume_one([&out](T& value) { out = std::move(value); });
   }
+  std::size_t try_push_bulk(T* items, std::size_t n) { return queue_.push(items, n); }
+  std::size_t try_pop_bulk(T* out, std::size_t n) { return queue_.pop(out, n); }
 
  private:
   static std::size_t checked(std::size_t capacity) {

@@ -9,6 +9,9 @@
 // try_pop can fail while items are in flight (a sub-queue it has passed over
 // fills meanwhile); the harness reads a failed try_pop only as "empty now".
 // Unbounded: the capacity argument is ignored.
+// Bulk (qb::BulkQueue): enqueue_bulk is all or nothing (it returns a bool),
+// so try_push_bulk takes n or 0, moving the items in through move iterators;
+// try_dequeue_bulk takes up to n from one sub-queue after another.
 #pragma once
 
 #include <concurrentqueue/concurrentqueue.h>
@@ -17,6 +20,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +44,10 @@ class MoodycamelQueue {
   explicit MoodycamelQueue(std::size_t /*capacity: unbounded*/ = 0) {}
   bool try_push(T&& value) { return queue_.enqueue(std::move(value)); }
   bool try_pop(T& out) { return queue_.try_dequeue(out); }
+  std::size_t try_push_bulk(T* items, std::size_t n) {
+    return queue_.enqueue_bulk(std::make_move_iterator(items), n) ? n : 0;
+  }
+  std::size_t try_pop_bulk(T* out, std::size_t n) { return queue_.try_dequeue_bulk(out, n); }
 
  private:
   moodycamel::ConcurrentQueue<T> queue_;
@@ -74,6 +82,20 @@ class MoodycamelTokens {
     auto& consumer = tokens().consumer;
     if (!consumer) consumer.emplace(queue_);
     return queue_.try_dequeue(*consumer, out);
+  }
+  std::size_t try_push_bulk(T* items, std::size_t n) {
+    auto& producer = tokens().producer;
+    if (!producer) producer.emplace(queue_);
+    // A token whose sub-queue could not be allocated is not valid; the test
+    // also tells GCC the sub-queue pointer is set (else -Wstringop-overflow
+    // warns of a null sub-queue inside enqueue_bulk).
+    if (!producer->valid()) return 0;
+    return queue_.enqueue_bulk(*producer, std::make_move_iterator(items), n) ? n : 0;
+  }
+  std::size_t try_pop_bulk(T* out, std::size_t n) {
+    auto& consumer = tokens().consumer;
+    if (!consumer) consumer.emplace(queue_);
+    return queue_.try_dequeue_bulk(*consumer, out, n);
   }
 
  private:

@@ -177,6 +177,17 @@ def test_an_ab_of_one_setting_pairs_by_everything_else(capsys, tmp_path):
     assert stop.value.code == 2 and len(err.splitlines()) == 1 and "did you mean 'capacity'?" in err
 
 
+def test_points_of_another_batch_are_not_matched_and_an_older_file_reads_as_batch_1(capsys, tmp_path):
+    older = _write(tmp_path / "older.json", _sweep(1))  # no batch key: qbench before --batch
+    ones = _write(tmp_path / "ones.json", _sweep(2, params={"batch": 1}))
+    code, out = _run(capsys, older, ones)
+    assert code == 0 and "In only one" not in out.out and "differ only in" not in out.out
+    sixteens = _write(tmp_path / "sixteens.json", _sweep(3, params={"batch": 16}))
+    code, out = _run(capsys, ones, sixteens)
+    assert out.out.splitlines()[0] == ("A and B differ only in batch (1 vs 16): points are paired by everything "
+                                       "else, as --vary batch would.")
+
+
 def test_a_large_change_reads_as_a_ratio():
     import qbformat
 

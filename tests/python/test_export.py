@@ -120,3 +120,21 @@ def test_csv_must_be_asked_for(capsys):
     with pytest.raises(SystemExit) as e:
         export.main([str(FIXTURES / "burst.json")])
     assert e.value.code == 2 and "--csv" in capsys.readouterr().err
+
+
+def test_batch_cells_are_the_params_batch_and_the_repetitions_kind_and_partial_calls(capsys, tmp_path):
+    doc = fixture_doc("throughput.json")
+    batched = doc["runs"][0]
+    batched["params"]["batch"] = 16
+    for rep in batched["repetitions"]:
+        rep.update(batch_kind="native", partial_pushes=3, partial_pops=5)
+    path = tmp_path / "batched.json"
+    path.write_text(json.dumps(doc))
+    _, out, _ = _export(capsys, path, "--csv")
+    table = _table(out)
+    mine = [row for row in table if row["run id"] == batched["id"]]
+    assert mine and all((row["batch"], row["batch kind"], row["partial pushes"], row["partial pops"]) ==
+                        ("16", "native", "3", "5") for row in mine)
+    # The fixture predates --batch: its other points read as batch 1, with no kind.
+    others = [row for row in table if row["run id"] != batched["id"]]
+    assert others and all((row["batch"], row["batch kind"], row["partial pushes"]) == ("1", "", "") for row in others)
