@@ -168,6 +168,8 @@ template <class Q>
 struct IsBlocking : std::bool_constant<BlockingQueue<Q>> {};
 template <class Q>
 struct IsElastic : std::bool_constant<kElastic<Q>> {};
+template <class Q>
+struct IsBulk : std::bool_constant<BulkQueue<Q>> {};
 
 template <class... Tuples>
 struct Concat;
