@@ -37,7 +37,11 @@ namespace qb {
 template <class T, Padding kPadding, class Hooks>
 inline auto SequenceRing<T, kPadding, Hooks>::push_once(std::uint64_t& pos, T* items, std::size_t n,
                                                         std::size_t& k) -> Attempt {
-  Cell& cell = cells_[pos & mask_];
+  // Read-only members into locals: the atomics below would make the compiler
+  // load them again for every cell of a run (callgrind).
+  const std::size_t mask = mask_;
+  Cell* const cells = cells_.get();
+  Cell& cell = cells[pos & mask];
   // (2) acquire: pairs with the release (6) of the consumer that emptied
   // this cell on the previous lap, so our write below cannot race its read.
   const auto seq = cell.seq.load(std::memory_order_acquire);
@@ -46,10 +50,8 @@ inline auto SequenceRing<T, kPadding, Hooks>::push_once(std::uint64_t& pos, T* i
   if (diff == 0) [[likely]] {
     std::size_t run = 1;  // a single push (n == 1) folds the loops away
     // (7) acquire, each: as (2), for the run's later cells; pairs with (6).
-    while (run < n && run <= mask_ &&
-           cells_[(pos + run) & mask_].seq.load(std::memory_order_acquire) == pos + run) {
-      ++run;
-    }
+    const std::size_t most = n <= mask ? n : mask + 1;  // at most a lap
+    while (run < most && cells[(pos + run) & mask].seq.load(std::memory_order_acquire) == pos + run) ++run;
     // (3) relaxed on both paths: winning the tickets publishes nothing;
     // the values are published by (4), and (2) and (7) already ordered us
     // after the cells' previous readers.
@@ -59,7 +61,7 @@ inline auto SequenceRing<T, kPadding, Hooks>::push_once(std::uint64_t& pos, T* i
     if (enqueue_pos_.compare_exchange_weak(current, pos + run, std::memory_order_relaxed,
                                            std::memory_order_relaxed)) {
       for (std::size_t i = 0; i < run; ++i) {
-        Cell& mine = i == 0 ? cell : cells_[(pos + i) & mask_];  // cell: no reload after the CAS
+        Cell& mine = i == 0 ? cell : cells[(pos + i) & mask];  // cell: no reload after the CAS
         ::new (static_cast<void*>(mine.storage)) T(std::move(items[i]));
         // (4) release: publishes the value; pairs with the acquire (5) or (8).
         mine.seq.store(pos + i + 1, std::memory_order_release);
@@ -96,7 +98,9 @@ inline auto SequenceRing<T, kPadding, Hooks>::push_once(std::uint64_t& pos, T* i
 template <class T, Padding kPadding, class Hooks>
 inline auto SequenceRing<T, kPadding, Hooks>::pop_once(std::uint64_t& pos, T* out, std::size_t n,
                                                        std::size_t& k) -> Attempt {
-  Cell& cell = cells_[pos & mask_];
+  const std::size_t mask = mask_;  // as in push_once
+  Cell* const cells = cells_.get();
+  Cell& cell = cells[pos & mask];
   // (5) acquire: pairs with the release (4), so the value is visible.
   const auto seq = cell.seq.load(std::memory_order_acquire);
   Hooks::after_cell_read_in_pop(*this);
@@ -104,23 +108,21 @@ inline auto SequenceRing<T, kPadding, Hooks>::pop_once(std::uint64_t& pos, T* ou
   if (diff == 0) [[likely]] {
     std::size_t run = 1;
     // (8) acquire, each: as (5), for the run's later cells; pairs with (4).
-    while (run < n && run <= mask_ &&
-           cells_[(pos + run) & mask_].seq.load(std::memory_order_acquire) == pos + run + 1) {
-      ++run;
-    }
+    const std::size_t most = n <= mask ? n : mask + 1;
+    while (run < most && cells[(pos + run) & mask].seq.load(std::memory_order_acquire) == pos + run + 1) ++run;
     // relaxed on both paths, as (3): (5) and (8) already ordered us after
     // the writes.
     auto current = pos;
     if (dequeue_pos_.compare_exchange_weak(current, pos + run, std::memory_order_relaxed,
                                            std::memory_order_relaxed)) {
       for (std::size_t i = 0; i < run; ++i) {
-        Cell& mine = i == 0 ? cell : cells_[(pos + i) & mask_];  // cell: no reload after the CAS
+        Cell& mine = i == 0 ? cell : cells[(pos + i) & mask];  // cell: no reload after the CAS
         T* p = item(mine);
         out[i] = std::move(*p);
         p->~T();
         // (6) release: our read of the cell happens before the next lap's
         // producer writes it; pairs with the acquire (2) or (7).
-        mine.seq.store(pos + i + mask_ + 1, std::memory_order_release);
+        mine.seq.store(pos + i + mask + 1, std::memory_order_release);
       }
       k = run;
       return Attempt::done;
