@@ -210,36 +210,39 @@ class Segmented {
     return true;
   }
 
-  // How many slots from head on, up to want, a consumer may claim now: 0 if
-  // the queue is empty at head (whose kHasNext is clear, or the check is
-  // skipped), else those producers have claimed in head's block. Sets
-  // new_head past them, with kHasNext when the tail is known to be in a
-  // later block. A single claim (want 1) needs no count, so try_pop's
-  // inlined call computes none (10 Ir a pair fewer, callgrind).
+  // How many slots from head on, up to want (>= 1), a consumer may claim
+  // now: 0 if the queue is empty at head (whose kHasNext is clear, or the
+  // check is skipped), else those producers have claimed in head's block.
+  // Sets new_head past them, with kHasNext when the tail is known to be in a
+  // later block. A single claim (want 1) needs no count: try_pop's inlined
+  // call then compiles to the one-slot check (callgrind: the same Ir).
   std::size_t claimable(std::size_t head, std::size_t want, std::size_t& new_head) const {
-    // The slots from head on up to `end`, at most want, one when want is 1.
-    auto up_to = [&](std::size_t end) { return want > 1 ? std::min(want, end - offset_of(head)) : 1; };
-    if ((head & kHasNext) != 0) {
-      const std::size_t count = up_to(kBlockCap);
-      new_head = head + count * kStep;
-      return count;
+    new_head = head + kStep;     // one slot; a run's others are added last
+    std::size_t end = kBlockCap;  // producers have claimed up to this offset
+    // Likely: a consumer that keeps up has the tail in its block.
+    if ((head & kHasNext) == 0) [[likely]] {
+      // (11) seq_cst load: in the single total order of seq_cst operations it
+      // sees every claim (5) before it, so "empty" means empty at that point,
+      // which lies within this call. Crossbeam has a seq_cst fence and a
+      // relaxed load here, an mfence on x86 where this is a plain mov; towards
+      // the queue's own operations the guarantee is the same, as every claim
+      // is a seq_cst RMW. No data is read through it.
+      const std::size_t tail = tail_.index.load(std::memory_order_seq_cst);
+      // head's flag is clear here and the tail has none: whole indices compare.
+      if (head == tail) return 0;
+      if ((head ^ tail) >= kBlockIndex) {
+        // The tail is in a later block (the indices differ above the
+        // offset): every slot left here is claimed.
+        new_head |= kHasNext;
+      } else {
+        // Up to the tail's offset (the sentinel's, kBlockCap, while the
+        // claimer of the last slot installs the next block: all of them).
+        end = offset_of(tail);
+      }
     }
-    // (11) seq_cst load: in the single total order of seq_cst operations it
-    // sees every claim (5) before it, so "empty" means empty at that point,
-    // which lies within this call. Crossbeam has a seq_cst fence and a
-    // relaxed load here, an mfence on x86 where this is a plain mov; towards
-    // the queue's own operations the guarantee is the same, as every claim
-    // is a seq_cst RMW. No data is read through it.
-    const std::size_t tail = tail_.index.load(std::memory_order_seq_cst);
-    // head's flag is clear here and the tail has none: whole indices compare.
-    if (head == tail) return 0;
-    // A later block's tail differs above the offset: every slot left here is
-    // claimed. In this block, those up to the tail's offset are (all, at the
-    // sentinel's, while the claimer of the last slot installs the next).
-    const bool tail_beyond = (head ^ tail) >= kBlockIndex;
-    const std::size_t count = up_to(tail_beyond ? kBlockCap : offset_of(tail));
-    new_head = head + count * kStep;
-    if (tail_beyond) new_head |= kHasNext;
+    if (want == 1) return 1;
+    const std::size_t count = std::min(want, end - offset_of(head));
+    new_head += (count - 1) * kStep;
     return count;
   }
 

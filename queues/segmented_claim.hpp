@@ -54,7 +54,7 @@ inline auto Segmented<T>::claim_tail(std::size_t want) -> Claim {
       continue;
     }
     const std::size_t left = kBlockCap - offset;  // slots left in this block, >= 1
-    const std::size_t count = want < left ? want : left;
+    const std::size_t count = want == 1 ? 1 : std::min(want, left);  // push_slow: no count
     const bool takes_last = count == left;
     if (block == nullptr) {  // the first push installs the first block
       auto first = next_block ? std::move(next_block) : new_block();
