@@ -13,7 +13,15 @@
 # then Ir per item, to compare with a single pair's. Only queues with bulk
 # calls are listed (a named one without them is an error).
 #
-#   scripts/ir_per_pair.sh [--batch N] [QUEUE...]    table: queue  class  Ir/pair (Ir/item)
+# The last column counts the lock-prefixed instructions (atomic
+# read-modify-writes: CAS, fetch_add) among them, by their addresses in
+# objdump's listing of each object run through: callgrind counts each as one
+# instruction, while each costs tens of cycles, so a bulk call's fewer claims
+# show there. (glibc's mutexes skip the prefix while a process has one
+# thread, as this one does: 0 for them.)
+#
+#   scripts/ir_per_pair.sh [--batch N] [QUEUE...]
+#       table: queue  class  Ir/pair  locked/pair (Ir/item  locked/item)
 #   IR_TOOL=path/to/ir_per_pair scripts/ir_per_pair.sh   another build's tool
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -39,13 +47,38 @@ big=$((2 * small))
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Total instructions of one run, from callgrind's summary line.
+# Lock-prefixed instructions as "object address", for each object (the tool,
+# libc for a mutex's, ...) a run went through, listed once per script run.
+: >"$tmp/locks"
+: >"$tmp/objects"
+list_locks() {
+  local ob
+  while read -r ob; do
+    grep -qxF -- "$ob" "$tmp/objects" && continue
+    echo "$ob" >>"$tmp/objects"
+    [[ -f "$ob" ]] || continue
+    objdump -d --no-show-raw-insn "$ob" | awk -v ob="$ob" '$2 == "lock" { sub(":", "", $1); print ob, "0x" $1 }' >>"$tmp/locks"
+  done < <(sed -n 's/^ob=//p' "$tmp/out" | sort -u)
+}
+
+# Total instructions of one run, from callgrind's summary line, and how many
+# of them were lock-prefixed: per instruction (--dump-instr, positions in
+# full, each object's addresses its own), the costs at a listed address; the
+# line after calls= is a call's inclusive cost, not an instruction's.
 total_ir() {
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/out" "$tool" "$1" "$2" $batch >/dev/null 2>"$tmp/err" || {
+  valgrind --tool=callgrind --dump-instr=yes --compress-pos=no --compress-strings=no \
+    --callgrind-out-file="$tmp/out" "$tool" "$1" "$2" $batch >/dev/null 2>"$tmp/err" || {
     cat "$tmp/err" >&2
     return 1
   }
-  sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/err"
+  list_locks
+  local locked
+  locked=$(awk 'NR == FNR { lock[$1 " " $2] = 1; next }
+                /^ob=/ { ob = substr($0, 4) }
+                /^calls=/ { call = 1; next }
+                /^0x/ { if (call) call = 0; else if ((ob " " $1) in lock) n += $NF }
+                END { print n + 0 }' "$tmp/locks" "$tmp/out")
+  echo "$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/err") $locked"
 }
 
 declare -A class calls
@@ -66,11 +99,13 @@ for q in "${queues[@]}"; do
   [[ -z "$batch" || "${calls[$q]}" == bulk ]] || { echo "ir_per_pair: $q has no bulk calls (qb::BulkQueue)" >&2; exit 1; }
 done
 if [[ -n "$batch" ]]; then
-  printf '%-24s %-16s %8s\n' queue class "Ir/item (batch $batch)"
+  printf '%-24s %-16s %8s %12s   (batch %s)\n' queue class Ir/item locked/item "$batch"
 else
-  printf '%-24s %-16s %8s\n' queue class Ir/pair
+  printf '%-24s %-16s %8s %12s\n' queue class Ir/pair locked/pair
 fi
 for q in "${queues[@]}"; do
-  a=$(total_ir "$q" "$big") && b=$(total_ir "$q" "$small") || exit 1
-  printf '%-24s %-16s %8s\n' "$q" "${class[$q]}" "$(awk -v a="$a" -v b="$b" -v n=$((big - small)) 'BEGIN { printf "%.1f", (a - b) / n }')"
+  read -r a la < <(total_ir "$q" "$big") && read -r b lb < <(total_ir "$q" "$small") || exit 1
+  printf '%-24s %-16s %8s %12s\n' "$q" "${class[$q]}" \
+    "$(awk -v a="$a" -v b="$b" -v n=$((big - small)) 'BEGIN { printf "%.1f", (a - b) / n }')" \
+    "$(awk -v a="$la" -v b="$lb" -v n=$((big - small)) 'BEGIN { printf "%.3f", (a - b) / n }')"
 done
