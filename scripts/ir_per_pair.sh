@@ -13,8 +13,8 @@
 # then Ir per item, to compare with a single pair's. Only queues with bulk
 # calls are listed (a named one without them is an error).
 #
-# The last column counts the lock-prefixed instructions (atomic
-# read-modify-writes: CAS, fetch_add) among them, by their addresses in
+# The last column counts the locked instructions (atomic read-modify-writes:
+# CAS, fetch_add, exchange) among them, by their addresses in
 # objdump's listing of each object run through: callgrind counts each as one
 # instruction, while each costs tens of cycles, so a bulk call's fewer claims
 # show there. (glibc's mutexes skip the prefix while a process has one
@@ -47,7 +47,7 @@ big=$((2 * small))
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Lock-prefixed instructions as "object address", for each object (the tool,
+# Locked instructions as "object address", for each object (the tool,
 # libc for a mutex's, ...) a run went through, listed once per script run.
 : >"$tmp/locks"
 : >"$tmp/objects"
@@ -57,12 +57,14 @@ list_locks() {
     grep -qxF -- "$ob" "$tmp/objects" && continue
     echo "$ob" >>"$tmp/objects"
     [[ -f "$ob" ]] || continue
-    objdump -d --no-show-raw-insn "$ob" | awk -v ob="$ob" '$2 == "lock" { sub(":", "", $1); print ob, "0x" $1 }' >>"$tmp/locks"
+    # xchg with memory is locked without the prefix (a spinlock's exchange).
+    objdump -d --no-show-raw-insn "$ob" |
+      awk -v ob="$ob" '$2 == "lock" || ($2 == "xchg" && /\(/) { sub(":", "", $1); print ob, "0x" $1 }' >>"$tmp/locks"
   done < <(sed -n 's/^ob=//p' "$tmp/out" | sort -u)
 }
 
 # Total instructions of one run, from callgrind's summary line, and how many
-# of them were lock-prefixed: per instruction (--dump-instr, positions in
+# of them were locked (read-modify-writes): per instruction (--dump-instr, positions in
 # full, each object's addresses its own), the costs at a listed address; the
 # line after calls= is a call's inclusive cost, not an instruction's.
 total_ir() {
