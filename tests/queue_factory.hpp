@@ -168,8 +168,6 @@ template <class Q>
 struct IsBlocking : std::bool_constant<BlockingQueue<Q>> {};
 template <class Q>
 struct IsElastic : std::bool_constant<kElastic<Q>> {};
-template <class Q>
-struct IsBulk : std::bool_constant<BulkQueue<Q>> {};
 
 template <class... Tuples>
 struct Concat;

@@ -1,9 +1,10 @@
-// The bulk calls (qb::BulkQueue) of every registered queue that has them
-// under contention: producers and consumers mixing bulk calls of every run
-// length with single calls (stress_driver.hpp's push_batch and pop_batch)
-// deliver every item once, in each producer's order, tracked elements
-// included; and consumers taking runs of a segmented queue's blocks at once
-// free every block. On one thread: queues_bulk_test.cpp.
+// The bulk calls (qb::BulkQueue) of qbench's own queues that have them
+// (OwnBulkQueues, tests/test_support.hpp) under contention: producers and
+// consumers mixing bulk calls of every run length with single calls
+// (stress_driver.hpp's push_batch and pop_batch) deliver every item once, in
+// each producer's order, tracked elements included; and consumers taking
+// runs of a segmented queue's blocks at once free every block. On one
+// thread: queues_bulk_test.cpp.
 #include <gtest/gtest.h>
 
 #include <malloc.h>
@@ -26,8 +27,7 @@ namespace {
 template <class Q>
 class BulkStress : public ::testing::Test {};
 
-using Bulk = registry_where<::testing::Types, IsBulk, Item>;
-TYPED_TEST_SUITE(BulkStress, Bulk);
+TYPED_TEST_SUITE(BulkStress, OwnBulkQueues<::testing::Types>);
 
 // Which n each call of a stress run asks for: runs of every length from 1
 // (a single call) past a segmented block (31 slots) and past the tiny rings.
