@@ -22,10 +22,14 @@
 //   waits only while the claimer of a block's last slot installs the next one.
 // - try_pop: slot_blocking. Returns false at once when empty; after a claim it
 //   waits for the slot's `written` (and, on a last slot, for Block::next).
+// - try_push_bulk, try_pop_bulk (qb::BulkQueue): slot_blocking, as try_push
+//   and try_pop; each claim takes a run of slots in one block with one CAS
+//   (segmented_claim.hpp, with the claims themselves).
 // - approx_size: lock-free; retries while the tail moves; stale on return.
 // - ~Segmented: never concurrent with anything else.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <concepts>
 #include <cstddef>
@@ -89,7 +93,7 @@ class Segmented {
     return try_push(T(v));  // copied before the claim: a throwing copy claims nothing
   }
 
-  // The common case, peeled from push_slow's loop so that it inlines: a slot
+  // The common case, peeled from claim_tail's loop so that it inlines: a slot
   // that is not its block's last, in an installed block, won at the first
   // claim. Everything else (and a lost claim) goes to push_slow.
   bool try_push(T&& v) {
@@ -106,14 +110,14 @@ class Segmented {
     return push_slow(std::move(v));
   }
 
-  // The common case, peeled from pop_slow's loop as in try_push.
+  // The common case, peeled from claim_head's loop as in try_push.
   bool try_pop(T& out) {
     std::size_t head = head_.index.load(std::memory_order_acquire);  // as (10)
     Block* block = head_.block.load(std::memory_order_acquire);     // as (10)
     const std::size_t offset = offset_of(head);
     if (offset + 1 < kBlockCap && block != nullptr) [[likely]] {
-      std::size_t new_head = head + kStep;
-      if (!claimable(head, new_head)) return false;
+      std::size_t new_head;
+      if (claimable(head, 1, new_head) == 0) return false;
       // As (12); relaxed on failure, as pop_slow loads afresh.
       if (head_.index.compare_exchange_weak(head, new_head, std::memory_order_seq_cst,
                                             std::memory_order_relaxed)) [[likely]] {
@@ -124,6 +128,12 @@ class Segmented {
     }
     return pop_slow(out);
   }
+
+  // qb::BulkQueue (segmented_claim.hpp): try_push_bulk moves all n items in,
+  // a claim per block; try_pop_bulk moves out the k <= n items of one claim
+  // and returns k, 0 when empty.
+  std::size_t try_push_bulk(T* items, std::size_t n);
+  std::size_t try_pop_bulk(T* out, std::size_t n);
 
   // Items queued, counting pushes and pops still in flight; stale on return.
   std::size_t approx_size() const {
@@ -170,138 +180,70 @@ class Segmented {
   static_assert(alignof(Position) == kFalseSharingRange && sizeof(Position) == kFalseSharingRange,
                 "head and tail must be kFalseSharingRange apart to prevent false sharing");
 
-  [[gnu::noinline]] bool push_slow(T&& v) {
-    Backoff backoff;
-    std::size_t tail;
+  // Where a claim landed: `count` slots of `block` from `offset` on; count
+  // 0 (and no block) when claim_head found the queue empty.
+  struct Claim {
     Block* block;
-    auto load = [&] {
-      // (1) acquire: pairs with the release claims (5) and store (7), so the
-      // block loaded in (2) is this index's, or a later one.
-      tail = tail_.index.load(std::memory_order_acquire);
-      // (2) acquire: pairs with the release in (3) and (6): the block's
-      // initialised flags and null next are visible before we claim a slot.
-      block = tail_.block.load(std::memory_order_acquire);
-    };
-    load();
-    std::unique_ptr<Block> next_block;
-    for (;;) {
-      const std::size_t offset = offset_of(tail);
-      if (offset == kBlockCap) {  // the next block is being installed
-        backoff.snooze();
-        load();
-        continue;
-      }
-      // Allocated before the claim, so the others wait for stores, not malloc.
-      if (offset + 1 == kBlockCap && !next_block) next_block = new_block();
-      if (block == nullptr) {  // the first push installs the first block
-        auto first = next_block ? std::move(next_block) : new_block();
-        Block* expected = nullptr;
-        // (3) release: publishes the new block to producers' (2). Relaxed
-        // on failure: load() then acquires the winner's block.
-        if (!tail_.block.compare_exchange_strong(expected, first.get(), std::memory_order_release,
-                                                 std::memory_order_relaxed)) {
-          next_block = std::move(first);  // keep it as a preallocation
-          load();
-          continue;
-        }
-        // (4) release: publishes the block to consumers; pairs with (10).
-        head_.block.store(first.get(), std::memory_order_release);
-        block = first.release();
-      }
-      // (5) seq_cst on success: a release RMW (carrying (7)'s release sequence
-      // to (1)) in the single total order with pop's load (11), so an
-      // emptiness check after this claim sees it. Acquire on failure: as (1).
-      if (tail_.index.compare_exchange_weak(tail, tail + kStep, std::memory_order_seq_cst,
-                                            std::memory_order_acquire)) {
-        if (offset + 1 == kBlockCap) {  // we took the last slot: install the next block
-          Block* next = next_block.release();
-          // (6) release: publishes the next block; pairs with (2).
-          tail_.block.store(next, std::memory_order_release);
-          // (7) release: skips the sentinel; pairs with (1) and (5)'s failure
-          // load, so a producer that sees this index also sees (6)'s block.
-          tail_.index.store(tail + 2 * kStep, std::memory_order_release);
-          // (8) release: links the block for our last slot's consumer; pairs
-          // with wait_next's (17) (segmented_block.hpp, as (9), (16)-(20)).
-          block->next.store(next, std::memory_order_release);
-        }
-        segmented_detail::write(block->slots[offset], std::move(v));
-        return true;  // an unused preallocation dies with next_block
-      }
-      block = tail_.block.load(std::memory_order_acquire);  // as (2)
-      backoff.spin();
-    }
+    std::size_t offset;
+    std::size_t count;
+  };
+
+  // Claims a run of 1 to `want` slots, at the tail (never fails: unbounded)
+  // or at the head (count 0 when empty), installing the next block or moving
+  // the head into it when the run ends the block (segmented_claim.hpp).
+  Claim claim_tail(std::size_t want);
+  Claim claim_head(std::size_t want);
+
+  // The rest of try_push and try_pop: a block's last slot, the first block,
+  // a lost claim.
+  [[gnu::noinline]] bool push_slow(T&& v) {
+    const Claim claim = claim_tail(1);
+    segmented_detail::write(claim.block->slots[claim.offset], std::move(v));
+    return true;
   }
 
   [[gnu::noinline]] bool pop_slow(T& out) {
-    Backoff backoff;
-    std::size_t head;
-    Block* block;
-    auto load = [&] {
-      // (10) acquire: pairs with (12)/(15) for the index and (4)/(14) for the
-      // block, so the block is this index's (or a later one), contents visible.
-      head = head_.index.load(std::memory_order_acquire);
-      block = head_.block.load(std::memory_order_acquire);
-    };
-    load();
-    for (;;) {
-      const std::size_t offset = offset_of(head);
-      if (offset == kBlockCap) {  // the next block is being installed
-        backoff.snooze();
-        load();
-        continue;
-      }
-      std::size_t new_head = head + kStep;
-      if (!claimable(head, new_head)) return false;
-      if (block == nullptr) {  // the first push has claimed but not yet published
-        backoff.snooze();
-        load();
-        continue;
-      }
-      // (12) seq_cst on success: a release RMW for (10) that also keeps claims
-      // in one total order with (5) and (11). Acquire on failure: as (10).
-      if (head_.index.compare_exchange_weak(head, new_head, std::memory_order_seq_cst,
-                                            std::memory_order_acquire)) {
-        if (offset + 1 == kBlockCap) {  // we took the last slot: move the head on
-          Block* next = segmented_detail::wait_next(*block);
-          std::size_t next_index = (new_head & ~kHasNext) + kStep;
-          // (13) relaxed: a hint (`next` is fully claimed); no data read through it.
-          if (next->next.load(std::memory_order_relaxed) != nullptr) next_index |= kHasNext;
-          // (14) release: publishes `next` (acquired in (17)); pairs with (10).
-          head_.block.store(next, std::memory_order_release);
-          // (15) release: skips the sentinel; pairs with (10) and (12)'s
-          // failure load, so a consumer that sees it also sees (14)'s block.
-          head_.index.store(next_index, std::memory_order_release);
-          segmented_detail::read(block->slots[offset], out);
-          segmented_detail::free_from(block, 0);
-        } else {
-          segmented_detail::read(block->slots[offset], out);
-          segmented_detail::release_slot(block, offset);
-        }
-        return true;
-      }
-      block = head_.block.load(std::memory_order_acquire);  // as (10)
-      backoff.spin();
-    }
+    const Claim claim = claim_head(1);
+    if (claim.count == 0) return false;
+    segmented_detail::read(claim.block->slots[claim.offset], out);
+    segmented_detail::release(claim.block, claim.offset);
+    return true;
   }
 
-  // False if the queue is empty at head (whose kHasNext is clear, or the
-  // check is skipped); else sets kHasNext in new_head when the tail is known
-  // to be in a later block.
-  bool claimable(std::size_t head, std::size_t& new_head) const {
-    if ((head & kHasNext) != 0) return true;
-    // (11) seq_cst load: in the single total order of seq_cst operations it
-    // sees every claim (5) before it, so "empty" means empty at that point,
-    // which lies within this call. Crossbeam has a seq_cst fence and a
-    // relaxed load here, an mfence on x86 where this is a plain mov; towards
-    // the queue's own operations the guarantee is the same, as every claim
-    // is a seq_cst RMW. No data is read through it.
-    const std::size_t tail = tail_.index.load(std::memory_order_seq_cst);
-    // head's flag is clear here and the tail has none: whole indices compare.
-    if (head == tail) return false;
-    // The tail is in a later block (the indices differ above the offset):
-    // every slot left here is claimed.
-    if ((head ^ tail) >= kBlockIndex) new_head |= kHasNext;
-    return true;
+  // How many slots from head on, up to want (>= 1), a consumer may claim
+  // now: 0 if the queue is empty at head (whose kHasNext is clear, or the
+  // check is skipped), else those producers have claimed in head's block.
+  // Sets new_head past them, with kHasNext when the tail is known to be in a
+  // later block. A single claim (want 1) needs no count: try_pop's inlined
+  // call then compiles to the one-slot check (callgrind: the same Ir).
+  std::size_t claimable(std::size_t head, std::size_t want, std::size_t& new_head) const {
+    new_head = head + kStep;     // one slot; a run's others are added last
+    std::size_t end = kBlockCap;  // producers have claimed up to this offset
+    // Likely: a consumer that keeps up has the tail in its block.
+    if ((head & kHasNext) == 0) [[likely]] {
+      // (11) seq_cst load: in the single total order of seq_cst operations it
+      // sees every claim (5) before it, so "empty" means empty at that point,
+      // which lies within this call. Crossbeam has a seq_cst fence and a
+      // relaxed load here, an mfence on x86 where this is a plain mov; towards
+      // the queue's own operations the guarantee is the same, as every claim
+      // is a seq_cst RMW. No data is read through it.
+      const std::size_t tail = tail_.index.load(std::memory_order_seq_cst);
+      // head's flag is clear here and the tail has none: whole indices compare.
+      if (head == tail) return 0;
+      if ((head ^ tail) >= kBlockIndex) {
+        // The tail is in a later block (the indices differ above the
+        // offset): every slot left here is claimed.
+        new_head |= kHasNext;
+      } else {
+        // Up to the tail's offset (the sentinel's, kBlockCap, while the
+        // claimer of the last slot installs the next block: all of them).
+        end = offset_of(tail);
+      }
+    }
+    if (want == 1) return 1;
+    const std::size_t count = std::min(want, end - offset_of(head));
+    new_head += (count - 1) * kStep;
+    return count;
   }
 
   Position head_;  // consumers' side
@@ -309,3 +251,5 @@ class Segmented {
 };
 
 }  // namespace qb
+
+#include "queues/segmented_claim.hpp"  // the claims and the bulk calls

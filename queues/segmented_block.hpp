@@ -14,7 +14,17 @@
 //   thread freeing the block found the slot still being read, handing the
 //   freeing on to its reader. Bits only grow; each is set at most once.
 // - A block is freed once, by its last reader to finish; no producer touches
-//   a block after setting `written` in its slot.
+//   a block after setting `written` in its slot (its last, for a producer
+//   that claimed a run: every slot of the run lacks `written`, and so kRead,
+//   until the producer reaches it, and kRead on every slot but the last, or
+//   kDestroy handed to that slot's reader, must come before the free).
+// - A reader of a run of slots (a bulk pop) reads and releases them in
+//   order, as that many single readers would. The block outlives the run:
+//   a freer that meets one of the run's slots without kRead hands the
+//   freeing to its reader (kDestroy), and that reader, going on in
+//   free_from from the next slot, hands it back to itself at its own next
+//   slot, until its last one; the block's last slot, when in the run, is its
+//   last and frees (free_from(block, 0)) after all the others are released.
 //
 // Progress: wait_next and wait_write wait for one producer (slot_blocking);
 // release_slot and free_from never wait.
@@ -131,7 +141,8 @@ void read(Slot<T>& slot, T& out) {
 }
 
 // Called by the reader of block->slots[offset], not the last slot, once done
-// with it: frees the block if a freer handed that on to us.
+// with it: frees the block if a freer handed that on to us. (release, below,
+// for any slot.)
 template <class T>
 void release_slot(Block<T>* block, std::size_t offset) {
   // (16) acq_rel, an add that is an or: kRead is set once, by us, so it is
@@ -141,6 +152,18 @@ void release_slot(Block<T>* block, std::size_t offset) {
   // kDestroy from (20) hands us the freeing, with all that thread had acquired.
   if (block->slots[offset].state.fetch_add(kRead, std::memory_order_acq_rel) & kDestroy) [[unlikely]] {
     free_from(block, offset + 1);
+  }
+}
+
+// Called by the reader of block->slots[offset] once done with it: the last
+// slot's reader frees the block (or hands the freeing on); any other
+// releases its slot.
+template <class T>
+void release(Block<T>* block, std::size_t offset) {
+  if (offset + 1 == kBlockCap) {
+    free_from(block, 0);
+  } else {
+    release_slot(block, offset);
   }
 }
 

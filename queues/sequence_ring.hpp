@@ -20,8 +20,15 @@
 // thread preempted after reading its cell may come back to a ticket the
 // others have lapped; it retries with a fresh one, so a stale view never
 // reads as "full" or "empty".
-// Hooks (default NoRingHooks, empty) runs test code after each cell read,
-// to force that preemption deterministically.
+// try_push_bulk and try_pop_bulk (qb::BulkQueue): slot_blocking too. One CAS
+// claims the run of k <= n consecutive cells from pos that are ready for
+// their tickets, filled (emptied) in ticket order: k single calls in a row,
+// linearised at the CAS. They wait only as a single call does, for the first
+// cell; a later cell not ready ends the run, so k can be below the room (the
+// items) the positions count while a peer is mid-operation. The argument and
+// the protocol itself are in sequence_ring_attempt.hpp.
+// Hooks (default NoRingHooks, empty) runs test code after each first cell
+// read, to force that preemption deterministically.
 #pragma once
 
 #include <atomic>
@@ -113,22 +120,13 @@ class SequenceRing {
 
   std::size_t capacity() const noexcept { return mask_ + 1; }
 
-  bool try_push(T&& value) {
-    // (1) relaxed: pos is only a guess; the cell's seq (2) says whether it is
-    // ours to take, and the CAS makes the claim.
-    auto pos = enqueue_pos_.load(std::memory_order_relaxed);
-    const Attempt first = push_once(pos, value);
-    if (first == Attempt::done) [[likely]] return true;
-    return first != Attempt::refused && retry(first, [&] { return push_once(pos, value); });
-  }
+  bool try_push(T&& value) { return push_run(&value, 1) != 0; }
+  bool try_pop(T& out) { return pop_run(&out, 1) != 0; }
 
-  bool try_pop(T& out) {
-    // relaxed: a guess, as (1).
-    auto pos = dequeue_pos_.load(std::memory_order_relaxed);
-    const Attempt first = pop_once(pos, out);
-    if (first == Attempt::done) [[likely]] return true;
-    return first != Attempt::refused && retry(first, [&] { return pop_once(pos, out); });
-  }
+  // Moves items[0, k) in (out[0, k) out) and returns k: 0 only when full
+  // (empty); n == 0 looks at nothing.
+  std::size_t try_push_bulk(T* items, std::size_t n) { return n == 0 ? 0 : push_run(items, n); }
+  std::size_t try_pop_bulk(T* out, std::size_t n) { return n == 0 ? 0 : pop_run(out, n); }
 
   // Stale as soon as it returns.
   std::size_t approx_size() const noexcept {
@@ -171,96 +169,31 @@ class SequenceRing {
     }
   }
 
-  // One push attempt at ticket pos; leaves in pos the ticket to try next.
-  Attempt push_once(std::uint64_t& pos, T& value) {
-    Cell& cell = cells_[pos & mask_];
-    // (2) acquire: pairs with the release (6) of the consumer that emptied
-    // this cell on the previous lap, so our write below cannot race its read.
-    const auto seq = cell.seq.load(std::memory_order_acquire);
-    Hooks::after_cell_read_in_push(*this);
-    const auto diff = static_cast<std::int64_t>(seq - pos);
-    if (diff == 0) [[likely]] {
-      // (3) relaxed on both paths: winning the ticket publishes nothing;
-      // the value is published by (4), and (2) already ordered us after the
-      // cell's previous reader.
-      // Into a copy, so that pos stays in the register the winner goes on
-      // with (two moves a pair fewer, callgrind; pop_once likewise).
-      auto current = pos;
-      if (enqueue_pos_.compare_exchange_weak(current, pos + 1, std::memory_order_relaxed,
-                                             std::memory_order_relaxed)) {
-        ::new (static_cast<void*>(cell.storage)) T(std::move(value));
-        // (4) release: publishes the value; pairs with the acquire (5).
-        cell.seq.store(pos + 1, std::memory_order_release);
-        return Attempt::done;
-      }
-      pos = current;  // the ticket that won
-      return Attempt::lost;
-    }
-    if (diff < 0) {
-      // The cell still holds last lap's item. Full, unless a consumer has
-      // already claimed that item and is still reading it, or pos went stale
-      // while we were preempted after (2) and consumers have since passed
-      // it. Signed, because in that last case dequeue_pos_ > pos and the
-      // unsigned difference would wrap to "full" on an empty ring. A stale
-      // pos cannot fake "full": enqueue_pos_ only grows, so the real count
-      // is at least this one.
-      // relaxed: only a count is compared; no data is read on its strength.
-      const auto claimed =
-          static_cast<std::int64_t>(pos - dequeue_pos_.load(std::memory_order_relaxed));
-      if (claimed >= static_cast<std::int64_t>(capacity())) return Attempt::refused;
-      // relaxed: as (1). Unchanged, pos is current and a consumer is still
-      // reading the cell: wait for its (6). Changed, pos was stale: retry now.
-      const auto fresh = enqueue_pos_.load(std::memory_order_relaxed);
-      const Attempt next = fresh == pos ? Attempt::waiting : Attempt::stale;
-      pos = fresh;
-      return next;
-    }
-    pos = enqueue_pos_.load(std::memory_order_relaxed);  // stale ticket; as (1)
-    return Attempt::stale;
+  // Pushes a run of k in [1, n] items (n >= 1), or none when full; returns k.
+  std::size_t push_run(T* items, std::size_t n) {
+    // (1) relaxed: pos is only a guess; the cell's seq (2) says whether it is
+    // ours to take, and the CAS makes the claim.
+    auto pos = enqueue_pos_.load(std::memory_order_relaxed);
+    std::size_t k = 0;
+    const Attempt first = push_once(pos, items, n, k);
+    if (first == Attempt::done) [[likely]] return k;
+    return first != Attempt::refused && retry(first, [&] { return push_once(pos, items, n, k); }) ? k : 0;
   }
 
-  // One pop attempt at ticket pos; leaves in pos the ticket to try next.
-  Attempt pop_once(std::uint64_t& pos, T& out) {
-    Cell& cell = cells_[pos & mask_];
-    // (5) acquire: pairs with the release (4), so the value is visible.
-    const auto seq = cell.seq.load(std::memory_order_acquire);
-    Hooks::after_cell_read_in_pop(*this);
-    const auto diff = static_cast<std::int64_t>(seq - (pos + 1));
-    if (diff == 0) [[likely]] {
-      // relaxed on both paths, as (3): (5) already ordered us after the write.
-      auto current = pos;
-      if (dequeue_pos_.compare_exchange_weak(current, pos + 1, std::memory_order_relaxed,
-                                             std::memory_order_relaxed)) {
-        T* p = item(cell);
-        out = std::move(*p);
-        p->~T();
-        // (6) release: our read of the cell happens before the next lap's
-        // producer writes it; pairs with the acquire (2).
-        cell.seq.store(pos + mask_ + 1, std::memory_order_release);
-        return Attempt::done;
-      }
-      pos = current;
-      return Attempt::lost;
-    }
-    if (diff < 0) {
-      // Not published yet. Empty, unless a producer has claimed this ticket
-      // and is still writing it, or pos went stale while we were preempted
-      // after (5). No signed difference is needed here: a stale pos is only
-      // ever below the current positions, so it reads as "not empty" and we
-      // retry, and "empty" needs enqueue_pos_ <= pos <= dequeue_pos_, which
-      // with dequeue_pos_ <= enqueue_pos_ means there is nothing to take.
-      // relaxed: a count only, as in push_once.
-      if (enqueue_pos_.load(std::memory_order_relaxed) <= pos) return Attempt::refused;
-      // relaxed: a guess, as (1). Unchanged, a producer is still writing
-      // ticket pos: wait for its (4). Changed, pos was stale: retry now.
-      const auto fresh = dequeue_pos_.load(std::memory_order_relaxed);
-      const Attempt next = fresh == pos ? Attempt::waiting : Attempt::stale;
-      pos = fresh;
-      return next;
-    }
-    pos = dequeue_pos_.load(std::memory_order_relaxed);  // stale ticket; as (1)
-    return Attempt::stale;
+  std::size_t pop_run(T* out, std::size_t n) {
+    // relaxed: a guess, as (1).
+    auto pos = dequeue_pos_.load(std::memory_order_relaxed);
+    std::size_t k = 0;
+    const Attempt first = pop_once(pos, out, n, k);
+    if (first == Attempt::done) [[likely]] return k;
+    return first != Attempt::refused && retry(first, [&] { return pop_once(pos, out, n, k); }) ? k : 0;
   }
+
+  // One push (pop) attempt of up to n items at ticket pos: done with the
+  // run's length in k, else pos is left at the ticket to try next.
+  // Defined in sequence_ring_attempt.hpp.
+  Attempt push_once(std::uint64_t& pos, T* items, std::size_t n, std::size_t& k);
+  Attempt pop_once(std::uint64_t& pos, T* out, std::size_t n, std::size_t& k);
 
   static T* item(Cell& cell) noexcept {
     return std::launder(reinterpret_cast<T*>(cell.storage));
@@ -287,3 +220,5 @@ class SequenceRing {
 };
 
 }  // namespace qb
+
+#include "queues/sequence_ring_attempt.hpp"  // push_once and pop_once

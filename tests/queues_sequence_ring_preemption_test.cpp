@@ -159,6 +159,37 @@ TEST_F(SequenceRingPreemption, try_pop_fails_when_others_moved_past_its_stale_ti
   EXPECT_EQ(out, 7u) << "a failed try_pop wrote its output";
 }
 
+// A bulk push reads its first cell free, then the others take the cells of
+// its run. The cells it looked at are no longer its: its CAS from the stale
+// ticket must fail and the retry put the run after theirs, none lost or
+// written twice (sequence_ring_attempt.hpp's argument).
+TEST_F(SequenceRingPreemption, try_push_bulk_claims_afresh_when_others_took_its_run_meanwhile) {
+  Ring ring(8);
+  ScriptedHooks::in_push = [](Ring& r) { push_all(r, 100, 3); };  // tickets 0-2
+  std::uint64_t run[] = {300, 301, 302, 303};
+  ASSERT_EQ(ring.try_push_bulk(run, 4), 4u);
+  expect_scripts_ran();
+  pop_expecting(ring, 100, 3);
+  pop_expecting(ring, 300, 4);
+  std::uint64_t out = 0;
+  EXPECT_FALSE(ring.try_pop(out));
+}
+
+// The same for a bulk pop: the others pop the first items of its run after
+// its first cell read, so it takes the next run, not those items again.
+TEST_F(SequenceRingPreemption, try_pop_bulk_takes_the_next_run_when_others_took_its_run_meanwhile) {
+  Ring ring(8);
+  push_all(ring, 100, 6);
+  ScriptedHooks::in_pop = [](Ring& r) { pop_expecting(r, 100, 2); };
+  std::uint64_t out[3] = {};
+  ASSERT_EQ(ring.try_pop_bulk(out, 3), 3u);
+  expect_scripts_ran();
+  EXPECT_EQ(out[0], 102u);
+  EXPECT_EQ(out[1], 103u);
+  EXPECT_EQ(out[2], 104u);
+  pop_expecting(ring, 105, 1);
+}
+
 // The plain verdicts, with no preemption, for the default hooks and the test's.
 template <class Q>
 void expect_full_at_capacity_and_empty_when_drained(std::size_t capacity) {

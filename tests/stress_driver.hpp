@@ -8,10 +8,16 @@
 // normal moment in a run, not its end. A queue that loses items would then
 // keep them waiting forever, so a watchdog ends the run when nothing moves for
 // plan.stall_limit and reports it as stalled; the threads are always joined.
+//
+// A BulkQueue's run can move its items in runs (plan.push_batch,
+// plan.pop_batch): each call's n comes from the plan, n == 1 being a single
+// try_push (try_pop), so one run mixes both kinds of call on both sides.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <latch>
@@ -19,6 +25,7 @@
 #include <vector>
 
 #include "queues/backoff.hpp"
+#include "queues/queue.hpp"
 #include "tests/test_support.hpp"
 
 namespace qb::test {
@@ -33,6 +40,11 @@ struct StressPlan {
   // the consumer's thread after each successful pop with its own pop count.
   std::function<void(int producer, std::uint64_t seq)> before_push = nullptr;
   std::function<void(int consumer, std::uint64_t popped)> after_pop = nullptr;
+  // For a BulkQueue: the n (>= 1) of a producer's call that starts at seq,
+  // and of a consumer's call after `popped` items; unset, every call is a
+  // single one. A push that takes k < n items retries the rest.
+  std::function<std::size_t(int producer, std::uint64_t seq)> push_batch = nullptr;
+  std::function<std::size_t(int consumer, std::uint64_t popped)> pop_batch = nullptr;
 };
 
 struct StressOutcome {
@@ -70,6 +82,7 @@ template <class Q>
 StressOutcome run_stress(Q& queue, const StressPlan& plan) {
   using Codec = ItemCodec<typename Q::value_type>;
   using Clock = std::chrono::steady_clock;
+  constexpr bool kBulk = BulkQueue<Q>;  // else push_batch and pop_batch are not asked
   const std::uint64_t total = static_cast<std::uint64_t>(plan.producers) * plan.items_per_producer;
   const int threads = plan.producers + plan.consumers;
 
@@ -84,9 +97,44 @@ StressOutcome run_stress(Q& queue, const StressPlan& plan) {
   std::atomic<bool> abort{false};
   std::latch start(threads + 1);
 
+  // A run of items from seq on through try_push_bulk, the rest retried
+  // from where the queue stopped taking; returns false if aborted.
+  auto push_run = [&](int id, std::uint64_t seq, std::size_t n, std::vector<typename Q::value_type>& run) {
+    if constexpr (kBulk) {
+      if (run.size() < n) run.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (plan.before_push) plan.before_push(id, seq + i);
+        run[i] = Codec::encode(Item{static_cast<std::uint32_t>(id), seq + i});
+      }
+      Backoff backoff;
+      for (std::size_t done = 0; done < n;) {
+        const std::size_t k = queue.try_push_bulk(run.data() + done, n - done);
+        if (k > n - done) {  // more than asked: count it lost, never wait for it
+          abort.store(true, std::memory_order_relaxed);
+          return false;
+        }
+        done += k;
+        pushed.fetch_add(k, std::memory_order_relaxed);
+        if (k != 0) continue;
+        if (abort.load(std::memory_order_relaxed)) return false;
+        backoff.snooze();
+      }
+    }
+    return true;
+  };
+
   auto produce = [&](int id) {
     start.arrive_and_wait();
-    for (std::uint64_t seq = 0; seq < plan.items_per_producer; ++seq) {
+    std::vector<typename Q::value_type> run;
+    for (std::uint64_t seq = 0; seq < plan.items_per_producer;) {
+      const std::size_t n = kBulk && plan.push_batch
+                                ? std::min<std::uint64_t>(plan.push_batch(id, seq), plan.items_per_producer - seq)
+                                : 1;
+      if (n > 1) {
+        if (!push_run(id, seq, n, run)) break;
+        seq += n;
+        continue;
+      }
       if (plan.before_push) plan.before_push(id, seq);
       Backoff backoff;
       // Retried with the same object: a rejected push must leave it intact.
@@ -97,6 +145,7 @@ StressOutcome run_stress(Q& queue, const StressPlan& plan) {
       }
       if (abort.load(std::memory_order_relaxed)) break;
       pushed.fetch_add(1, std::memory_order_relaxed);
+      ++seq;
     }
     finished.fetch_add(1, std::memory_order_relaxed);
   };
@@ -107,8 +156,28 @@ StressOutcome run_stress(Q& queue, const StressPlan& plan) {
     start.arrive_and_wait();
     Backoff backoff;
     typename Q::value_type value;
+    std::vector<typename Q::value_type> run;
     while (received.load(std::memory_order_relaxed) < total &&
            !abort.load(std::memory_order_relaxed)) {
+      const std::size_t n = kBulk && plan.pop_batch ? plan.pop_batch(id, mine.size()) : 1;
+      if constexpr (kBulk) {
+        if (n > 1) {
+          if (run.size() < n) run.resize(n);
+          const std::size_t k = queue.try_pop_bulk(run.data(), n);
+          for (std::size_t i = 0; i < k && i < n; ++i) {
+            mine.push_back(Codec::decode(run[i]));
+            received.fetch_add(1, std::memory_order_relaxed);
+            if (plan.after_pop) plan.after_pop(id, mine.size());
+          }
+          if (k > n) mine.push_back(Item{~0u, 0});  // more than asked: an unexpected item
+          if (k == 0) {
+            backoff.snooze();
+          } else {
+            backoff.reset();
+          }
+          continue;
+        }
+      }
       if (queue.try_pop(value)) {
         mine.push_back(Codec::decode(value));
         received.fetch_add(1, std::memory_order_relaxed);

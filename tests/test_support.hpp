@@ -28,6 +28,15 @@ struct Item {
   friend bool operator==(const Item&, const Item&) = default;
 };
 
+// qbench's own queues with bulk calls (qb::BulkQueue), which the bulk suites
+// (queues_bulk_test.cpp, queues_bulk_stress_test.cpp) run over. A listed
+// queue promises what they check beyond the concept: items moved, not
+// copied; exactly the room taken at a fixed capacity; its blocks freed while
+// it runs. A peer's bulk calls are its library's (some copy, some keep their
+// blocks for reuse), so a queue joins by a line here, not by its concept.
+template <template <class...> class List>
+using OwnBulkQueues = List<SequenceRing<Item>, Segmented<Item>>;
+
 // True in ASan and TSan builds (set by tests/CMakeLists.txt). Sanitizers slow
 // every atomic operation 5-20x and the test machine has two cores, so counts
 // shrink, as crossbeam's `if cfg!(miri)`.

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 QB = ROOT / "scripts" / "qb"
 QBENCH_COMMANDS = ("run", "list", "check", "pingpong")
-QB_COMMANDS = ("report", "compare", "merge", "export", "targets", "reference", "micro", "fuzz", "test", "build",
+QB_COMMANDS = ("report", "ir", "compare", "merge", "export", "targets", "reference", "micro", "fuzz", "test", "build",
                "device-pack")
 # Flags of other tools that the README names (what the flag is, where): never qbench's.
 FOREIGN = {
