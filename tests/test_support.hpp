@@ -35,7 +35,7 @@ struct Item {
 // it runs. A peer's bulk calls are its library's (some copy, some keep their
 // blocks for reuse), so a queue joins by a line here, not by its concept.
 template <template <class...> class List>
-using OwnBulkQueues = List<SequenceRing<Item>, Segmented<Item>>;
+using OwnBulkQueues = List<SequenceRing<Item>, Segmented<Item>, MpscElastic<Item>>;
 
 // True in ASan and TSan builds (set by tests/CMakeLists.txt). Sanitizers slow
 // every atomic operation 5-20x and the test machine has two cores, so counts

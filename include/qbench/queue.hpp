@@ -82,7 +82,8 @@ concept BlockingQueue =
 //
 // try_push_bulk moves items[0], items[1], ... into the queue, in that order,
 // and returns how many it took, k in [0, n]: the first k are moved from, the
-// rest untouched (k < n when the queue had room for fewer; 0 when full).
+// rest untouched (k < n when the queue had room for fewer, or while a peer
+// is mid-operation on a slot it needs: callers loop; 0 when full).
 // try_pop_bulk writes up to n items to out[0..k) and returns k: k may be less
 // than the queue holds (at a block's or a ring's end, say), and is 0 only
 // when try_pop would fail then. For a FIFO queue the k items are the next k
