@@ -20,6 +20,7 @@ carries. Then one sentence per pair that says it in words.
 from __future__ import annotations
 
 import json
+import statistics
 from dataclasses import dataclass
 
 import qbformat
@@ -47,6 +48,18 @@ class WaitPair:
         return 1 - block / spin if _num(spin) and _num(block) and spin > 0 else None
 
     @property
+    def consumer_cpu(self) -> tuple:
+        """The consumers' CPU ns per item, each side (the median of its ok
+        repetitions): the threads that wait for items, without the producers,
+        which in a paced workload poll the clock for their send times."""
+        return tuple(role_cpu(r, "consumers") for r in (self.spin, self.block))
+
+    @property
+    def consumer_cpu_saved(self) -> float | None:
+        spin, block = self.consumer_cpu
+        return 1 - block / spin if _num(spin) and _num(block) and spin > 0 else None
+
+    @property
     def rate(self) -> tuple:
         return tuple(items_per_s(r) for r in (self.spin, self.block))
 
@@ -66,6 +79,17 @@ class WaitPair:
 
 def _num(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def role_cpu(row, role: str) -> float | None:
+    """The median over the row's ok repetitions of one role's CPU ns per item
+    (its `cpu.<role>.cpu_ns` over the repetition's items)."""
+    values = []
+    for rep in row.ok_repetitions:
+        ns = ((rep.get("cpu") or {}).get(role) or {}).get("cpu_ns")
+        if _num(ns) and _num(rep.get("items")) and rep["items"] > 0:
+            values.append(ns / rep["items"])
+    return statistics.median(values) if values else None
 
 
 def items_per_s(row) -> float | None:
@@ -148,16 +172,19 @@ def table(found: list[WaitPair], collapsed: set) -> Table:
         ratio, added = w.p99_ratio, w.p99_added_ns
         body.append([s.queue, _shape(s), s.wait, _cpu(w.cpu[0]), _cpu(w.cpu[1]),
                      qbformat.pct(w.cpu_saved, 0) if w.cpu_saved is not None else "-",
+                     _cpu(w.consumer_cpu[0]), _cpu(w.consumer_cpu[1]),
+                     qbformat.pct(w.consumer_cpu_saved, 0) if w.consumer_cpu_saved is not None else "-",
                      qbformat.si(w.rate[0]), qbformat.si(w.rate[1]),
                      _us(w.e2e("p50_ns")[0]), _us(w.e2e("p50_ns")[1]), _us(w.e2e("p99_ns")[0]), _us(w.e2e("p99_ns")[1]),
                      f"{ratio:.2f}x" if ratio is not None else "-", f"{added / 1000:+,.1f}" if added is not None else "-",
                      f"{_marks(s, collapsed)} / {_marks(b, collapsed)}"])
     head = ["queue", "shape (producers, consumers)", "spinning wait", "CPU spinning (ns/item)",
-            "CPU blocking (ns/item)", "CPU blocking saves (% of spinning)", "spinning (items/s)",
+            "CPU blocking (ns/item)", "CPU blocking saves (% of spinning)", "consumers' CPU spinning (ns/item)",
+            "consumers' CPU blocking (ns/item)", "consumers' CPU blocking saves (% of spinning)", "spinning (items/s)",
             "blocking (items/s)", "e2e p50 spinning (us)", "e2e p50 blocking (us)", "e2e p99 spinning (us)",
             "e2e p99 blocking (us)", "p99 blocking / spinning (x)", "p99 blocking - spinning (us)",
             "marks spinning / blocking"]
-    return Table(head, body, align_right=set(range(3, 14)))
+    return Table(head, body, align_right=set(range(3, 17)))
 
 
 def sentence(w: WaitPair) -> str:
@@ -171,6 +198,10 @@ def sentence(w: WaitPair) -> str:
     if saved is not None:
         said += (f", blocking saves {qbformat.pct(saved, 0)} of it" if saved >= 0
                  else f", blocking costs {qbformat.pct(-saved, 0)} more")
+    consumers, consumers_saved = w.consumer_cpu, w.consumer_cpu_saved
+    if _num(consumers[0]) and _num(consumers[1]):
+        said += f" (the consumers' own: {_cpu(consumers[0])} spinning, {_cpu(consumers[1])} blocking"
+        said += f", {qbformat.pct(consumers_saved, 0)} saved)" if consumers_saved is not None and consumers_saved >= 0 else ")"
     added, ratio = w.p99_added_ns, w.p99_ratio
     if added is None:
         return said + "; e2e p99 was not recorded both ways."
@@ -191,7 +222,10 @@ def blocks(all_results, groups, figures: dict | None = None) -> list:
            Para("Each point measured twice, its threads waiting on a full or empty queue by polling (spin: a PAUSE "
                 "per try while each thread has a CPU, else backing off to yields; pause; backoff) and by sleeping "
                 "(--wait block: the queue's own blocking calls, else the harness's event count). CPU: the threads' "
-                "CPU time in the window over the items moved (median of the repetitions). items/s: a paced "
+                "CPU time in the window over the items moved (median of the repetitions); the consumers' CPU is "
+                "theirs alone, the side that waits for items: a paced workload's producers poll the clock for "
+                "their send times whatever the wait, so on a machine with fewer CPUs than threads they take "
+                "whatever CPU the consumers leave, and all threads' CPU per item stays near the machine's. items/s: a paced "
                 "workload's achieved rate, else the median. e2e: push to pop, from the intended send time where "
                 "the workload is paced; elsewhere closed loop, so it includes the time an item queued behind "
                 "others (the unbalanced mark says where that is most of it). What blocking adds to p99 is blocking's p99 over spinning's (x) and "

@@ -13,6 +13,7 @@ exact arithmetic it sets the figures itself.
 from __future__ import annotations
 
 import json
+import statistics
 
 import qbresults
 import report_render as rr
@@ -66,12 +67,16 @@ def test_each_queue_gets_one_row_pairing_its_spin_and_block_points_with_their_ow
         assert cells[1:3] == ["2P 4C", "spin"]
         assert cells[3:5] == [f"{cpu[0]:,.0f}", f"{cpu[1]:,.0f}"]
         assert cells[5] == f"{(1 - cpu[1] / cpu[0]) * 100:.0f}%"
-        assert cells[6:8] == [report_waits.qbformat.si(x) for x in rate]
-        assert cells[8:12] == [f"{x / 1000:,.1f}" for x in p50 + p99]
-        assert cells[12] == f"{p99[1] / p99[0]:.2f}x"
-        assert cells[13] == f"{(p99[1] - p99[0]) / 1000:+,.1f}"
+        consumers = [statistics.median(x["cpu"]["consumers"]["cpu_ns"] / x["items"]
+                                       for x in r["repetitions"] if x["status"] == "ok") for r in (spin, block)]
+        assert cells[6:8] == [f"{consumers[0]:,.0f}", f"{consumers[1]:,.0f}"]
+        assert cells[8] == f"{(1 - consumers[1] / consumers[0]) * 100:.0f}%"
+        assert cells[9:11] == [report_waits.qbformat.si(x) for x in rate]
+        assert cells[11:15] == [f"{x / 1000:,.1f}" for x in p50 + p99]
+        assert cells[15] == f"{p99[1] / p99[0]:.2f}x"
+        assert cells[16] == f"{(p99[1] - p99[0]) / 1000:+,.1f}"
         # The marks each side carries, as the warnings say them.
-        spin_marks, block_marks = cells[14].split(" / ")
+        spin_marks, block_marks = cells[17].split(" / ")
         for run, marks in ((spin, spin_marks), (block, block_marks)):
             for kind in ("starved", "oversubscribed", "saturated"):
                 said = any(w.startswith(kind) or f": {kind}" in w for w in run["warnings"])
@@ -81,20 +86,25 @@ def test_each_queue_gets_one_row_pairing_its_spin_and_block_points_with_their_ow
 
 def test_the_sentence_says_what_blocking_saves_and_adds_to_p99(tmp_path):
     doc = fixture_doc("waits.json")
-    for wait, cpu, p99 in (("spin", 1000.0, 10_000), ("block", 400.0, 22_000)):
+    def set_cpu(run, cpu, consumers):
+        run["aggregate"]["median_cpu_ns_per_item"] = cpu
+        for rep in run["repetitions"]:
+            rep["cpu"]["consumers"]["cpu_ns"] = consumers * rep["items"]
+
+    for wait, cpu, consumers, p99 in (("spin", 1000.0, 800.0, 10_000), ("block", 400.0, 100.0, 22_000)):
         run = _run(doc, f"ingest-cpu.{wait}/sequence_ring/p2c4")
-        run["aggregate"]["median_cpu_ns_per_item"] = cpu
+        set_cpu(run, cpu, consumers)
         run["latency"]["e2e"]["p99_ns"] = p99
-    for wait, cpu, p99 in (("spin", 500.0, 40_000), ("block", 1500.0, 30_000)):
+    for wait, cpu, consumers, p99 in (("spin", 500.0, 400.0, 40_000), ("block", 1500.0, 1000.0, 30_000)):
         run = _run(doc, f"ingest-cpu.{wait}/mutex_deque/p2c4")
-        run["aggregate"]["median_cpu_ns_per_item"] = cpu
+        set_cpu(run, cpu, consumers)
         run["latency"]["e2e"]["p99_ns"] = p99
     md = _section([doc], tmp_path)
-    assert ("- sequence_ring 2P 4C: spinning (spin) costs 1,000 CPU-ns per item, blocking saves 60% of it and adds "
-            "12.0 us to p99 (2.20x).") in md
-    assert ("- mutex_deque 2P 4C: spinning (spin) costs 500 CPU-ns per item, blocking costs 200% more and takes "
-            "10.0 us off p99 (0.75x).") in md
-    assert _table_rows(md)["sequence_ring"][5:6] == ["60%"]
+    assert ("- sequence_ring 2P 4C: spinning (spin) costs 1,000 CPU-ns per item, blocking saves 60% of it (the "
+            "consumers' own: 800 spinning, 100 blocking, 88% saved) and adds 12.0 us to p99 (2.20x).") in md
+    assert ("- mutex_deque 2P 4C: spinning (spin) costs 500 CPU-ns per item, blocking costs 200% more (the "
+            "consumers' own: 400 spinning, 1,000 blocking) and takes 10.0 us off p99 (0.75x).") in md
+    assert _table_rows(md)["sequence_ring"][5:9] == ["60%", "800", "100", "88%"]
 
 
 def test_points_that_differ_in_more_than_wait_do_not_pair_and_one_wait_has_no_section(tmp_path):
