@@ -24,7 +24,7 @@
 #include "harness/sweep/sweep.hpp"
 #include "tests/qbench_process.hpp"
 
-#if defined(QB_HAS_MOODYCAMEL)
+#if defined(QB_HAS_MOODYCAMEL) && !defined(__SANITIZE_THREAD__)
 #include "queues/peers/moodycamel.hpp"
 #endif
 #if defined(QB_HAS_BOOST_LOCKFREE)
@@ -226,7 +226,10 @@ TEST(Batch, a_bulk_push_that_doubles_an_item_makes_the_run_invalid_with_the_exac
   EXPECT_LE(rep.validation.duplicated, Q::counts.doubled);
 }
 
-#if defined(QB_HAS_MOODYCAMEL)
+// Not in a ThreadSanitizer build: moodycamel synchronises through fences,
+// which GCC refuses under -fsanitize=thread and TSan does not model
+// (queues/peers/catalog.hpp; the tsan preset leaves the peer out).
+#if defined(QB_HAS_MOODYCAMEL) && !defined(__SANITIZE_THREAD__)
 TEST(Batch, moodycamel_with_and_without_tokens_moves_batches_natively_once_and_in_order) {
   static_assert(qb::BulkQueue<qb::MoodycamelQueue<qb::Payload<8>>>);
   static_assert(qb::BulkQueue<qb::MoodycamelTokens<qb::Payload<8>>>);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 
 #include "harness/app/cli.hpp"
 #include "harness/sweep/scenario.hpp"
+#include "queues/peers/catalog.hpp"
 #include "tests/qbench_process.hpp"
 
 namespace qb::test {
@@ -213,11 +215,28 @@ std::vector<fs::path> scenario_files() {
   return files;
 }
 
+// A queue the file names that this build leaves out (a TSan-blind peer in a
+// ThreadSanitizer build, which the command line rightly refuses), or "".
+std::string left_out_queue_named_by(const fs::path& file) {
+  std::ifstream in(file);
+  const json doc = json::parse(in);
+  if (!doc.contains("queues") || !doc["queues"].is_array()) return {};
+  for (const auto& q : doc["queues"]) {
+    if (q.is_string() && peers::left_out_here(q.get<std::string>())) return q.get<std::string>();
+  }
+  return {};
+}
+
 TEST(Scenario, every_file_in_scenarios_is_accepted_by_the_command_line) {
   const auto files = scenario_files();
   ASSERT_GE(files.size(), 10u);
   for (const auto& file : files) {
     SCOPED_TRACE(file.string());
+    if (const std::string left_out = left_out_queue_named_by(file); !left_out.empty()) {
+      std::cout << file.filename().string() << ": not parsed here, it names " << left_out
+                << ", which this build leaves out\n";
+      continue;
+    }
     CommandLine cli;
     std::vector<std::string> args{"qbench", "run", "--scenario", file.string()};
     std::vector<char*> argv;
