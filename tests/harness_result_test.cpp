@@ -467,8 +467,9 @@ TEST(SummaryTable, shows_no_throughput_for_an_invalid_failed_or_skipped_point) {
             "each");
 }
 
-// A sweep of one queue at several shapes, each point with what makes a mark.
-std::vector<PointResult> marked_sweep() {
+// A sweep of one queue at several shapes, each point with what makes a mark;
+// its p4c1 point moves `collapsed_rate` items/s against the best's 2e7.
+std::vector<PointResult> marked_sweep(double collapsed_rate = 1e4) {
   std::vector<PointResult> points;
   auto add = [&](int p, int c, double rate) {
     PointResult x = point(PointStatus::ok, {rep_with_rate(rate), rep_with_rate(rate)});
@@ -494,7 +495,7 @@ std::vector<PointResult> marked_sweep() {
   starved->repetitions[0].threads[1].items = 20;
   starved->repetitions[0].threads[1].starved = true;
   starved->repetitions[0].warnings.push_back(Warning::starved_thread(ThreadRole::producer, 1, 20, 510));
-  auto* collapsed = add(4, 1, 1e4);  // 2,000x below 1x1
+  auto* collapsed = add(4, 1, collapsed_rate);  // 2,000x below 1x1 by default
   collapsed->warnings = {Warning::noisy_repetitions(9.0), Warning::oversubscribed_cpus()};
   auto* odd = add(4, 2, 1.2e7);
   odd->warnings = {Warning::sequence_limit_hit(ThreadRole::producer, 3)};
@@ -549,6 +550,20 @@ TEST(ConsoleSummary, says_each_kind_once_with_its_count_and_worst_case_within_th
       "results: results/x.json (every warning, point by point: runs[].warnings)"};
   EXPECT_EQ(lines, expected);
   for (const auto& line : lines) EXPECT_LE(line.size(), 120u) << line;
+}
+
+// Past 100,000x a factor is said in thousands or millions ("17.6Mx"), so a
+// warning line keeps to one line of a 120-column terminal whatever the factor
+// (a 10-digit "17,608,575x" made the demo's collapse line wrap, 2026-12-07).
+TEST(ConsoleSummary, says_a_factor_past_100000x_in_thousands_or_millions) {
+  for (const auto& [rate, said] : {std::pair{2e7 / 250'000, "250Kx"}, std::pair{2e7 / 17'608'575.0, "17.6Mx"},
+                                   std::pair{2e7 / 99'999.0, "99,999x"}}) {
+    const auto points = marked_sweep(rate);
+    const auto marks = point_marks(points);
+    const auto lines = summary_lines(points, marks, summary_table(points, marks, TableOptions{.width = 120}), {});
+    EXPECT_EQ(lines.at(1), fmt::format("X collapse: 1 point under 1/100 of the same queue's best shape; worst "
+                                       "quick/sequence_ring/p4c1: {} below its 1x1", said));
+  }
 }
 
 TEST(SummaryTable, fits_the_width_by_shortening_the_status_to_its_first_word_and_wide_prints_it_whole) {

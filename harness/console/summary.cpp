@@ -18,9 +18,15 @@ namespace qb {
 
 namespace {
 
-// 47935.2 -> "47,935x", 3.14 -> "3.1x".
+// 3.14 -> "3.1x", 47935.2 -> "47,935x", 250000 -> "250Kx", 17608575 ->
+// "17.6Mx": past 100,000x the digits say nothing more, and a warning line
+// that names one must stay on one line of the console.
 std::string times(double x) {
-  return x < 10 ? fmt::format("{:.1f}x", x) : grouped(x) + "x";
+  if (x < 10) return fmt::format("{:.1f}x", x);
+  if (x < 1e5) return grouped(x) + "x";
+  if (x < 1e6) return fmt::format("{:.0f}Kx", x / 1e3);
+  if (x < 1e9) return fmt::format("{:.1f}Mx", x / 1e6);
+  return fmt::format("{:.1f}Gx", x / 1e9);
 }
 
 // Statuses shortened in the table that are given whole under it (each with its points).
