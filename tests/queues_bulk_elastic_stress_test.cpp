@@ -23,17 +23,6 @@
 namespace qb::test {
 namespace {
 
-// Sleeps in short steps until `done()` or `limit` passes.
-template <class F>
-bool wait_until(F done, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  return true;
-}
-
 // Which calls a concurrent run makes.
 enum class Calls {
   mixed,      // a quarter of the pushes and of the pops single, the rest bulk

@@ -190,17 +190,6 @@ TYPED_TEST(ElasticSpecific, shrinks_back_to_min_once_drained) {
   EXPECT_EQ(out.seq, 0u);
 }
 
-// Sleeps in short steps until `done()` or `limit` passes.
-template <class F>
-bool wait_until(F done, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  return true;
-}
-
 TYPED_TEST(ElasticSpecific, grows_and_shrinks_within_bounds_during_a_concurrent_run) {
   using Elastic = TypeParam;
   const ElasticConfig config{.initial_capacity = 4, .min_capacity = 4, .max_capacity = 1024,

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/queue_factory.hpp"
@@ -142,6 +144,18 @@ inline DeliveryReport check_delivery(const std::vector<std::vector<Item>>& per_c
     note("(", i / n, ", ", i % n, ") never delivered");
   }
   return report;
+}
+
+
+// Sleeps in short steps until `done()` or `limit` passes.
+template <class F>
+bool wait_until(F done, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  return true;
 }
 
 }  // namespace qb::test
