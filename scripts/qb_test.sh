@@ -63,7 +63,34 @@ run_ctest() {
                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1) ;;
     tsan) env=("TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1") ;;
   esac
-  env "${env[@]}" ctest --preset "$1" -j 2 --timeout 600 --no-tests=error
+  # The log is kept for the summary: CI shows only the tail of what qb test
+  # prints, and a failed test's output would be far above it.
+  env "${env[@]}" ctest --preset "$1" -j 2 --timeout 600 --no-tests=error 2>&1 | tee "build/$1/qb-ctest.log"
+}
+
+# For the summary: each failed test of a preset's last ctest run, its name and
+# the last lines of what it printed (from the log run_ctest keeps).
+print_failed_tests() {
+  local log="build/$1/qb-ctest.log"
+  [[ -f "$log" ]] || return 0
+  awk -v preset="$1" '
+    # "12/430 Test #57: Name ....   ***Failed   1.0 sec" starts a test'"'"'s block;
+    # its output (outputOnFailure) runs until the next such line.
+    /^ *[0-9]+\/[0-9]+ Test +#[0-9]+: / {
+      flush(); if ($0 ~ /\*\*\*|Failed|Timeout|Exception/ && $0 !~ /Passed/) { name = $4; n = 0; inblock = 1 } else inblock = 0; next
+    }
+    /^(The following tests FAILED|[0-9]+% tests passed|Total Test time)/ { flush(); inblock = 0; next }
+    /^ +Start +[0-9]+: / { next }
+    inblock { buf[n++ % 25] = $0 }
+    function flush(   i, start) {
+      if (name == "") return
+      printf "  %s: %s failed; the last lines it printed:\n", preset, name
+      start = n > 25 ? n - 25 : 0
+      for (i = start; i < n; i++) printf "    | %s\n", buf[i % 25]
+      name = ""
+    }
+    END { flush() }
+  ' "$log"
 }
 
 cmd_test() {
@@ -126,6 +153,9 @@ cmd_test() {
   fi
 
   printf '\nqb test: summary\n'
+  for p in "${failed[@]}"; do
+    case "$p" in python | fuzz) ;; *) print_failed_tests "$p" ;; esac
+  done
   printf '  %s\n' "${lines[@]}"
   if ((${#failed[@]})); then
     printf 'qb test: FAILED (%s) in %d s\n' "${failed[*]}" $((SECONDS - total_start))

@@ -58,7 +58,8 @@ def console_problems(out: str) -> list[str]:
             status_line = line.startswith(("failed", "invalid"))
         said += 0 if status_line else 1
     if said > LINES_AFTER_TABLE:
-        problems.append(f"{said} lines after the table, more than {LINES_AFTER_TABLE}")
+        problems.append(f"{said} lines after the table, more than {LINES_AFTER_TABLE}; they were:")
+        problems += [f"  | {line}" for line in lines[after:]]
     return problems
 
 
