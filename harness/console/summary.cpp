@@ -107,6 +107,11 @@ std::string saturated_text(const PointResult& p) {
                      100 * achieved / target);
 }
 
+// One line per kind of mark. Each is worded to fit 120 columns with the
+// longest point id of a one-wait sweep of every queue
+// (quick/crossbeam_channel_unbounded/p4c4, 38 characters) and its widest
+// figures, so the marks cannot make the demo's summary wrap past its budget
+// (tests/python/check_demo_report.py), whichever queue is worst.
 void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>& points,
                    const std::vector<PointMarks>& marks, const SummaryContext& context) {
   const auto has = [](WarningKind kind) { return [kind](const PointMarks& m) { return m.count(kind) > 0; }; };
@@ -116,7 +121,7 @@ void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>
                         [&](std::size_t a, std::size_t b) { return marks[a].collapse_factor > marks[b].collapse_factor; });
       w.points > 0) {
     const auto& m = marks[w.at];
-    out.push_back(fmt::format("X collapse: {} under 1/{:.0f} of the same queue's best shape; worst {}: {} below its {}",
+    out.push_back(fmt::format("X collapse: {} at <1/{:.0f} of their queue's best; worst {}: {} below {}",
                               plural(w.points, "point"), kCollapseFactor, id(w.at), times(m.collapse_factor),
                               m.best_shape));
   }
@@ -124,15 +129,15 @@ void warning_lines(std::vector<std::string>& out, const std::vector<PointResult>
                         [&](std::size_t a, std::size_t b) { return marks[a].unbalanced_ratio > marks[b].unbalanced_ratio; });
       w.points > 0) {
     const auto& m = marks[w.at];
-    out.push_back(fmt::format("B backlog: {} with pushed and popped >10% apart; worst {}: {} more {}",
+    out.push_back(fmt::format("B backlog: {} with pushes and pops >10% apart; worst {}: {} more {}",
                               plural(w.points, "point"), id(w.at), times(m.unbalanced_ratio),
-                              m.pushed_more ? "pushed than popped" : "popped than pushed"));
+                              m.pushed_more ? "pushes" : "pops"));
   }
   if (auto w = worst_of(marks, has(WarningKind::starved),
                         [&](std::size_t a, std::size_t b) { return marks[a].starved_share < marks[b].starved_share; });
       w.points > 0) {
     const auto& m = marks[w.at];
-    out.push_back(fmt::format("S starved: {} with a thread under 10% of its fair share; worst {}: {} at {:.1f}%",
+    out.push_back(fmt::format("S starved: {} with a thread <10% of fair share; worst {}: {} at {:.1f}%",
                               plural(w.points, "point"), id(w.at), m.starved_thread, 100 * m.starved_share));
   }
   const auto cv = [&](std::size_t i) { return points[i].aggregate ? points[i].aggregate->cv : 0.0; };
