@@ -80,7 +80,7 @@ print_failed_tests() {
       flush(); if ($0 ~ /\*\*\*|Failed|Timeout|Exception/ && $0 !~ /Passed/) { name = $4; n = 0; inblock = 1 } else inblock = 0; next
     }
     /^(The following tests FAILED|[0-9]+% tests passed|Total Test time)/ { flush(); inblock = 0; next }
-    /^ +Start +[0-9]+: / { next }
+    /^ +Start +[0-9]+: / || /^[[:space:]]*$/ { next }
     inblock { buf[n++ % 25] = $0 }
     function flush(   i, start) {
       if (name == "") return
