@@ -21,7 +21,9 @@ configure, build and run `ctest --preset P -j 2 --timeout 600`; then, when
 tests/python holds test_*.py files, run them with Debian's pytest; then the
 fuzz preset, its targets run as `qb fuzz` runs them (QB_FUZZ_SECONDS each,
 default 60). Every preset runs even after one fails. Prints one line per
-preset with its time, and a summary; exits non-zero if anything failed.
+preset with its time, and a summary that names each failed test with the
+last lines it printed (each preset's ctest output is kept in
+build/P/qb-ctest.log); exits non-zero if anything failed.
 
 Options:
   --preset P   run only preset P (one of: release debug asan tsan fuzz); repeatable
