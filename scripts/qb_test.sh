@@ -75,7 +75,7 @@ run_ctest() {
 print_failed_tests() {
   local log="build/$1/qb-ctest.log"
   [[ -f "$log" ]] || return 0
-  awk -v preset="$1" '
+  awk -v preset="$1" -v logfile="$log" '
     # "12/430 Test #57: Name ....   ***Failed   1.0 sec" starts a test'"'"'s block;
     # its output (outputOnFailure) runs until the next such line.
     /^ *[0-9]+\/[0-9]+ Test +#[0-9]+: / {
@@ -86,12 +86,16 @@ print_failed_tests() {
     inblock { buf[n++ % 25] = $0 }
     function flush(   i, start) {
       if (name == "") return
+      if (++failed > 6) { name = ""; return }
       printf "  %s: %s failed; the last lines it printed:\n", preset, name
       start = n > 25 ? n - 25 : 0
       for (i = start; i < n; i++) printf "    | %s\n", buf[i % 25]
       name = ""
     }
-    END { flush() }
+    END {
+      flush()
+      if (failed > 6) printf "  %s: and %d more failed tests (all of its output: %s)\n", preset, failed - 6, logfile
+    }
   ' "$log"
 }
 
@@ -119,6 +123,7 @@ cmd_test() {
     # fuzz has no ctest: it runs last, after the Python tests.
     if [[ "$p" == fuzz ]]; then fuzz=1; continue; fi
     start=$SECONDS
+    rm -f "build/$p/qb-ctest.log"  # a failed build leaves no older run's failures for the summary
     if ! build_preset "$p"; then
       status="FAILED (build)"
     elif ! run_ctest "$p"; then
