@@ -66,6 +66,22 @@ class Row:
         return wait if isinstance(wait, str) else "spin"
 
     @property
+    def batch(self) -> int:
+        """Items a push or pop call asked for (--batch); 1 in files from
+        before qbench recorded it."""
+        params = self.raw.get("params")
+        batch = params.get("batch") if isinstance(params, dict) else None
+        return batch if isinstance(batch, int) and batch >= 1 else 1
+
+    @property
+    def batch_kind(self) -> str | None:
+        """How its calls moved a batch, as its repetitions say: "native" (the
+        queue's own bulk calls) or "looped" (single calls in a burst); None
+        where no repetition says."""
+        kinds = [r.get("batch_kind") for r in self.repetitions if isinstance(r.get("batch_kind"), str)]
+        return kinds[0] if kinds else None
+
+    @property
     def median(self) -> float | None:
         return self.aggregate.get("median_items_per_s") if self.aggregate else None
 

@@ -119,6 +119,8 @@ def _scenario_blocks(group, made, many_files: bool) -> list:
                                   "in its CPUs.", warning=True))
     facts = [f"scenario {k}: {sc[k]}" for k in ("source", "file") if sc.get(k)]
     facts.append(f"workload: {', '.join(sorted({r.workload for r in group.rows}))}")
+    if batch := tables.batch_fact(group):
+        facts.append(batch)
     facts += [f"machine: {group.results.machine}"] + tables.run_facts(group.results)
     blocks += [rr.Heading(3, "Details"), rr.Bullets(facts), rr.Heading(4, "Points"), tables.scenario_table(group)]
     if tables.ceiling_fractions(group):

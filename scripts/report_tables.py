@@ -71,6 +71,22 @@ def run_facts(results) -> list[str]:
     return facts
 
 
+def batch_fact(group) -> str | None:
+    """A scenario's batch in words, when its calls moved more than one item:
+    the size, and which queues used their own bulk calls and which the
+    harness's loop of single calls. None for a group of single calls."""
+    batched = [r for r in group.rows if r.batch > 1 and not r.reference]
+    if not batched:
+        return None
+    sizes = ", ".join(str(b) for b in sorted({r.batch for r in batched}))
+    fact = f"batch: up to {sizes} items a push or pop call (--batch; items/s counts items)"
+    for kind, words in (("native", "the queue's own bulk calls"), ("looped", "a loop of single calls")):
+        queues = sorted({r.queue for r in batched if r.batch_kind == kind})
+        if queues:
+            fact += f"; {words}: {', '.join(queues)}"
+    return fact
+
+
 def headline(row) -> tuple[str, dict] | None:
     for source in HEADLINE_SOURCES:
         summary = row.latency_summary(source)

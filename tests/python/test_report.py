@@ -270,3 +270,26 @@ def test_a_paced_sweep_is_not_ranked_for_its_real_reason(tmp_path):
     text = report_verdict.verdict_table(group)[0].text
     assert text.startswith("No queue is ranked: this sweep's workload is paced")
     assert "every repetition ok" not in text
+
+
+def test_a_batched_scenario_says_its_batch_and_which_queues_called_natively(tmp_path):
+    import report
+    doc = fixture_doc("throughput.json")
+    queues = sorted({run["params"]["queue"] for run in doc["runs"] if not run.get("reference")})
+    native = queues[0]
+    for run in doc["runs"]:
+        run["params"]["batch"] = 16
+        for rep in run["repetitions"]:
+            rep["batch_kind"] = "native" if run["params"]["queue"] == native else "looped"
+    path = tmp_path / "batched.json"
+    path.write_text(json.dumps(doc))
+    assert report.main([str(path), "-o", str(tmp_path / "out")]) == 0
+    md_text = (tmp_path / "out" / "report.md").read_text()
+    line = next(l for l in md_text.splitlines() if "batch: " in l)
+    assert "up to 16 items a push or pop call" in line
+    assert f"the queue's own bulk calls: {native};" in line
+    assert f"a loop of single calls: {', '.join(queues[1:])}" in line
+
+
+def test_a_scenario_of_single_calls_says_no_batch(md):
+    assert "batch: up to" not in md
