@@ -69,9 +69,8 @@ def _batch(row, rep: dict) -> list:
     """Items a call (params.batch; 1 in files older than --batch), and with
     a batch over 1 whose calls moved them (native or looped) and how many
     calls moved some items but not all, each side; empty cells otherwise."""
-    params = row.raw.get("params") if isinstance(row.raw.get("params"), dict) else {}
     kind = rep.get("batch_kind")
-    return [_number(params.get("batch", 1)), kind if isinstance(kind, str) else "",
+    return [_number(row.batch), kind if isinstance(kind, str) else "",
             _number(rep.get("partial_pushes")), _number(rep.get("partial_pops"))]
 
 
